@@ -1,0 +1,33 @@
+"""SQLAlchemy 2 tables and enums of PST Desktop. No Qt, no business rules: those live in
+``pstdesktop.services``. Money is an integer number of Rupiah; time is stored timezone-aware (UTC)."""
+
+from models.audit import AuditEntry
+from models.base import Base
+from models.billing import Deposit, DepositReceipt, DocumentCounter, Invoice, Payment, Receipt
+from models.catalogue import Product, TariffLine, TariffSchedule
+from models.delivery import Correction, Delivery, DeliveryItem
+from models.enums import (
+    Channel,
+    DeliveryChannel,
+    DocumentStatus,
+    PaymentMethod,
+    ProductKind,
+    RequestState,
+    Role,
+    VisitStatus,
+    WaiverCategory,
+    WaiverPurpose,
+)
+from models.feedback import Complaint, PollAnswer
+from models.office import Account, OfficeProfile
+from models.requests import ConsultationReferral, RequestItem, ServiceRequest, SppdAgreement, Waiver
+from models.visitors import Visit, Visitor
+
+__all__ = [
+    "Account", "AuditEntry", "Base", "Channel", "Complaint", "ConsultationReferral", "Correction",
+    "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
+    "DocumentStatus", "Invoice", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
+    "ProductKind", "Receipt", "RequestItem", "RequestState", "Role", "ServiceRequest", "SppdAgreement",
+    "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
+    "WaiverPurpose",
+]

@@ -1,0 +1,161 @@
+"""Invoices, payments, receipts (kuitansi), deposits to the state treasury and document counters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from models.base import Base, Money, enum_type
+from models.enums import DocumentStatus, PaymentMethod
+
+
+class DocumentCounter(Base):
+    """Last number handed out per office, document kind and period (a year, or a day for queues).
+
+    The row is locked while a number is taken, so numbers have no gap and no duplicate."""
+
+    __tablename__ = "document_counter"
+    __table_args__ = (UniqueConstraint("office_id", "kind", "period"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int]  # 0 for the office-independent audit chain
+    kind: Mapped[str] = mapped_column(String(20))
+    period: Mapped[str] = mapped_column(String(10))
+    last_number: Mapped[int] = mapped_column(default=0)
+
+
+class Invoice(Base):
+    """The bill printed after the conformity check; keeps the schedule, inputs and lines it was issued with."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (
+        UniqueConstraint("office_id", "year", "sequence"),
+        UniqueConstraint("office_id", "number"),
+        CheckConstraint("total >= 0 AND normal_total >= total", name="amounts"),
+        CheckConstraint(
+            "billing_code IS NULL OR length(billing_code) = 15", name="billing_code"
+        ),
+        CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
+        Index("ix_invoice_request", "request_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"))
+    year: Mapped[int]
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(40))
+    issued_at: Mapped[datetime]
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    payer_name: Mapped[str] = mapped_column(String(200))
+    schedule_code: Mapped[str] = mapped_column(String(40))
+    lines: Mapped[list] = mapped_column(JSON)  # priced lines as issued: product, inputs, formula, amount
+    normal_total: Mapped[int] = mapped_column(Money)  # before an Rp0 waiver
+    total: Mapped[int] = mapped_column(Money)
+    billing_code: Mapped[str | None] = mapped_column(String(15))  # SIMPONI kode billing
+    billing_expires_at: Mapped[datetime | None]
+    status: Mapped[DocumentStatus] = mapped_column(enum_type(DocumentStatus), default=DocumentStatus.ISSUED)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None]
+
+
+class Payment(Base):
+    """Money received for one invoice, in full. ``idempotency_key`` makes a double press harmless."""
+
+    __tablename__ = "payment"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("ntpn IS NULL OR length(ntpn) = 16", name="ntpn"),
+        CheckConstraint("method <> 'cash' OR cash_tendered >= amount", name="cash_tendered"),
+        Index("ix_payment_paid_at", "office_id", "paid_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), unique=True)
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    method: Mapped[PaymentMethod] = mapped_column(enum_type(PaymentMethod))
+    amount: Mapped[int] = mapped_column(Money)
+    cash_tendered: Mapped[int | None] = mapped_column(Money)
+    change_given: Mapped[int | None] = mapped_column(Money)
+    billing_code: Mapped[str | None] = mapped_column(String(15))
+    ntpn: Mapped[str | None] = mapped_column(String(16))
+    ntb: Mapped[str | None] = mapped_column(String(32))
+    bank: Mapped[str] = mapped_column(String(100), default="")
+    proof_file: Mapped[str] = mapped_column(String(400), default="")
+    proof_sha256: Mapped[str] = mapped_column(String(64), default="")
+    paid_at: Mapped[datetime]
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+
+    invoice: Mapped[Invoice] = relationship()
+
+
+class Receipt(Base):
+    """Kuitansi written and signed by the bendahara penerimaan. Cancelled, never deleted."""
+
+    __tablename__ = "receipt"
+    __table_args__ = (
+        UniqueConstraint("office_id", "year", "sequence"),
+        UniqueConstraint("office_id", "number"),
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
+        Index("ix_receipt_issued_at", "office_id", "issued_at"),
+        Index("ix_receipt_payment", "payment_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"))
+    year: Mapped[int]  # tahun anggaran
+    sequence: Mapped[int]
+    number: Mapped[str] = mapped_column(String(40))  # Nomor/Kode Satker/Bulan/Tahun
+    issued_at: Mapped[datetime]
+    issued_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    received_from: Mapped[str] = mapped_column(String(200))
+    amount: Mapped[int] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(Text)  # untuk pembayaran
+    account_code: Mapped[str] = mapped_column(String(40))
+    status: Mapped[DocumentStatus] = mapped_column(enum_type(DocumentStatus), default=DocumentStatus.ISSUED)
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    cancelled_at: Mapped[datetime | None]
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+
+    payment: Mapped[Payment] = relationship()
+
+
+class Deposit(Base):
+    """Cash takings deposited to the state treasury (Kas Negara) with their own NTPN."""
+
+    __tablename__ = "deposit"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("length(ntpn) = 16", name="ntpn"),
+        UniqueConstraint("ntpn"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    deposited_on: Mapped[date]
+    ntpn: Mapped[str] = mapped_column(String(16))
+    amount: Mapped[int] = mapped_column(Money)
+    recorded_at: Mapped[datetime]
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+
+    receipts: Mapped[list[DepositReceipt]] = relationship(back_populates="deposit")
+
+
+class DepositReceipt(Base):
+    """Which receipts a deposit covers (each cash receipt is deposited once)."""
+
+    __tablename__ = "deposit_receipt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    deposit_id: Mapped[int] = mapped_column(ForeignKey("deposit.id"))
+    receipt_id: Mapped[int] = mapped_column(ForeignKey("receipt.id"), unique=True)
+
+    deposit: Mapped[Deposit] = relationship(back_populates="receipts")
+
+

@@ -1,0 +1,55 @@
+"""The office running the PST desk and the staff accounts that work in it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, enum_type
+from models.enums import Role
+
+
+class OfficeProfile(Base):
+    """A BPS office (Provinsi or Kabupaten/Kota) with its PST unit, treasurer and SIMPONI satker."""
+
+    __tablename__ = "office_profile"
+    __table_args__ = (
+        CheckConstraint("time_zone IN ('WIB', 'WITA', 'WIT')", name="time_zone"),
+        CheckConstraint("length(treasurer_nip) = 18 OR treasurer_nip = ''", name="treasurer_nip"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    unit_code: Mapped[str] = mapped_column(String(4), unique=True)  # BPS code, e.g. 8100, 1571
+    city: Mapped[str] = mapped_column(String(100))  # place printed on receipts
+    address: Mapped[str] = mapped_column(String(400), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    time_zone: Mapped[str] = mapped_column(String(4), default="WIB")
+    treasurer_name: Mapped[str] = mapped_column(String(200), default="")
+    treasurer_nip: Mapped[str] = mapped_column(String(18), default="")
+    satker_code: Mapped[str] = mapped_column(String(6), default="")  # SIMPONI satuan kerja, 6 digits
+    satker_name: Mapped[str] = mapped_column(String(200), default="")
+    materai_amount: Mapped[int] = mapped_column(default=10_000)  # stamp duty, UU 10/2020
+    billing_validity_days: Mapped[int] = mapped_column(default=7)
+    created_at: Mapped[datetime]
+
+
+class Account(Base):
+    """A person (or the kiosk) who acts in the application; named in every audit entry."""
+
+    __tablename__ = "account"
+    __table_args__ = (UniqueConstraint("office_id", "username"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    username: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(200))
+    nip: Mapped[str] = mapped_column(String(18), default="")
+    role: Mapped[Role] = mapped_column(enum_type(Role))
+    password_hash: Mapped[str] = mapped_column(String(300), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]

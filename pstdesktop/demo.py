@@ -1,0 +1,222 @@
+"""``pst demo``: a believable office day in a fresh database, every step done through the services.
+
+Visitors arrive through the morning; their requests stand in every state of the procedure, with
+cash and SIMPONI payments, an Rp0 request, a redirect, a correction, a cancellation, online requests
+and exit-poll answers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from models import Channel, DeliveryChannel, PaymentMethod, Role
+from pstdesktop.bootstrap import Database
+from pstdesktop.services import billing, delivery, feedback, guestbook, requests
+from pstdesktop.services.access import Actor, actor_of
+from pstdesktop.services.clock import utcnow
+from pstdesktop.services.office import create_account, first_office, setup_office
+
+OFFICE = {
+    "name": "BPS Provinsi Maluku", "unit_code": "8100", "city": "Ambon",
+    "address": "Jl. Jenderal Sudirman, Batu Merah, Ambon 97128", "phone": "(0911) 3832103",
+    "email": "bps8100@bps.go.id", "time_zone": "WIT", "treasurer_name": "Maria Latuconsina",
+    "treasurer_nip": "198507122009022003", "satker_code": "054081", "satker_name": "BPS Provinsi Maluku",
+}
+PASSWORD = "demo-pst-2026"
+STAFF = (("petugas", "Yohanes Pattiasina", Role.OFFICER), ("bendahara", "Maria Latuconsina", Role.TREASURER),
+         ("kiosk", "Kios Buku Tamu", Role.KIOSK))
+PEOPLE = (
+    ("Rahmat Hidayat", "Laki-laki", "Universitas Pattimura", "081243215678", "Peneliti/Dosen", 1983, "S2"),
+    ("Siti Nurhaliza Tuasikal", "Perempuan", "Bappeda Provinsi Maluku", "082198761234", "ASN/TNI/Polri", 1990, "D4/S1"),
+    ("Andreas Wattimena", "Laki-laki", "Universitas Pattimura", "085244117788", "Pelajar/Mahasiswa", 2002, "SMA/Sederajat"),
+    ("Fransina Leiwakabessy", "Perempuan", "PT Bank Maluku Malut", "081311224455", "Pegawai BUMN/BUMD", 1987, "D4/S1"),
+    ("Muhammad Ohorella", "Laki-laki", "CV Data Nusantara", "087812341234", "Wiraswasta", 1979, "D1/D2/D3"),
+    ("Grace Sahetapy", "Perempuan", "IAIN Ambon", "081299887766", "Peneliti/Dosen", 1985, "S3"),
+    ("Ilham Rumra", "Laki-laki", "Dinas Kesehatan Kota Ambon", "082255443322", "ASN/TNI/Polri", 1992, "D4/S1"),
+    ("Yuliana Pical", "Perempuan", "Universitas Kristen Indonesia Maluku", "081377665544", "Pelajar/Mahasiswa", 2001, "SMA/Sederajat"),
+    ("Abdul Karim Tuanaya", "Laki-laki", "Lembaga Riset Maritim", "085311112222", "Pegawai Swasta", 1988, "S2"),
+    ("Novita Matulessy", "Perempuan", "BPKAD Kabupaten Maluku Tengah", "081244448888", "ASN/TNI/Polri", 1994, "D4/S1"),
+    ("Hendrik de Vries", "Laki-laki", "Universiteit Leiden", "+31612345678", "Peneliti/Dosen", 1975, "S3"),
+    ("Ratna Sari Rumakat", "Perempuan", "SMA Negeri 1 Ambon", "082111223344", "Lainnya", 1980, "D4/S1"),
+)
+ABSTRACTION = ("Analisis determinan kemiskinan rumah tangga di Provinsi Maluku untuk tesis magister; "
+               "membutuhkan data konsumsi dan karakteristik rumah tangga tingkat kabupaten.")
+
+
+def person(index: int) -> dict:
+    name, gender, inst, phone, job, year, edu = PEOPLE[index]
+    foreign = phone.startswith("+31")
+    return {
+        "full_name": name, "gender": gender, "institution": inst, "phone": phone,
+        "email": name.split()[0].lower() + f".{index}@contoh.id", "occupation": job,
+        "occupation_other": "Guru" if job == "Lainnya" else "", "birth_year": year, "education": edu,
+        "country": "Belanda" if foreign else "Indonesia", "province": "" if foreign else "Maluku",
+        "regency": "Leiden" if foreign else "Kota Ambon", "has_disability": index == 5,
+        "disability_type": "Fisik" if index == 5 else "", "id_document_type": "Paspor" if foreign else "KTP",
+        "id_document_number": "NX1234567" if foreign else f"81710{index:02d}5060{index:02d}0001", "consent": True,
+    }
+
+
+def fill(database: Database, files_dir: Path) -> dict[str, str]:
+    """Fill an empty database; returns the demo accounts and their password."""
+    files_dir.mkdir(parents=True, exist_ok=True)
+    with database.unit_of_work() as s:
+        if first_office(s) is not None:
+            raise RuntimeError("the database already holds an office: pst demo only fills a fresh database")
+        office, supervisor = setup_office(s, OFFICE, "supervisor", "Kepala Unit PST", PASSWORD)
+        boss = actor_of(supervisor)
+        staff = {u: actor_of(create_account(s, boss, u, n, r, PASSWORD)) for u, n, r in STAFF}
+    officer, treasurer, kiosk = staff["petugas"], staff["bendahara"], staff["kiosk"]
+    now = utcnow()
+    tickets = []
+    for i in range(len(PEOPLE)):
+        purpose = "Konsultasi Statistik" if i == 7 else "Pembelian Produk Statistik Berbayar"
+        with database.unit_of_work() as s:
+            tickets.append(guestbook.register_visit(s, kiosk, person(i), purpose,
+                                                    at=now - timedelta(minutes=15 * (len(PEOPLE) - i))))
+    step = _Steps(database, officer, treasurer, kiosk, files_dir)
+    # walk-ins, each left at a different point of the procedure
+    step.walk_in(tickets[0], [("microdata_raw", "Susenas Maret 2024 (KOR) Provinsi Maluku", 150_000_000, "")],
+                 until="closed", poll=[4, 3, 4, 3, 4, 4, 4, 3, 3], correct=True)
+    step.walk_in(tickets[1], [("map_kab_desa", "Peta WILKERSTAT SE2026", 1, "Kabupaten Maluku Tengah"),
+                              ("map_kab_desa", "Peta WILKERSTAT SE2026", 1, "Kota Ambon"),
+                              ("map_kab_kecamatan", "Peta WILKERSTAT SE2026", 1, "Kabupaten Buru")],
+                 until="closed", waiver=True, poll=[4, 4, 4, 4, 3, 4, 4, 4, 4])
+    step.walk_in(tickets[2], [("microdata_raw", "Sakernas Agustus 2025 Provinsi Maluku", 12_500_000, "")],
+                 until="correction")
+    step.walk_in(tickets[3], [("microdata_processed", "Tabulasi Susenas 2024: pengeluaran per kapita", 2_500_500, "")],
+                 until="verified", simponi=True)
+    step.walk_in(tickets[4], [("microdata_raw", "Podes 2024 Provinsi Maluku", 48_000_000, "")], until="receipted")
+    step.walk_in(tickets[5], [("pub_electronic", "Statistik Daerah Provinsi Maluku 2025", 120, "")], until="paid")
+    step.walk_in(tickets[6], [("microdata_raw", "Susenas Maret 2025 (KP) Provinsi Maluku", 95_000_000, "")],
+                 until="invoiced")
+    step.walk_in(tickets[7], [("microdata_raw", "Sensus Penduduk 2020 long form", 500_000_000, "")], until="redirected")
+    step.walk_in(tickets[8], [("microdata_raw", "Survei Ekonomi Kelautan 2024", 8_000_000, "")], until="approved")
+    step.walk_in(tickets[9], [("map_kab_kecamatan", "Peta WILKERSTAT", 1, "Kabupaten Seram Bagian Barat")],
+                 until="submitted")
+    step.walk_in(tickets[10], [("microdata_raw", "Susenas Maret 2024 (KOR)", 150_000_000, "")], until="cancelled")
+    step.walk_in(tickets[11], [("pub_electronic", "Maluku Dalam Angka 2026", 400, "")], until="draft")
+    # online requests by email / WA / forum
+    with database.unit_of_work() as s:
+        remote = guestbook.register_visit(s, kiosk, person(8) | {"email": "online.researcher@contoh.id"},
+                                          "Pembelian Produk Statistik Berbayar", at=now - timedelta(days=3))
+    step.online(remote, "forum", [("microdata_raw", "Susenas Maret 2024 (KOR), variabel terpilih", 3_400_000, "R101, R105, R301")],
+                until="delivered")
+    step.online(remote, "email", [("map_kab_desa", "Peta WILKERSTAT", 1, "Kabupaten Kepulauan Aru")], until="approved")
+    return {"password": PASSWORD, **{u: r.value for u, _n, r in STAFF}, "supervisor": Role.SUPERVISOR.value}
+
+
+class _Steps:
+    def __init__(self, database: Database, officer: Actor, treasurer: Actor, kiosk: Actor, files_dir: Path):
+        self.db, self.officer, self.treasurer, self.kiosk, self.files = database, officer, treasurer, kiosk, files_dir
+
+    def _request(self, ticket, channel, items, online_via="", received_at=None):
+        with self.db.unit_of_work() as s:
+            guestbook.start_serving(s, self.officer, ticket.visit_id, "Meja 1") if channel is Channel.WALK_IN else None
+            req = requests.open_request(s, self.officer, visitor_id=ticket.visitor_id, channel=channel,
+                                        visit_id=ticket.visit_id, online_via=online_via, received_at=received_at,
+                                        abstraction=ABSTRACTION)
+            for code, title, qty, region in items:
+                requests.add_item(s, self.officer, req.id, product_code=code, title=title, quantity=qty,
+                                  region=region if code.startswith("map_kab") else "",
+                                  variables=region if code.startswith("microdata") and channel is Channel.ONLINE else "",
+                                  media="flashdisk" if channel is Channel.WALK_IN else "forum",
+                                  data_format="shp" if code.startswith("map") else "dta")
+            return req.id
+
+    def _go(self, request_id, until, *, waiver=False, simponi=False, channel=DeliveryChannel.IN_PERSON, poll=None,
+            visit_id=None, correct=False):
+        order = ["draft", "submitted", "approved", "invoiced", "paid", "receipted", "delivered", "correction",
+                 "verified", "closed"]
+        stop = order.index(until) if until in order else None
+
+        def reached(name):
+            return stop is not None and order.index(name) <= stop
+
+        if until == "draft":
+            return
+        with self.db.unit_of_work() as s:
+            requests.submit(s, self.officer, request_id)
+        if until in ("redirected", "cancelled"):
+            with self.db.unit_of_work() as s:
+                if until == "redirected":
+                    requests.redirect(s, self.officer, request_id,
+                                      "Data yang diminta tidak sesuai abstraksi; perlu konsultasi pemilihan data.")
+                else:
+                    requests.cancel(s, self.officer, request_id, "Pengunjung membatalkan: anggaran belum tersedia.")
+            return
+        if not reached("approved"):
+            return
+        with self.db.unit_of_work() as s:
+            requests.approve(s, self.officer, request_id, waiver={
+                "category": "regional_government", "purpose": "state_duties",
+                "letter_number": "050/123/BAPPEDA/XI/2026", "letter_date": (utcnow() - timedelta(days=2)).date()}
+                if waiver else None)
+            delivery.record_sppd(s, self.officer, request_id)
+        if not waiver:
+            if not reached("invoiced"):
+                return
+            with self.db.unit_of_work() as s:
+                invoice = billing.issue_invoice(s, self.officer, request_id,
+                                                billing_code="820261123465628" if simponi else None)
+            if not reached("paid"):
+                return
+            with self.db.unit_of_work() as s:
+                if simponi:
+                    payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.SIMPONI,
+                                                     amount=invoice.total, idempotency_key=f"demo-{request_id}",
+                                                     ntpn="A1B2C3D4E5F60718", ntb="BNI0099887766", bank="BNI")
+                elif channel is DeliveryChannel.FORUM:
+                    proof = self.files / f"bukti-transfer-{request_id}.pdf"
+                    proof.write_bytes(b"%PDF-1.4 bukti transfer demo\n")
+                    payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
+                                                     amount=invoice.total, idempotency_key=f"demo-{request_id}",
+                                                     ntb="TRF20261120001", proof_file=proof)
+                else:
+                    payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.CASH,
+                                                     amount=invoice.total, cash_tendered=-(-invoice.total // 50_000) * 50_000,
+                                                     idempotency_key=f"demo-{request_id}")
+            if not reached("receipted"):
+                return
+            with self.db.unit_of_work() as s:
+                billing.issue_receipt(s, self.treasurer, payment.id)
+        if not reached("delivered"):
+            return
+        with self.db.unit_of_work() as s:
+            files = [delivery.DeliveredFile(item.id, self._file(request_id, item.id, "v1"))
+                     for item in delivery.items_of(s, request_id)]
+            delivery.deliver(s, self.officer, request_id, files, channel=channel,
+                             media="forum" if channel is DeliveryChannel.FORUM else "flashdisk",
+                             media_label=f"PST-{request_id:04d}", receipt_handed_over=not waiver)
+        if until == "delivered":
+            return
+        if until == "correction" or correct:
+            with self.db.unit_of_work() as s:
+                delivery.report_problem(s, self.officer, request_id, "Berkas tidak memuat label variabel.")
+            if until == "correction":
+                return
+            with self.db.unit_of_work() as s:
+                files = [delivery.DeliveredFile(item.id, self._file(request_id, item.id, "v2"))
+                         for item in delivery.items_of(s, request_id)]
+                delivery.deliver(s, self.officer, request_id, files, channel=channel, media="flashdisk",
+                                 media_label=f"PST-{request_id:04d}", fixes="Label variabel ditambahkan.")
+        with self.db.unit_of_work() as s:
+            delivery.confirm_checked(s, self.officer, request_id)
+        if reached("closed") and poll and visit_id:
+            with self.db.unit_of_work() as s:
+                feedback.answer_poll(s, self.kiosk, visit_id, poll, comment="Pelayanan cepat dan ramah.")
+
+    def _file(self, request_id, item_id, version) -> Path:
+        path = self.files / f"permintaan-{request_id}-item-{item_id}-{version}.csv"
+        path.write_text(f"request,{request_id}\nitem,{item_id}\nversion,{version}\n", encoding="utf-8")
+        return path
+
+    def walk_in(self, ticket, items, *, until, waiver=False, simponi=False, poll=None, correct=False):
+        request_id = self._request(ticket, Channel.WALK_IN, items)
+        self._go(request_id, until, waiver=waiver, simponi=simponi, poll=poll, visit_id=ticket.visit_id,
+                 correct=correct)
+
+    def online(self, ticket, via, items, *, until):
+        request_id = self._request(ticket, Channel.ONLINE, items, online_via=via,
+                                   received_at=utcnow() - timedelta(days=2))
+        self._go(request_id, until, channel=DeliveryChannel.FORUM)

@@ -1,0 +1,141 @@
+"""The office profile and staff accounts."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import Account, OfficeProfile, Role
+from pstdesktop.services import audit, validate
+from pstdesktop.services.access import Actor, actor_of, require
+from pstdesktop.services.clock import ZONES, utcnow
+from pstdesktop.services.errors import NotFound, ValidationError
+
+_SCRYPT = {"n": 2**14, "r": 8, "p": 1, "dklen": 32}
+
+
+def hash_password(password: str) -> str:
+    """A slow salted hash (scrypt); stored as ``scrypt$salt$hash``."""
+    salt = secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode("utf-8"), salt=salt, **_SCRYPT)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    try:
+        scheme, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "scrypt":
+        return False
+    candidate = hashlib.scrypt(password.encode("utf-8"), salt=bytes.fromhex(salt), **_SCRYPT)
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
+def _office_fields(data: dict) -> dict:
+    nip = validate.text("treasurer_nip", data.get("treasurer_nip", ""), required=False, max_length=18)
+    if nip and not (len(nip) == 18 and nip.isdigit()):
+        raise ValidationError("digits", "treasurer_nip", length=18)
+    satker = validate.text("satker_code", data.get("satker_code", ""), required=False, max_length=6)
+    if satker and not (len(satker) == 6 and satker.isdigit()):
+        raise ValidationError("digits", "satker_code", length=6)
+    return {
+        "name": validate.text("name", data.get("name"), max_length=200),
+        "unit_code": validate.digits("unit_code", data.get("unit_code"), 4),
+        "city": validate.text("city", data.get("city"), max_length=100),
+        "address": validate.text("address", data.get("address", ""), required=False, max_length=400),
+        "phone": validate.text("phone", data.get("phone", ""), required=False, max_length=40),
+        "email": validate.email("email", data.get("email", ""), required=False),
+        "time_zone": validate.choice("time_zone", data.get("time_zone", "WIB"), ZONES),
+        "treasurer_name": validate.text("treasurer_name", data.get("treasurer_name", ""), required=False),
+        "treasurer_nip": nip,
+        "satker_code": satker,
+        "satker_name": validate.text("satker_name", data.get("satker_name", ""), required=False),
+    }
+
+
+def setup_office(session: Session, office: dict, supervisor_username: str, supervisor_name: str,
+                 supervisor_password: str) -> tuple[OfficeProfile, Account]:
+    """First run: the office profile and its first supervisor account."""
+    profile = OfficeProfile(**_office_fields(office), created_at=utcnow())
+    session.add(profile)
+    session.flush()
+    account = _new_account(session, profile.id, supervisor_username, supervisor_name, Role.SUPERVISOR,
+                           supervisor_password)
+    audit.record(session, account, "office.setup", profile)
+    audit.record(session, account, "account.create", account)
+    return profile, account
+
+
+def update_office(session: Session, actor: Actor, changes: dict) -> OfficeProfile:
+    account = require(session, actor, "office.configure")
+    profile = office_of(session, actor.office_id)
+    merged = {k: getattr(profile, k) for k in _office_fields({
+        "name": profile.name, "unit_code": profile.unit_code, "city": profile.city})}
+    merged.update(changes)
+    for key, value in _office_fields(merged).items():
+        setattr(profile, key, value)
+    audit.record(session, account, "office.update", profile)
+    return profile
+
+
+def office_of(session: Session, office_id: int) -> OfficeProfile:
+    profile = session.get(OfficeProfile, office_id)
+    if profile is None:
+        raise NotFound("not_found", "office")
+    return profile
+
+
+def first_office(session: Session) -> OfficeProfile | None:
+    return session.scalars(select(OfficeProfile).order_by(OfficeProfile.id).limit(1)).first()
+
+
+def create_account(session: Session, actor: Actor, username: str, full_name: str, role: Role,
+                   password: str, nip: str = "") -> Account:
+    creator = require(session, actor, "account.manage")
+    account = _new_account(session, actor.office_id, username, full_name, role, password, nip)
+    audit.record(session, creator, "account.create", account)
+    return account
+
+
+def _new_account(session: Session, office_id: int, username: str, full_name: str, role: Role,
+                 password: str, nip: str = "") -> Account:
+    username = validate.text("username", username, max_length=64).lower()
+    if session.scalar(select(Account.id).where(Account.office_id == office_id, Account.username == username)):
+        raise ValidationError("duplicate", "username", value=username)
+    if not isinstance(password, str) or len(password) < 6:
+        raise ValidationError("password_short", "password", min=6)
+    account = Account(
+        office_id=office_id, username=username, full_name=validate.text("full_name", full_name),
+        nip=validate.text("treasurer_nip", nip, required=False, max_length=18),
+        role=Role(role), password_hash=hash_password(password), created_at=utcnow(),
+    )
+    session.add(account)
+    session.flush()
+    return account
+
+
+def accounts(session: Session, office_id: int) -> list[Account]:
+    return list(session.scalars(select(Account).where(Account.office_id == office_id).order_by(Account.username)))
+
+
+MAX_FAILED_LOGINS = 5
+
+
+def login(session: Session, username: str, password: str) -> tuple[Actor | None, str]:
+    """(actor, "") on success, else (None, error code). A failed attempt is counted (the caller
+    commits it); after ``MAX_FAILED_LOGINS`` the account is locked until a supervisor unlocks it."""
+    account = session.scalar(select(Account).where(Account.username == (username or "").strip().lower()))
+    if account is None:
+        return None, "login_failed"
+    if not account.active or account.failed_logins >= MAX_FAILED_LOGINS:
+        return None, "login_locked"
+    if not password_matches(password or "", account.password_hash):
+        account.failed_logins += 1
+        return None, "login_locked" if account.failed_logins >= MAX_FAILED_LOGINS else "login_failed"
+    account.failed_logins = 0
+    return actor_of(account), ""

@@ -1,0 +1,257 @@
+"""From "the visitor tells what data they need" to the conformity check: opening a request, its
+products, the abstraction of data use, submission, approval (with an Rp0 waiver when eligible),
+redirection to statistical consultation, and cancellation."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import Session
+
+from models import (
+    Channel,
+    ConsultationReferral,
+    DocumentStatus,
+    Invoice,
+    RequestItem,
+    RequestState,
+    ServiceRequest,
+    Visit,
+    Visitor,
+    Waiver,
+    WaiverCategory,
+    WaiverPurpose,
+)
+from pstdesktop.services import audit, tariffs, validate
+from pstdesktop.services.access import Actor, require
+from pstdesktop.services.catalogue import product_by_code
+from pstdesktop.services.clock import utcnow
+from pstdesktop.services.deadlines import online_due, walk_in_due
+from pstdesktop.services.errors import NotFound, StateError, ValidationError
+from pstdesktop.services.numbering import next_number, request_number
+from pstdesktop.services.office import office_of
+from pstdesktop.services.workflow import OPEN_STATES, load_request, move
+
+ONLINE_VIA = ("email", "wa", "forum")
+MEDIA = ("flashdisk", "dvd", "email", "forum", "harddisk")
+EDITABLE = (RequestState.DRAFT, RequestState.SUBMITTED)
+
+
+def open_request(session: Session, actor: Actor, *, visitor_id: int, channel: Channel,
+                 abstraction: str = "", visit_id: int | None = None, online_via: str = "",
+                 received_at: datetime | None = None) -> ServiceRequest:
+    """A new request in DRAFT. A walk-in belongs to a visit and its clock starts at the guestbook
+    entry; an online request records its channel and the moment it arrived."""
+    account = require(session, actor, "request.edit")
+    office = office_of(session, actor.office_id)
+    now = utcnow()
+    channel = Channel(channel)
+    visitor = session.get(Visitor, visitor_id)
+    if visitor is None or visitor.office_id != office.id:
+        raise NotFound("not_found", "visitor")
+    if channel is Channel.WALK_IN:
+        visit = session.get(Visit, visit_id) if visit_id is not None else None
+        if visit is None or visit.visitor_id != visitor.id:
+            raise NotFound("not_found", "visit")
+        received_at, online_via, due_at = visit.arrived_at, "", walk_in_due(visit.arrived_at)
+    else:
+        online_via = validate.choice("online_via", online_via, ONLINE_VIA)
+        received_at = received_at or now
+        if received_at.tzinfo is None:
+            raise ValidationError("required", "received_at")
+        validate.not_future("received_at", received_at, now)
+        due_at = None  # set once the request is clear
+    year = received_at.year
+    sequence = next_number(session, office.id, "request", str(year))
+    request = ServiceRequest(
+        office_id=office.id, number=request_number(sequence, office.unit_code, year), visitor_id=visitor.id,
+        visit_id=visit_id if channel is Channel.WALK_IN else None, channel=channel, online_via=online_via,
+        received_at=received_at, due_at=due_at,
+        abstraction=validate.text("abstraction", abstraction, required=False, max_length=4000, multiline=True),
+        state=RequestState.DRAFT, created_by_id=account.id, updated_at=now,
+    )
+    session.add(request)
+    session.flush()
+    audit.record(session, account, "request.open", request, to_state=RequestState.DRAFT.value)
+    return request
+
+
+def set_abstraction(session: Session, actor: Actor, request_id: int, abstraction: str) -> ServiceRequest:
+    account = require(session, actor, "request.edit")
+    request = _editable(session, actor, request_id)
+    request.abstraction = validate.text("abstraction", abstraction, max_length=4000, multiline=True)
+    request.updated_at = utcnow()
+    audit.record(session, account, "request.abstraction", request)
+    return request
+
+
+def add_item(session: Session, actor: Actor, request_id: int, *, product_code: str, title: str,
+             quantity: int | str, region: str = "", year: int | str | None = None, data_format: str = "",
+             media: str = "", variables: str = "") -> RequestItem:
+    """Add a product line: microdata (dataset size in bytes), a WILKERSTAT map (number of maps, with
+    the region for a kabupaten/kota map) or an electronic publication (pages)."""
+    account = require(session, actor, "request.edit")
+    request = _editable(session, actor, request_id)
+    product = product_by_code(session, product_code)
+    region = validate.text("region", region, required=False, max_length=120)
+    if product.needs_region and not region:
+        raise ValidationError("region_required", "region", product=product.name_id)
+    if variables and request.channel is Channel.WALK_IN:
+        raise ValidationError("must_be_empty", "title", because="walk-in: data mikro fullset")
+    item = RequestItem(
+        request_id=request.id, product_id=product.id, title=validate.text("title", title, max_length=200),
+        region=region,
+        year=None if year in (None, "") else validate.integer("year", year, low=1945, high=utcnow().year + 1),
+        data_format=validate.text("title", data_format, required=False, max_length=40),
+        media=validate.choice("media", media, MEDIA) if media else "",
+        quantity=validate.integer("quantity", quantity, low=1, high=validate.MAX_AMOUNT),
+        variables=validate.text("title", variables, required=False, max_length=8000, multiline=True),
+    )
+    session.add(item)
+    request.updated_at = utcnow()
+    session.flush()
+    audit.record(session, account, "request.item_add", request, extra={"item": item.id, "product": product.code,
+                                                                       "quantity": item.quantity})
+    return item
+
+
+def remove_item(session: Session, actor: Actor, request_id: int, item_id: int) -> None:
+    account = require(session, actor, "request.edit")
+    request = _editable(session, actor, request_id)
+    item = session.get(RequestItem, item_id)
+    if item is None or item.request_id != request.id:
+        raise NotFound("not_found", "product")
+    session.delete(item)  # an unpriced draft line, never a numbered document
+    request.updated_at = utcnow()
+    session.flush()
+    audit.record(session, account, "request.item_remove", request, extra={"item": item_id})
+
+
+def submit(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+    """The abstraction and the list are complete: the officer can check their fit."""
+    account = require(session, actor, "request.edit")
+    request = load_request(session, request_id, actor.office_id)
+    validate.text("abstraction", request.abstraction, max_length=4000, multiline=True)
+    if not request.items:
+        raise ValidationError("no_items", "request")
+    move(session, account, request, RequestState.SUBMITTED)
+    return request
+
+
+def approve(session: Session, actor: Actor, request_id: int, *, waiver: dict | None = None,
+            at: datetime | None = None) -> tariffs.Quote:
+    """Conformity check passed: the items are priced (snapshot) and, for an online request, the
+    request is clear and its 10-working-day deadline set. ``waiver`` applies the Rp0 tariff:
+    ``{"category", "purpose", "letter_number", "letter_date"}``; the normal tariff is kept beside it."""
+    account = require(session, actor, "request.approve")
+    request = load_request(session, request_id, actor.office_id)
+    office = office_of(session, actor.office_id)
+    if request.state is not RequestState.SUBMITTED:
+        move(session, account, request, RequestState.APPROVED)  # raises the state error
+    quote = tariffs.quote_request(session, request, office.time_zone)
+    if waiver is not None:
+        require(session, actor, "waiver.approve")
+        session.add(Waiver(request_id=request.id, normal_amount=quote.normal_total, recorded_at=utcnow(),
+                           approved_by_id=account.id, **_clean_waiver(waiver)))
+        session.flush()
+        session.refresh(request)
+        quote = tariffs.quote_request(session, request, office.time_zone)
+    for line, item in zip(quote.lines, request.items, strict=True):
+        item.price, item.price_formula = line.amount, line.formula
+    if request.channel is Channel.ONLINE:
+        request.clear_at = at or utcnow()
+        request.due_at = online_due(request.clear_at, office.time_zone)
+    move(session, account, request, RequestState.APPROVED,
+         reason=f"Rp0: {waiver['category']}" if waiver else "")
+    return quote
+
+
+def _clean_waiver(data: dict) -> dict:
+    letter_date = data.get("letter_date")
+    if isinstance(letter_date, str):
+        try:
+            letter_date = date.fromisoformat(letter_date)
+        except ValueError:
+            raise ValidationError("required", "letter_date") from None
+    if not isinstance(letter_date, date):
+        raise ValidationError("required", "letter_date")
+    validate.not_future("letter_date", letter_date, utcnow())
+    return {
+        "category": WaiverCategory(validate.choice("category", data.get("category"), [c.value for c in WaiverCategory])),
+        "purpose": WaiverPurpose(validate.choice("waiver_purpose", data.get("purpose"), [p.value for p in WaiverPurpose])),
+        "letter_number": validate.text("letter_number", data.get("letter_number"), max_length=100),
+        "letter_date": letter_date,
+    }
+
+
+def redirect(session: Session, actor: Actor, request_id: int, reason: str) -> ConsultationReferral:
+    """The list does not fit the abstraction: redirect to konsultasi statistik, with the reason."""
+    account = require(session, actor, "request.approve")
+    request = load_request(session, request_id, actor.office_id)
+    reason = validate.text("reason", reason, max_length=2000, multiline=True)
+    move(session, account, request, RequestState.REDIRECTED, reason=reason)
+    referral = ConsultationReferral(request_id=request.id, reason=reason, referred_by_id=account.id,
+                                    referred_at=utcnow())
+    session.add(referral)
+    if request.visit_id is not None:
+        visit = session.get(Visit, request.visit_id)
+        visit.station = "Konsultasi Statistik"
+    session.flush()
+    return referral
+
+
+def cancel(session: Session, actor: Actor, request_id: int, reason: str) -> ServiceRequest:
+    """Cancel a request that has taken no money; an issued invoice is cancelled with it."""
+    account = require(session, actor, "request.cancel")
+    request = load_request(session, request_id, actor.office_id)
+    reason = validate.text("reason", reason, max_length=2000, multiline=True)
+    for invoice in session.scalars(select(Invoice).where(Invoice.request_id == request.id,
+                                                         Invoice.status == DocumentStatus.ISSUED)):
+        invoice.status, invoice.cancel_reason, invoice.cancelled_at = DocumentStatus.CANCELLED, reason, utcnow()
+        audit.record(session, account, "invoice.cancel", invoice, reason=reason)
+    move(session, account, request, RequestState.CANCELLED, reason=reason)
+    return request
+
+
+def _editable(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+    request = load_request(session, request_id, actor.office_id)
+    if request.state not in EDITABLE:
+        raise StateError("state", number=request.number, state=request.state.value, action="edit")
+    return request
+
+
+def get_request(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+    require(session, actor, "queue.view")
+    request = session.get(ServiceRequest, request_id)
+    if request is None or request.office_id != actor.office_id:
+        raise NotFound("not_found", "request")
+    return request
+
+
+def open_requests(session: Session, actor: Actor, channel: Channel | None = None, *, limit: int = 50,
+                  offset: int = 0) -> list[ServiceRequest]:
+    """One page of unfinished requests, the nearest deadline first (overdue ones at the top)."""
+    require(session, actor, "queue.view")
+    query = select(ServiceRequest).where(ServiceRequest.office_id == actor.office_id,
+                                         ServiceRequest.state.in_(OPEN_STATES))
+    if channel is not None:
+        query = query.where(ServiceRequest.channel == channel)
+    query = query.order_by(ServiceRequest.due_at.is_(None), ServiceRequest.due_at, ServiceRequest.id)
+    return list(session.scalars(query.limit(limit).offset(offset)))
+
+
+def find_requests(session: Session, actor: Actor, text: str, *, limit: int = 50, offset: int = 0) -> list[ServiceRequest]:
+    """Requests by requester name, phone, request number or invoice number."""
+    require(session, actor, "queue.view")
+    key = (text or "").strip()
+    if not key:
+        return []
+    like = f"%{key.lower()}%"
+    query = (select(ServiceRequest).join(Visitor, Visitor.id == ServiceRequest.visitor_id)
+             .outerjoin(Invoice, Invoice.request_id == ServiceRequest.id)
+             .where(ServiceRequest.office_id == actor.office_id,
+                    or_(func.lower(Visitor.full_name).like(like), Visitor.phone == key,
+                        ServiceRequest.number == key, Invoice.number == key))
+             .distinct().order_by(ServiceRequest.id.desc()))
+    return list(session.scalars(query.limit(limit).offset(offset)))

@@ -1,0 +1,89 @@
+"""The request state machine: every allowed transition, the action (and so the roles) it needs,
+and the one function that moves a request, checks it and writes the audit trail.
+
+    DRAFT -> SUBMITTED -> APPROVED -> INVOICED -> PAID -> RECEIPTED -> DELIVERED -> VERIFIED -> CLOSED
+                 |            \\-- Rp0 tariff: no payment ----------------------> DELIVERED
+                 \\-> REDIRECTED (to statistical consultation, with the reason)
+    DELIVERED -> CORRECTION_REQUESTED -> DELIVERED (again, with what was fixed)
+    INVOICED -> APPROVED (the invoice was cancelled with a reason)
+    DRAFT, SUBMITTED, APPROVED, INVOICED -> CANCELLED (with the reason)
+
+Once money has been received (PAID and later) a request is not cancelled: the receipt is cancelled
+by the treasurer with a supervisor's approval instead, and stays in the books."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from models import Account, RequestState, ServiceRequest
+from pstdesktop.services import audit
+from pstdesktop.services.access import PERMISSIONS
+from pstdesktop.services.clock import utcnow
+from pstdesktop.services.errors import NotFound, PermissionDenied, StateError, ValidationError
+
+S = RequestState
+
+TRANSITIONS: dict[tuple[RequestState, RequestState], str] = {
+    (S.DRAFT, S.SUBMITTED): "request.edit",
+    (S.SUBMITTED, S.APPROVED): "request.approve",
+    (S.SUBMITTED, S.REDIRECTED): "request.approve",
+    (S.APPROVED, S.INVOICED): "invoice.issue",
+    (S.INVOICED, S.APPROVED): "invoice.cancel",
+    (S.APPROVED, S.DELIVERED): "delivery.record",
+    (S.INVOICED, S.PAID): "payment.record",
+    (S.PAID, S.RECEIPTED): "receipt.issue",
+    (S.RECEIPTED, S.DELIVERED): "delivery.record",
+    (S.DELIVERED, S.CORRECTION_REQUESTED): "delivery.record",
+    (S.CORRECTION_REQUESTED, S.DELIVERED): "delivery.record",
+    (S.DELIVERED, S.VERIFIED): "delivery.record",
+    (S.VERIFIED, S.CLOSED): "request.close",
+    **{(state, S.CANCELLED): "request.cancel" for state in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.INVOICED)},
+}
+
+OPEN_STATES = frozenset(S) - {S.CLOSED, S.CANCELLED, S.REDIRECTED}
+REASON_NEEDED = frozenset({S.REDIRECTED, S.CANCELLED, S.CORRECTION_REQUESTED})
+
+STATE_LABELS: dict[RequestState, tuple[str, str]] = {
+    S.DRAFT: ("Draf", "Draft"),
+    S.SUBMITTED: ("Diajukan", "Submitted"),
+    S.APPROVED: ("Sesuai", "Approved"),
+    S.REDIRECTED: ("Dialihkan ke konsultasi", "Redirected to consultation"),
+    S.INVOICED: ("Invoice terbit", "Invoiced"),
+    S.PAID: ("Dibayar", "Paid"),
+    S.RECEIPTED: ("Kuitansi terbit", "Receipted"),
+    S.DELIVERED: ("Data diserahkan", "Delivered"),
+    S.CORRECTION_REQUESTED: ("Perbaikan diminta", "Correction requested"),
+    S.VERIFIED: ("Diperiksa pengguna", "Checked by requester"),
+    S.CLOSED: ("Selesai", "Closed"),
+    S.CANCELLED: ("Dibatalkan", "Cancelled"),
+}
+
+
+def allowed_targets(state: RequestState) -> list[RequestState]:
+    return [to for (frm, to) in TRANSITIONS if frm == state]
+
+
+def load_request(session: Session, request_id: int, office_id: int) -> ServiceRequest:
+    """The request, locked for this transaction (row lock on PostgreSQL)."""
+    request = session.get(ServiceRequest, request_id, with_for_update=True, populate_existing=True)
+    if request is None or request.office_id != office_id:
+        raise NotFound("not_found", "request")
+    return request
+
+
+def move(session: Session, account: Account, request: ServiceRequest, target: RequestState, *,
+         reason: str = "", action: str | None = None) -> None:
+    """Move ``request`` to ``target`` or raise (wrong state or role: nothing changed)."""
+    needed = TRANSITIONS.get((request.state, target))
+    if needed is None:
+        raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
+                         action=STATE_LABELS[target][0])
+    if account.role not in PERMISSIONS[needed]:
+        raise PermissionDenied("role", user=account.username, role=account.role.value, action=needed)
+    if target in REASON_NEEDED and not reason.strip():
+        raise ValidationError("required", "reason")
+    previous = request.state
+    request.state = target
+    request.updated_at = utcnow()
+    audit.record(session, account, action or f"request.{target.value}", request,
+                 from_state=previous.value, to_state=target.value, reason=reason)

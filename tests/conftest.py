@@ -1,0 +1,122 @@
+"""Shared fixtures: a migrated database (SQLite file, or a real PostgreSQL server), an office with
+one account per role, and helpers that walk a request through the procedure."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from models import Channel, PaymentMethod, Role  # noqa: E402
+from pstdesktop.bootstrap import Database, open_url  # noqa: E402
+from pstdesktop.config import sqlite_url  # noqa: E402
+from pstdesktop.services import billing, delivery, guestbook, requests  # noqa: E402
+from pstdesktop.services.access import Actor, actor_of  # noqa: E402
+from pstdesktop.services.office import create_account, setup_office  # noqa: E402
+from tests.pg import postgres_server, postgres_url  # noqa: E402,F401  (fixtures)
+
+OFFICE = {"name": "BPS Provinsi Maluku", "unit_code": "8100", "city": "Ambon", "time_zone": "WIT",
+          "treasurer_name": "Maria Latuconsina", "treasurer_nip": "198507122009022003",
+          "satker_code": "054081", "satker_name": "BPS Provinsi Maluku"}
+PASSWORD = "rahasia-123"
+
+
+def visitor_answers(**overrides) -> dict:
+    """A complete, valid guestbook entry."""
+    answers = {
+        "full_name": "Rahmat Hidayat", "gender": "Laki-laki", "institution": "Universitas Pattimura",
+        "phone": "081243215678", "email": "rahmat@unpatti.ac.id", "occupation": "Peneliti/Dosen",
+        "occupation_other": "", "birth_year": 1983, "education": "S2", "country": "Indonesia",
+        "province": "Maluku", "regency": "Kota Ambon", "has_disability": False, "disability_type": "",
+        "id_document_type": "KTP", "id_document_number": "8171011505830001", "consent": True,
+    }
+    answers.update(overrides)
+    return answers
+
+
+class Office:
+    """A database with one office and an account for every role."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        with db.unit_of_work() as s:
+            office, boss = setup_office(s, OFFICE, "kepala", "Kepala PST", PASSWORD)
+            self.office_id = office.id
+            self.supervisor = actor_of(boss)
+            self.officer = actor_of(create_account(s, self.supervisor, "petugas", "Yohanes Pattiasina",
+                                                   Role.OFFICER, PASSWORD))
+            self.treasurer = actor_of(create_account(s, self.supervisor, "bendahara", "Maria Latuconsina",
+                                                     Role.TREASURER, PASSWORD))
+            self.kiosk = actor_of(create_account(s, self.supervisor, "kiosk", "Kios", Role.KIOSK, PASSWORD))
+
+    @property
+    def actors(self) -> dict[Role, Actor]:
+        return {Role.SUPERVISOR: self.supervisor, Role.OFFICER: self.officer, Role.TREASURER: self.treasurer,
+                Role.KIOSK: self.kiosk}
+
+    def session(self):
+        return self.db.unit_of_work()
+
+    def walk_in(self, items=(("microdata_raw", "Susenas Maret 2024 (KOR)", 150_000_000, ""),), **visitor):
+        """A registered visit and a DRAFT walk-in request with ``items``; returns (ticket, request id)."""
+        with self.session() as s:
+            ticket = guestbook.register_visit(s, self.kiosk, visitor_answers(**visitor),
+                                              "Pembelian Produk Statistik Berbayar")
+        with self.session() as s:
+            req = requests.open_request(s, self.officer, visitor_id=ticket.visitor_id, channel=Channel.WALK_IN,
+                                        visit_id=ticket.visit_id,
+                                        abstraction="Analisis kemiskinan rumah tangga untuk tesis magister.")
+            for code, title, qty, region in items:
+                requests.add_item(s, self.officer, req.id, product_code=code, title=title, quantity=qty,
+                                  region=region, media="flashdisk")
+            return ticket, req.id
+
+    def approved(self, **kw) -> int:
+        _ticket, rid = self.walk_in(**kw)
+        with self.session() as s:
+            requests.submit(s, self.officer, rid)
+            requests.approve(s, self.officer, rid)
+            delivery.record_sppd(s, self.officer, rid)
+        return rid
+
+    def paid(self, method=PaymentMethod.CASH, **kw) -> tuple[int, int]:
+        """An approved, invoiced and cash-paid request: (request id, payment id)."""
+        rid = self.approved(**kw)
+        with self.session() as s:
+            invoice = billing.issue_invoice(s, self.officer, rid)
+        with self.session() as s:
+            payment = billing.record_payment(s, self.treasurer, invoice.id, method=method, amount=invoice.total,
+                                             cash_tendered=invoice.total, idempotency_key=f"pay-{rid}")
+        return rid, payment.id
+
+
+@pytest.fixture
+def sqlite_db(tmp_path):
+    db = open_url(sqlite_url(tmp_path / "pst.sqlite"), tmp_path / "backups")
+    yield db
+    db.dispose()
+
+
+@pytest.fixture
+def office(sqlite_db) -> Office:
+    return Office(sqlite_db)
+
+
+@pytest.fixture
+def data_file(tmp_path):
+    """Write a prepared data file of ``size`` bytes and return its path."""
+
+    def make(name: str, size: int = 2048, fill: bytes = b"x"):
+        path = tmp_path / name
+        path.write_bytes((fill * size)[:size])
+        return path
+
+    return make
+
+
+def at(y, m, d, hh=0, mm=0, zone_hours=0) -> datetime:
+    """A moment given in office time (UTC+zone_hours), as a UTC datetime."""
+    return (datetime(y, m, d, hh, mm, tzinfo=UTC) - timedelta(hours=zone_hours))

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# The README's test command. On a Debian/Ubuntu machine it first installs what the tests need
+# (the libraries Qt needs offscreen, fonts, PostgreSQL for the PostgreSQL tests, poppler and Xvfb),
+# then creates .venv, installs the project with its dev extra, checks lint and the layer rules,
+# and runs the whole suite. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(libegl1 libgl1 libdbus-1-3 libfontconfig1 libglib2.0-0 libxkbcommon0 libxkbcommon-x11-0
+          fonts-dejavu-core postgresql poppler-utils xvfb python3-venv)
+if command -v apt-get >/dev/null 2>&1 && command -v dpkg >/dev/null 2>&1; then
+  missing=()
+  for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "Installing: ${missing[*]}"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  fi
+fi
+
+python=${PYTHON:-python3}
+[ -x .venv/bin/python ] || "$python" -m venv .venv
+.venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
+.venv/bin/ruff check .
+.venv/bin/lint-imports
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"
