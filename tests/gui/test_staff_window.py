@@ -1,0 +1,76 @@
+"""The staff window and its sign-in, driven through the real widgets (pytest-qt, offscreen)."""
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableWidget
+from sqlalchemy import func, select
+
+from models import OfficeProfile
+from pstdesktop.services import guestbook
+from pstdesktop.services.clock import utcnow
+from tests.conftest import PASSWORD, visitor_answers
+from ui.login import LoginDialog, SetupDialog
+from ui.main_window import OVERDUE, MainWindow
+
+
+def test_sign_in_wrong_then_right_password(qtbot, office):
+    dialog = LoginDialog(office.db, "BPS Provinsi Maluku")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "loginUsername"), "petugas")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "loginPassword"), "salah")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert dialog.actor is None
+    assert "salah" in dialog.findChild(QLabel, "loginMessage").text()
+    assert dialog.findChild(QLineEdit, "loginPassword").text() == ""
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "loginPassword"), PASSWORD)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert dialog.actor == office.officer
+
+
+def test_account_locks_after_five_wrong_passwords(qtbot, office):
+    dialog = LoginDialog(office.db, "BPS Provinsi Maluku")
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "loginUsername"), "bendahara")
+    for _ in range(5):
+        qtbot.keyClicks(dialog.findChild(QLineEdit, "loginPassword"), "keliru")
+        qtbot.mouseClick(dialog.findChild(QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "loginPassword"), PASSWORD)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "loginButton"), Qt.MouseButton.LeftButton)
+    assert dialog.actor is None
+    assert "dikunci" in dialog.findChild(QLabel, "loginMessage").text()
+
+
+def test_first_run_setup_refuses_bad_input_then_saves(qtbot, sqlite_db):
+    dialog = SetupDialog(sqlite_db)
+    qtbot.addWidget(dialog)
+    values = {"name": "BPS Kota Jambi", "unit_code": "15A1", "city": "Jambi", "username": "kepala",
+              "full_name": "Kepala PST", "password": "rahasia-123"}
+    for key, value in values.items():
+        qtbot.keyClicks(dialog.findChild(QLineEdit, f"setup_{key}"), value)
+    save = dialog.findChild(QPushButton, "setupSave")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "Kode unit BPS" in dialog.findChild(QLabel, "setupMessage").text()
+    with sqlite_db.unit_of_work() as s:
+        assert s.scalar(select(func.count(OfficeProfile.id))) == 0
+    dialog.findChild(QLineEdit, "setup_unit_code").setText("1571")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    with sqlite_db.unit_of_work() as s:
+        assert s.scalar(select(OfficeProfile.name)) == "BPS Kota Jambi"
+
+
+def test_staff_window_shows_queue_and_flags_the_one_hour_standard(qtbot, office):
+    now = utcnow()
+    with office.session() as s:
+        guestbook.register_visit(s, office.kiosk, visitor_answers(full_name="Lama Menunggu"),
+                                 "Pembelian Produk Statistik Berbayar", at=now - timedelta(minutes=75))
+        guestbook.register_visit(s, office.kiosk, visitor_answers(full_name="Baru Datang"),
+                                 "Konsultasi Statistik", at=now - timedelta(minutes=5))
+    window = MainWindow(office.db, office.officer)
+    qtbot.addWidget(window)
+    table = window.findChild(QTableWidget, "queueTable")
+    assert table.rowCount() == 2
+    assert [table.item(r, 0).text() for r in range(2)] == ["B-001", "C-001"]
+    assert table.item(0, 1).text() == "Lama Menunggu" and table.item(0, 1).background().color() == OVERDUE
+    assert table.item(1, 1).background().color() != OVERDUE
+    assert "Petugas layanan" in window.centralWidget().findChild(QLabel).text()

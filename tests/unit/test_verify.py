@@ -1,0 +1,68 @@
+"""`pst verify`: rows changed, added or removed with plain SQL, and audit entries edited, are found."""
+
+import pytest
+from sqlalchemy import text
+
+from pstdesktop.cli import main
+from pstdesktop.services import audit, billing
+
+
+@pytest.fixture
+def receipted(office):
+    _rid, payment_id = office.paid()
+    with office.session() as s:
+        billing.issue_receipt(s, office.treasurer, payment_id)
+    return office
+
+
+def findings(office) -> list[str]:
+    with office.session() as s:
+        return [str(f) for f in audit.verify(s)]
+
+
+def tamper(office, sql: str):
+    with office.db.engine.begin() as conn:
+        conn.execute(text(sql))
+
+
+def test_clean_database_verifies(receipted):
+    assert findings(receipted) == []
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("UPDATE receipt SET amount = 1", "receipt #1: changed behind the application's back (amount: 3000000 -> 1)"),
+    ("UPDATE invoice SET total = 10", "invoice #1: changed"),
+    ("UPDATE payment SET amount = 10", "payment #1: changed"),
+    ("UPDATE service_request SET state = 'closed'", "service_request #1: changed"),
+    ("UPDATE receipt SET number = '9999/054081/XI/2026'", "receipt #1: changed"),
+    ("UPDATE tariff_line SET base_amount = 1 WHERE id = 2", "tariff_line #2: changed"),
+    ("DELETE FROM receipt", "receipt #1: row removed"),
+])
+def test_edited_or_removed_rows_are_reported(receipted, sql, expected):
+    tamper(receipted, sql)
+    assert any(f.startswith(expected) for f in findings(receipted)), findings(receipted)
+
+
+def test_row_added_behind_the_back_is_reported(receipted):
+    tamper(receipted, "INSERT INTO receipt (office_id, payment_id, year, sequence, number, issued_at, issued_by_id,"
+           " received_from, amount, description, account_code, status, cancel_reason) SELECT office_id, payment_id,"
+           " year, 2, 'X', issued_at, issued_by_id, received_from, amount, description, account_code, status,"
+           " cancel_reason FROM receipt")
+    assert any("not in the audit trail" in f for f in findings(receipted))
+
+
+def test_edited_or_deleted_audit_entries_break_the_chain(receipted):
+    tamper(receipted, "UPDATE audit_entry SET actor_name = 'someone else' WHERE seq = 3")
+    assert any(f.startswith("audit_entry #3: entry altered") for f in findings(receipted))
+    tamper(receipted, "DELETE FROM audit_entry WHERE seq = 5")
+    assert any("missing" in f for f in findings(receipted))
+
+
+def test_pst_verify_exit_codes(receipted, capsys):
+    url = str(receipted.db.engine.url)
+    assert main(["--database", url, "verify"]) == 0
+    assert "OK" in capsys.readouterr().out
+    tamper(receipted, "UPDATE receipt SET amount = 1")
+    assert main(["--database", url, "verify"]) == 1
+    out = capsys.readouterr().out
+    assert "receipt #1" in out and "amount: 3000000 -> 1" in out

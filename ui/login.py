@@ -1,0 +1,127 @@
+"""Sign-in of a staff account, and the first-run setup of the office profile."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+)
+
+from pstdesktop.bootstrap import Database
+from pstdesktop.services.access import Actor
+from pstdesktop.services.errors import MESSAGES, DomainError
+from pstdesktop.services.office import login, setup_office
+from ui.i18n import language, tr
+from ui.widgets import named
+
+
+class LoginDialog(QDialog):
+    """Username and password; a failed attempt is counted and explained."""
+
+    def __init__(self, database: Database, office_name: str, parent=None):
+        super().__init__(parent)
+        self.database = database
+        self.actor: Actor | None = None
+        self.setWindowTitle(tr("Masuk — PST Desktop", "Sign in — PST Desktop"))
+        self.setMinimumWidth(420)
+        title = QLabel(f"<b>{office_name}</b><br>{tr('Pelayanan Statistik Terpadu', 'Integrated Statistical Services')}")
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.username = named(QLineEdit(), "loginUsername", tr("Nama pengguna", "Username"))
+        self.password = named(QLineEdit(), "loginPassword", tr("Kata sandi", "Password"))
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = named(QLabel(""), "loginMessage", tr("Pesan", "Message"))
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(tr("Nama pengguna", "Username"), self.username)
+        form.addRow(tr("Kata sandi", "Password"), self.password)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Masuk", "Sign in"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal", "Cancel"))
+        named(buttons.button(QDialogButtonBox.StandardButton.Ok), "loginButton", tr("Masuk", "Sign in"))
+        buttons.accepted.connect(self.try_login)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(title)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def try_login(self) -> None:
+        with self.database.unit_of_work() as session:
+            actor, error = login(session, self.username.text(), self.password.text())
+        if actor is None:
+            self.message.setText(MESSAGES[error][1 if language() == "en" else 0])
+            self.password.clear()
+            return
+        self.actor = actor
+        self.accept()
+
+
+class SetupDialog(QDialog):
+    """First run: the office profile and the first supervisor account."""
+
+    def __init__(self, database: Database, parent=None):
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(tr("Pengaturan awal kantor", "Office first-run setup"))
+        self.setMinimumWidth(560)
+        intro = QLabel(tr("Isi profil kantor BPS dan akun supervisor pertama. Semua dapat diubah kemudian.",
+                          "Fill in the BPS office profile and the first supervisor account. All can be changed later."))
+        intro.setWordWrap(True)
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for key, label_id, label_en, hint in (
+            ("name", "Nama kantor", "Office name", "BPS Provinsi Maluku"),
+            ("unit_code", "Kode unit BPS (4 digit)", "BPS unit code (4 digits)", "8100"),
+            ("city", "Kota", "City", "Ambon"),
+            ("address", "Alamat", "Address", ""),
+            ("satker_code", "Kode satker SIMPONI (6 digit)", "SIMPONI satker code (6 digits)", ""),
+            ("treasurer_name", "Nama Bendahara Penerimaan", "Revenue treasurer's name", ""),
+            ("treasurer_nip", "NIP Bendahara (18 digit)", "Treasurer NIP (18 digits)", ""),
+            ("username", "Nama pengguna supervisor", "Supervisor username", "supervisor"),
+            ("full_name", "Nama lengkap supervisor", "Supervisor full name", ""),
+            ("password", "Kata sandi supervisor", "Supervisor password", ""),
+        ):
+            edit = named(QLineEdit(), f"setup_{key}", tr(label_id, label_en))
+            edit.setPlaceholderText(tr(f"contoh: {hint}", f"e.g. {hint}") if hint else "")
+            if key == "password":
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.fields[key] = edit
+            form.addRow(tr(label_id, label_en), edit)
+        self.zone = named(QComboBox(), "setup_time_zone", tr("Zona waktu", "Time zone"))
+        self.zone.addItems(["WIB", "WITA", "WIT"])
+        form.insertRow(3, tr("Zona waktu", "Time zone"), self.zone)
+        self.message = named(QLabel(""), "setupMessage", tr("Pesan", "Message"))
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        named(buttons.button(QDialogButtonBox.StandardButton.Save), "setupSave", tr("Simpan", "Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan", "Save"))
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal", "Cancel"))
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        values = {key: edit.text() for key, edit in self.fields.items()}
+        office = {k: values[k] for k in ("name", "unit_code", "city", "address", "satker_code", "treasurer_name",
+                                         "treasurer_nip")} | {"time_zone": self.zone.currentText()}
+        try:
+            with self.database.unit_of_work() as session:
+                setup_office(session, office, values["username"], values["full_name"], values["password"])
+        except DomainError as error:
+            self.message.setText(error.message(language()))
+            return
+        self.accept()
