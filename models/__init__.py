@@ -3,7 +3,7 @@
 
 from models.audit import AuditEntry
 from models.base import Base
-from models.billing import Deposit, DepositReceipt, DocumentCounter, Invoice, Payment, Receipt
+from models.billing import DailyClosing, Deposit, DepositReceipt, DocumentCounter, Invoice, Payment, Receipt
 from models.catalogue import Product, TariffLine, TariffSchedule
 from models.delivery import Correction, Delivery, DeliveryItem
 from models.enums import (
@@ -24,7 +24,7 @@ from models.requests import ConsultationReferral, RequestItem, ServiceRequest, S
 from models.visitors import Visit, Visitor
 
 __all__ = [
-    "Account", "AuditEntry", "Base", "Channel", "Complaint", "ConsultationReferral", "Correction",
+    "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
     "DocumentStatus", "Invoice", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
     "ProductKind", "Receipt", "RequestItem", "RequestState", "Role", "ServiceRequest", "SppdAgreement",

@@ -159,3 +159,18 @@ class DepositReceipt(Base):
     deposit: Mapped[Deposit] = relationship(back_populates="receipts")
 
 
+
+
+class DailyClosing(Base):
+    """A treasurer's day closed with its totals by payment method; later corrections go to the next day."""
+
+    __tablename__ = "daily_closing"
+    __table_args__ = (UniqueConstraint("office_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    day: Mapped[date]
+    totals: Mapped[dict] = mapped_column(JSON)  # method -> integer Rupiah, plus receipt count
+    closed_at: Mapped[datetime]
+    closed_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    note: Mapped[str] = mapped_column(Text, default="")

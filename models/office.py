@@ -34,6 +34,9 @@ class OfficeProfile(Base):
     satker_name: Mapped[str] = mapped_column(String(200), default="")
     materai_amount: Mapped[int] = mapped_column(default=10_000)  # stamp duty, UU 10/2020
     billing_validity_days: Mapped[int] = mapped_column(default=7)
+    retention_days: Mapped[int] = mapped_column(default=1825)  # personal data kept this long (UU 27/2022)
+    kiosk_pin_hash: Mapped[str] = mapped_column(String(300), default="")  # staff PIN to leave kiosk mode
+    signing_key: Mapped[str] = mapped_column(String(64), default="")  # HMAC key of document references
     created_at: Mapped[datetime]
 
 

@@ -32,6 +32,9 @@ class ServiceRequest(Base):
     clear_at: Mapped[datetime | None]  # complete and agreed: the service clock starts
     due_at: Mapped[datetime | None]
     abstraction: Mapped[str] = mapped_column(Text, default="")  # abstraksi penggunaan data
+    sample_sent_at: Mapped[datetime | None]     # online: sample file sent with the invoice and SPPD
+    sample_checked_at: Mapped[datetime | None]  # online: the requester checked the sample
+    sample_note: Mapped[str] = mapped_column(Text, default="")
     state: Mapped[RequestState] = mapped_column(enum_type(RequestState), default=RequestState.DRAFT)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     updated_at: Mapped[datetime]

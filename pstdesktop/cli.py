@@ -20,6 +20,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("gui", help="start the application (the default)")
     sub.add_parser("demo", help="fill a fresh database with a believable office day")
     sub.add_parser("verify", help="check the audit trail against the data; exits 1 when something was changed")
+    kiosk = sub.add_parser("kiosk", help="full-screen guestbook / exit-poll kiosk")
+    kiosk.add_argument("--mode", choices=("guestbook", "poll"), default="guestbook")
+    document = sub.add_parser("document", help="render an issued document again (a copy) to a PDF file")
+    document.add_argument("kind", choices=("invoice", "sppd", "receipt"))
+    document.add_argument("number", help="invoice number, request number (sppd) or receipt number")
+    document.add_argument("--out", required=True, type=Path, metavar="FILE.pdf")
+    export = sub.add_parser("export", help="Excel workbooks for the treasurer and the supervisor")
+    export.add_argument("what", choices=("ledger", "report"))
+    export.add_argument("--year", type=int, help="ledger: the budget year")
+    export.add_argument("--month", help="ledger: MM; report: YYYY-MM")
+    export.add_argument("--out", required=True, type=Path, metavar="FILE.xlsx")
     return parser
 
 
@@ -38,10 +49,22 @@ def main(argv: list[str] | None = None) -> int:
         from ui.app import run
 
         return run(settings)
+    if command == "kiosk":
+        from ui.kiosk import run_kiosk
+
+        return run_kiosk(settings, args.mode)
     database = open_database(settings)
     try:
         if command == "demo":
             return _demo(database, settings.data_dir / "demo-files")
+        if command == "document":
+            from pstdesktop.documents import document_command
+
+            return document_command(database, args.kind, args.number, args.out)
+        if command == "export":
+            from pstdesktop.reports import export_command
+
+            return export_command(database, args.what, year=args.year, month=args.month, out=args.out)
         return _verify(database)
     finally:
         database.dispose()

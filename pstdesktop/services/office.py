@@ -61,7 +61,7 @@ def _office_fields(data: dict) -> dict:
 def setup_office(session: Session, office: dict, supervisor_username: str, supervisor_name: str,
                  supervisor_password: str) -> tuple[OfficeProfile, Account]:
     """First run: the office profile and its first supervisor account."""
-    profile = OfficeProfile(**_office_fields(office), created_at=utcnow())
+    profile = OfficeProfile(**_office_fields(office), created_at=utcnow(), signing_key=secrets.token_hex(32))
     session.add(profile)
     session.flush()
     account = _new_account(session, profile.id, supervisor_username, supervisor_name, Role.SUPERVISOR,

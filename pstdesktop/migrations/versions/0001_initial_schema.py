@@ -42,6 +42,9 @@ def upgrade() -> None:
     sa.Column('satker_name', sa.String(length=200), nullable=False),
     sa.Column('materai_amount', sa.Integer(), nullable=False),
     sa.Column('billing_validity_days', sa.Integer(), nullable=False),
+    sa.Column('retention_days', sa.Integer(), nullable=False),
+    sa.Column('kiosk_pin_hash', sa.String(length=300), nullable=False),
+    sa.Column('signing_key', sa.String(length=64), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.CheckConstraint("length(treasurer_nip) = 18 OR treasurer_nip = ''", name=op.f('ck_office_profile_treasurer_nip')),
     sa.CheckConstraint("time_zone IN ('WIB', 'WITA', 'WIT')", name=op.f('ck_office_profile_time_zone')),
@@ -159,6 +162,19 @@ def upgrade() -> None:
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.create_index('ix_audit_entry_entity', ['entity', 'entity_id', 'seq'], unique=False)
 
+    op.create_table('daily_closing',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('totals', sa.JSON(), nullable=False),
+    sa.Column('closed_at', models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_by_id', sa.Integer(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.ForeignKeyConstraint(['closed_by_id'], ['account.id'], name=op.f('fk_daily_closing_closed_by_id_account')),
+    sa.ForeignKeyConstraint(['office_id'], ['office_profile.id'], name=op.f('fk_daily_closing_office_id_office_profile')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_daily_closing')),
+    sa.UniqueConstraint('office_id', 'day', name=op.f('uq_daily_closing_office_id_day'))
+    )
     op.create_table('deposit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('office_id', sa.Integer(), nullable=False),
@@ -257,6 +273,9 @@ def upgrade() -> None:
     sa.Column('clear_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('due_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('abstraction', sa.Text(), nullable=False),
+    sa.Column('sample_sent_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sample_checked_at', models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sample_note', sa.Text(), nullable=False),
     sa.Column('state', sa.Enum('draft', 'submitted', 'approved', 'redirected', 'invoiced', 'paid', 'receipted', 'delivered', 'correction_requested', 'verified', 'closed', 'cancelled', name='requeststate', native_enum=False, length=32), nullable=False),
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
@@ -527,6 +546,7 @@ def downgrade() -> None:
 
     op.drop_table('visit')
     op.drop_table('deposit')
+    op.drop_table('daily_closing')
     with op.batch_alter_table('audit_entry', schema=None) as batch_op:
         batch_op.drop_index('ix_audit_entry_entity')
 
