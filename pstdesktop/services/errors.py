@@ -122,6 +122,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "received_at": ("Tanggal permintaan diterima", "Date the request was received"),
     "online_via": ("Saluran permintaan daring", "Online request channel"),
     "username": ("Nama pengguna", "Username"),
+    "retention_days": ("Masa simpan data pribadi (hari)", "Personal data retention (days)"),
     "password": ("Kata sandi", "Password"),
     "treasurer_name": ("Nama Bendahara", "Treasurer name"),
     "treasurer_nip": ("NIP Bendahara", "Treasurer NIP"),

@@ -1,0 +1,139 @@
+"""Backups of the embedded SQLite database: taken with SQLite's backup API (never a file copy of a
+live database), checked, rotated (7 daily, 4 weekly, 12 monthly), and restorable.
+
+File names say when and why: ``pst-20261123T081500Z-daily.sqlite`` (kinds: daily, exit, manual)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+PATTERN = re.compile(r"^pst-(\d{8}T\d{6}Z)-(daily|exit|manual)\.sqlite$")
+KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_MANUAL = 7, 4, 12, 10
+
+
+@dataclass(frozen=True)
+class BackupFile:
+    path: Path
+    taken_at: datetime
+    kind: str
+
+    @property
+    def size(self) -> int:
+        return self.path.stat().st_size
+
+
+def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datetime | None = None) -> BackupFile:
+    """A consistent copy of the live database, verified with ``PRAGMA integrity_check``."""
+    if kind not in ("daily", "exit", "manual"):
+        raise ValueError(kind)
+    now = now or datetime.now(UTC)
+    backup_dir.mkdir(parents=True, exist_ok=True)
+    target = backup_dir / f"pst-{now.strftime('%Y%m%dT%H%M%SZ')}-{kind}.sqlite"
+    partial = target.with_suffix(".partial")
+    copy_database(database_file, partial)
+    if not integrity_ok(partial):
+        partial.unlink(missing_ok=True)
+        raise RuntimeError(f"the backup of {database_file} failed its integrity check")
+    os.replace(partial, target)
+    return BackupFile(target, now, kind)
+
+
+def copy_database(source: Path, target: Path) -> None:
+    """SQLite backup API from ``source`` into ``target`` (created or overwritten)."""
+    src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
+    try:
+        dest = sqlite3.connect(target)
+        try:
+            src.backup(dest)
+        finally:
+            dest.close()
+    finally:
+        src.close()
+
+
+def integrity_ok(path: Path) -> bool:
+    """True when the file is an SQLite database that passes ``PRAGMA integrity_check``."""
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            rows = conn.execute("PRAGMA integrity_check").fetchall()
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError:
+        return False
+    return rows == [("ok",)]
+
+
+def listing(backup_dir: Path) -> list[BackupFile]:
+    """Every backup in the folder, newest first."""
+    found = []
+    if backup_dir.exists():
+        for path in backup_dir.iterdir():
+            match = PATTERN.match(path.name)
+            if match:
+                taken = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+                found.append(BackupFile(path, taken, match.group(2)))
+    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+
+
+def rotate(backup_dir: Path) -> list[Path]:
+    """Keep the newest backup of each of the last 7 days, 4 ISO weeks and 12 months, and the last 10
+    manual ones; remove the rest. Returns the removed files."""
+    automatic = [b for b in listing(backup_dir) if b.kind != "manual"]
+    keep: set[Path] = set()
+    for key, count in ((lambda d: d, KEEP_DAILY), (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
+                       (lambda d: (d.year, d.month), KEEP_MONTHLY)):
+        seen: list = []
+        for backup in automatic:
+            bucket = key(backup.taken_at.date())
+            if bucket not in seen:
+                seen.append(bucket)
+                if len(seen) > count:
+                    break
+                keep.add(backup.path)
+    keep.update(b.path for b in [b for b in listing(backup_dir) if b.kind == "manual"][:KEEP_MANUAL])
+    removed = [b.path for b in listing(backup_dir) if b.path not in keep]
+    for path in removed:
+        path.unlink(missing_ok=True)
+    return removed
+
+
+def daily_due(backup_dir: Path, today: date | None = None) -> bool:
+    """No backup was taken yet today (UTC date of the newest backup)."""
+    today = today or datetime.now(UTC).date()
+    return not any(b.taken_at.date() == today for b in listing(backup_dir))
+
+
+def newest_good(backup_dir: Path) -> BackupFile | None:
+    for backup in listing(backup_dir):
+        if integrity_ok(backup.path):
+            return backup
+    return None
+
+
+def restore(backup: Path, database_file: Path) -> Path | None:
+    """Replace the (closed) database with ``backup``. The file it replaces is kept beside it as
+    ``pst.sqlite.replaced-<time>`` so a restore can itself be undone. Returns that file, if any."""
+    if not integrity_ok(backup):
+        raise RuntimeError(f"{backup.name} is not a sound backup")
+    kept = None
+    if database_file.exists():
+        kept = database_file.with_name(f"{database_file.name}.replaced-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+        shutil.move(database_file, kept)
+        for suffix in ("-wal", "-shm"):
+            side = database_file.with_name(database_file.name + suffix)
+            if side.exists():
+                shutil.move(side, kept.with_name(kept.name + suffix))
+    partial = database_file.with_name(database_file.name + ".restoring")
+    copy_database(backup, partial)
+    os.replace(partial, database_file)
+    return kept

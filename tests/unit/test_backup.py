@@ -1,0 +1,85 @@
+"""Backups: a restore from each kind gives back exactly the data it was taken from; rotation keeps
+7 daily, 4 weekly and 12 monthly; a damaged database is recognised and the newest good backup found."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from models import Receipt, Visit
+from pstdesktop import backup
+from pstdesktop.bootstrap import open_url
+from pstdesktop.config import sqlite_url
+from pstdesktop.services import audit, billing
+
+
+def db_file(office):
+    return backup.Path(office.db.engine.url.database)
+
+
+def counts(path):
+    db = open_url(sqlite_url(path))
+    with db.unit_of_work() as s:
+        result = (s.scalar(select(func.count(Visit.id))), s.scalar(select(func.count(Receipt.id))),
+                  audit.verify(s))
+    db.dispose()
+    return result
+
+
+@pytest.mark.parametrize("kind", ["daily", "exit", "manual"])
+def test_restore_gives_back_exactly_the_backed_up_data(office, tmp_path, kind):
+    _rid, payment_id = office.paid()
+    with office.session() as s:
+        billing.issue_receipt(s, office.treasurer, payment_id)
+    taken = backup.take(db_file(office), tmp_path / "backups", kind)
+    assert taken.kind == kind and backup.integrity_ok(taken.path)
+    before = counts(db_file(office))
+    office.paid(phone="081299990000")  # work done after the backup
+    assert counts(db_file(office))[0] == before[0] + 1
+    office.db.dispose()
+    kept = backup.restore(taken.path, db_file(office))
+    assert kept is not None and kept.exists()
+    assert counts(db_file(office)) == before == (1, 1, [])
+
+
+def test_rotation_keeps_7_daily_4_weekly_12_monthly(tmp_path, office):
+    folder = tmp_path / "rot"
+    start = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
+    for days in range(0, 400):
+        backup.take(db_file(office), folder, "daily", now=start - timedelta(days=days))
+    backup.take(db_file(office), folder, "manual", now=start)
+    backup.rotate(folder)
+    kept = backup.listing(folder)
+    daily = sorted({b.taken_at.date() for b in kept if b.kind == "daily"}, reverse=True)
+    assert daily[:7] == [(start - timedelta(days=d)).date() for d in range(7)]
+    weeks = {b.taken_at.date().isocalendar()[:2] for b in kept if b.kind == "daily"}
+    months = {(b.taken_at.year, b.taken_at.month) for b in kept if b.kind == "daily"}
+    assert len(months) == 12 and len(weeks) >= 4
+    assert len(kept) <= 7 + 4 + 12 + 1
+    assert any(b.kind == "manual" for b in kept)
+
+
+def test_damaged_database_is_detected_and_newest_good_backup_found(office, tmp_path):
+    folder = tmp_path / "b"
+    old = backup.take(db_file(office), folder, "daily", now=datetime(2026, 11, 20, tzinfo=UTC))
+    new = backup.take(db_file(office), folder, "daily", now=datetime(2026, 11, 22, tzinfo=UTC))
+    new.path.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)  # a broken newest backup
+    office.db.dispose()
+    damaged = db_file(office)
+    raw = bytearray(damaged.read_bytes())
+    raw[100:4096] = b"\x00" * (4096 - 100)
+    damaged.write_bytes(bytes(raw))
+    assert not backup.integrity_ok(damaged)
+    assert backup.newest_good(folder).path == old.path
+    with pytest.raises(RuntimeError):
+        backup.restore(new.path, damaged)
+    backup.restore(old.path, damaged)
+    assert backup.integrity_ok(damaged)
+
+
+def test_daily_backup_is_due_once_a_day(office, tmp_path):
+    folder = tmp_path / "d"
+    assert backup.daily_due(folder)
+    backup.take(db_file(office), folder, "daily")
+    assert not backup.daily_due(folder)
+    assert backup.daily_due(folder, today=datetime.now(UTC).date() + timedelta(days=1))
