@@ -56,6 +56,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "duplicate": ("{field} '{value}' sudah dipakai.", "{field} '{value}' is already in use."),
     "poll_done": ("Kunjungan {queue} sudah mengisi survei kepuasan.", "Visit {queue} has already answered the satisfaction poll."),
     "password_short": ("{field} paling sedikit {min} karakter.", "{field} needs at least {min} characters."),
+    "self_deactivate": (
+        "Supervisor tidak dapat menonaktifkan atau mengubah peran akunnya sendiri.",
+        "A supervisor cannot deactivate or change the role of their own account.",
+    ),
+    "login_inactive": ("Akun ini tidak aktif; hubungi supervisor.", "This account is not active; ask a supervisor."),
     "login_failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
     "login_locked": (
         "Akun dikunci setelah terlalu banyak percobaan; minta supervisor membukanya.",

@@ -132,10 +132,56 @@ def login(session: Session, username: str, password: str) -> tuple[Actor | None,
     account = session.scalar(select(Account).where(Account.username == (username or "").strip().lower()))
     if account is None:
         return None, "login_failed"
-    if not account.active or account.failed_logins >= MAX_FAILED_LOGINS:
+    if not account.active:
+        return None, "login_inactive"
+    if account.failed_logins >= MAX_FAILED_LOGINS:
         return None, "login_locked"
     if not password_matches(password or "", account.password_hash):
         account.failed_logins += 1
         return None, "login_locked" if account.failed_logins >= MAX_FAILED_LOGINS else "login_failed"
     account.failed_logins = 0
     return actor_of(account), ""
+
+
+def _managed(session: Session, actor: Actor, account_id: int) -> tuple[Account, Account]:
+    manager = require(session, actor, "account.manage")
+    account = session.get(Account, account_id)
+    if account is None or account.office_id != actor.office_id:
+        raise NotFound("not_found", "account")
+    return manager, account
+
+
+def unlock_account(session: Session, actor: Actor, account_id: int) -> Account:
+    """Clear the failed sign-in count of a locked account."""
+    manager, account = _managed(session, actor, account_id)
+    account.failed_logins = 0
+    audit.record(session, manager, "account.unlock", account)
+    return account
+
+
+def set_password(session: Session, actor: Actor, account_id: int, password: str) -> Account:
+    manager, account = _managed(session, actor, account_id)
+    if not isinstance(password, str) or len(password) < 6:
+        raise ValidationError("password_short", "password", min=6)
+    account.password_hash, account.failed_logins = hash_password(password), 0
+    audit.record(session, manager, "account.password", account)
+    return account
+
+
+def set_active(session: Session, actor: Actor, account_id: int, active: bool) -> Account:
+    """Deactivate (never delete) or reactivate an account; a supervisor cannot lock themself out."""
+    manager, account = _managed(session, actor, account_id)
+    if account.id == manager.id and not active:
+        raise ValidationError("self_deactivate", "account")
+    account.active = bool(active)
+    audit.record(session, manager, "account.active" if active else "account.deactivate", account)
+    return account
+
+
+def set_role(session: Session, actor: Actor, account_id: int, role: Role) -> Account:
+    manager, account = _managed(session, actor, account_id)
+    if account.id == manager.id:
+        raise ValidationError("self_deactivate", "account")
+    account.role = Role(role)
+    audit.record(session, manager, "account.role", account)
+    return account

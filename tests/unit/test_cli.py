@@ -25,3 +25,31 @@ def test_demo_fills_every_state_and_verifies(tmp_path, capsys):
     db.dispose()
     assert main(["--database", url, "--data-dir", str(tmp_path), "demo"]) == 2
     assert "fresh database" in capsys.readouterr().err
+
+
+def test_account_management_is_audited_and_guarded(office):
+    import pytest
+
+    from models import Account
+    from pstdesktop.services import office as office_service
+    from pstdesktop.services.errors import PermissionDenied, ValidationError
+
+    with office.session() as s:
+        for _ in range(5):
+            office_service.login(s, "petugas", "salah")
+    with office.session() as s:
+        assert office_service.login(s, "petugas", "rahasia-123") == (None, "login_locked")
+    with office.session() as s, pytest.raises(PermissionDenied):
+        office_service.unlock_account(s, office.officer, office.officer.account_id)
+    with office.session() as s:
+        office_service.unlock_account(s, office.supervisor, office.officer.account_id)
+    with office.session() as s:
+        actor, error = office_service.login(s, "petugas", "rahasia-123")
+        assert error == "" and actor == office.officer
+    with office.session() as s, pytest.raises(ValidationError):
+        office_service.set_active(s, office.supervisor, office.supervisor.account_id, False)
+    with office.session() as s:
+        office_service.set_active(s, office.supervisor, office.treasurer.account_id, False)
+    with office.session() as s:
+        assert office_service.login(s, "bendahara", "rahasia-123") == (None, "login_inactive")
+        assert s.get(Account, office.treasurer.account_id) is not None  # deactivated, never deleted
