@@ -296,3 +296,12 @@ def totals_by_method(session: Session, actor: Actor, start: datetime, end: datet
     totals = dict.fromkeys(PaymentMethod, 0)
     totals.update({method: int(total or 0) for method, total in rows})
     return totals
+
+
+def pay_and_issue_receipt(session: Session, actor: Actor, invoice_id: int, **payment) -> tuple[Payment, Receipt]:
+    """The treasurer's usual step: the payment and its kuitansi in one transaction, so a power cut
+    leaves either both or neither. A repeated press with the same idempotency key returns them again."""
+    paid = record_payment(session, actor, invoice_id, **payment)
+    existing = session.scalar(select(Receipt).where(Receipt.payment_id == paid.id,
+                                                    Receipt.status != DocumentStatus.CANCELLED))
+    return paid, existing or issue_receipt(session, actor, paid.id)

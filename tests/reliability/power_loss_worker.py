@@ -1,0 +1,42 @@
+"""Run by test_power_loss in a child process that is killed at a random moment: it walks requests
+through the procedure and takes payments with their receipts, as fast as it can, until killed."""
+
+import sys
+
+from pstdesktop.bootstrap import open_url
+from pstdesktop.services import billing, delivery, guestbook, requests
+from pstdesktop.services.office import login
+from models import Channel
+
+
+def main(url: str, run: int) -> None:
+    db = open_url(url)
+    with db.unit_of_work() as s:
+        officer, _ = login(s, "petugas", "rahasia-123")
+        treasurer, _ = login(s, "bendahara", "rahasia-123")
+        kiosk, _ = login(s, "kiosk", "rahasia-123")
+    print("ready", flush=True)
+    n = 0
+    while True:
+        n += 1
+        with db.unit_of_work() as s:
+            ticket = guestbook.register_visit(s, kiosk, {
+                "full_name": f"Pengunjung {run}-{n}", "gender": "Perempuan", "institution": "Universitas Pattimura",
+                "phone": f"0812{run:04d}{n:04d}", "email": f"p{run}.{n}@contoh.id", "occupation": "Peneliti/Dosen",
+                "birth_year": 1990, "education": "S2", "country": "Indonesia", "province": "Maluku",
+                "regency": "Kota Ambon", "has_disability": False, "consent": True},
+                "Pembelian Produk Statistik Berbayar")
+            req = requests.open_request(s, officer, visitor_id=ticket.visitor_id, channel=Channel.WALK_IN,
+                                        visit_id=ticket.visit_id, abstraction="Analisis ketenagakerjaan daerah.")
+            requests.add_item(s, officer, req.id, product_code="microdata_raw", title="Sakernas", quantity=5_000_000)
+            requests.submit(s, officer, req.id)
+            requests.approve(s, officer, req.id)
+            delivery.record_sppd(s, officer, req.id)
+            invoice = billing.issue_invoice(s, officer, req.id)
+        with db.unit_of_work() as s:
+            billing.pay_and_issue_receipt(s, treasurer, invoice.id, method="cash", amount=invoice.total,
+                                          cash_tendered=invoice.total, idempotency_key=f"run{run}-{n}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], int(sys.argv[2]))

@@ -1,0 +1,48 @@
+"""Power loss: a process taking payments is killed at random moments (``PST_POWER_LOSS_KILLS``,
+200 by default). Afterwards the database passes the integrity check and ``verify``, and every
+payment is there with its receipt, or not at all; numbers have no gap."""
+
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from models import DocumentStatus, Invoice, Payment, Receipt
+from pstdesktop import backup
+from pstdesktop.services import audit
+
+WORKER = Path(__file__).with_name("power_loss_worker.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_random_kills_leave_whole_payments_only(office):
+    kills = int(os.environ.get("PST_POWER_LOSS_KILLS", "200"))
+    url = str(office.db.engine.url)
+    office.db.dispose()
+    rng = random.Random(20261123)
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    for run in range(kills):
+        child = subprocess.Popen([sys.executable, str(WORKER), url, str(run)], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, env=env, cwd=ROOT)
+        line = child.stdout.readline()
+        assert line.strip() == b"ready", child.stderr.read().decode()
+        time.sleep(rng.uniform(0.0, 0.25))
+        child.kill()  # no clean-up, no flush: like pulling the plug on the process
+        child.wait()
+    path = Path(office.db.engine.url.database)
+    assert backup.integrity_ok(path)
+    with office.session() as s:
+        assert audit.verify(s) == []
+        payments = s.scalar(select(func.count(Payment.id)))
+        receipts = list(s.scalars(select(Receipt.sequence).order_by(Receipt.sequence)))
+        assert payments > kills // 4  # the kills really landed among payments
+        assert receipts == list(range(1, payments + 1))  # one receipt per payment, no gap
+        unpaid_with_payment = s.scalar(select(func.count(Payment.id)).join(Invoice).where(
+            Invoice.status != DocumentStatus.PAID))
+        assert unpaid_with_payment == 0
+        invoices = list(s.scalars(select(Invoice.sequence).order_by(Invoice.sequence)))
+        assert invoices == list(range(1, len(invoices) + 1))
