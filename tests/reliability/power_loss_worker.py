@@ -3,10 +3,10 @@ through the procedure and takes payments with their receipts, as fast as it can,
 
 import sys
 
+from models import Channel
 from pstdesktop.bootstrap import open_url
 from pstdesktop.services import billing, delivery, guestbook, requests
 from pstdesktop.services.office import login
-from models import Channel
 
 
 def main(url: str, run: int) -> None:
