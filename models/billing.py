@@ -104,6 +104,7 @@ class Receipt(Base):
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_receipt_issued_at", "office_id", "issued_at"),
         Index("ix_receipt_payment", "payment_id"),
+        Index("ix_receipt_cash_pending", "office_id", "cash_pending"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +123,7 @@ class Receipt(Base):
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
+    cash_pending: Mapped[bool] = mapped_column(default=False)  # cash taken, not yet deposited to Kas Negara
 
     payment: Mapped[Payment] = relationship()
 

@@ -19,6 +19,7 @@ class ServiceRequest(Base):
         UniqueConstraint("office_id", "number"),
         Index("ix_service_request_state", "office_id", "state", "due_at"),
         Index("ix_service_request_visitor", "visitor_id"),
+        Index("ix_service_request_visit", "visit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -50,7 +51,7 @@ class RequestItem(Base):
     """One product line of a request; the price is a snapshot taken when the request is priced."""
 
     __tablename__ = "request_item"
-    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"),)
+    __table_args__ = (CheckConstraint("quantity > 0", name="quantity"), Index("ix_request_item_request", "request_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"))

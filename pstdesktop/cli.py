@@ -16,6 +16,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"PST Desktop {__version__}")
     parser.add_argument("--database", metavar="URL", help="database URL (default: SQLite in the data folder)")
     parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: the user's data folder)")
+    parser.add_argument("--selftest", action="store_true",
+                        help="check that this installation is whole (temporary database, documents, ledger)")
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="start the application (the default)")
     sub.add_parser("demo", help="fill a fresh database with a believable office day")
@@ -36,6 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.selftest:
+        from pstdesktop.selftest import run as selftest
+
+        return selftest()
     env = {}
     if args.database:
         env["PST_DATABASE_URL"] = args.database

@@ -1,15 +1,24 @@
-"""Start-up of the GUI: open (and migrate) the database, first-run setup, sign-in, staff window."""
+"""Start-up of the GUI: check the SQLite file (offer the newest good backup when it is damaged),
+take the day's first backup, open (and migrate) the database, first-run setup, sign-in, and the
+window of the signed-in role: the staff window (officer, supervisor), the treasurer's panel, or the
+kiosk. A backup is taken on exit; a restore or a move to the server restarts this sequence."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
+from pathlib import Path
 
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from pstdesktop import APP_NAME
+import resources
+from models import Role
+from pstdesktop import APP_NAME, backup
 from pstdesktop.bootstrap import open_database
-from pstdesktop.config import Settings
+from pstdesktop.config import SQLITE_FILE, Settings, read_settings_file
 from pstdesktop.services.office import first_office
+from ui.admin import check_database_file
 from ui.i18n import set_language, tr
 from ui.login import LoginDialog, SetupDialog
 from ui.main_window import MainWindow
@@ -19,25 +28,74 @@ def run(settings: Settings) -> int:
     set_language(settings.language)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
+    app.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
+    while True:
+        code, restart = _session(app, settings)
+        if not restart:
+            return code
+        stored = read_settings_file(settings.data_dir).get("database_url")
+        settings = replace(settings, database_url=stored or settings.database_url)
+
+
+def _sqlite_file(settings: Settings) -> Path | None:
+    if not settings.is_sqlite:
+        return None
+    return Path(settings.database_url.removeprefix("sqlite:///")) if "///" in settings.database_url \
+        else settings.data_dir / SQLITE_FILE
+
+
+def _backup(settings: Settings, kind: str) -> None:
+    """Automatic backup of the SQLite file (daily at the first start of a day, and on exit)."""
+    file = _sqlite_file(settings)
+    if file is None or not file.exists() or (kind == "daily" and not backup.daily_due(settings.backup_dir)):
+        return
+    try:
+        backup.take(file, settings.backup_dir, kind)
+        backup.rotate(settings.backup_dir)
+    except (OSError, RuntimeError) as error:
+        QMessageBox.warning(None, APP_NAME, tr(f"Cadangan otomatis gagal: {error}", f"Automatic backup failed: {error}"))
+
+
+def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
+    """One run from the database check to the closed window: (exit code, restart wanted)."""
+    if not check_database_file(settings):
+        return 1, False
+    _backup(settings, "daily")
     try:
         database = open_database(settings)
     except Exception as error:  # shown, not a crash: the office has no IT staff
         QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                                 f"The database cannot be opened:\n{error}"))
-        return 1
+        return 1, False
     try:
         with database.unit_of_work() as session:
             office = first_office(session)
         if office is None:
             if SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
-                return 0
+                return 0, False
             with database.unit_of_work() as session:
                 office = first_office(session)
         dialog = LoginDialog(database, office.name)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
-            return 0
-        window = MainWindow(database, dialog.actor)
+            return 0, False
+        actor = dialog.actor
+        if actor.role is Role.KIOSK:
+            from ui.kiosk.app import prepare
+
+            window = prepare(database, settings, "guestbook")
+            if window is None:
+                return 1, False
+            window.showFullScreen()
+            return app.exec(), False
+        if actor.role is Role.TREASURER:
+            from ui.treasurer import TreasurerWindow
+
+            window = TreasurerWindow(database, actor)
+        else:
+            window = MainWindow(database, actor, settings)
         window.show()
-        return app.exec()
+        code = app.exec()
+        return code, getattr(window, "restart_requested", False)
     finally:
         database.dispose()
+        _backup(settings, "exit")

@@ -17,6 +17,7 @@ from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import MESSAGES, DomainError
 from pstdesktop.services.office import login, setup_office
+from ui.admin.units import UnitPicker
 from ui.i18n import language, tr
 from ui.widgets import named
 
@@ -99,6 +100,9 @@ class SetupDialog(QDialog):
         self.zone = named(QComboBox(), "setup_time_zone", tr("Zona waktu", "Time zone"))
         self.zone.addItems(["WIB", "WITA", "WIT"])
         form.insertRow(3, tr("Zona waktu", "Time zone"), self.zone)
+        self.unit = UnitPicker("setup_unit")
+        self.unit.chosen.connect(self.fill_from_unit)
+        form.insertRow(0, tr("Unit BPS (pilih atau ketik)", "BPS unit (choose or type)"), self.unit)
         self.message = named(QLabel(""), "setupMessage", tr("Pesan", "Message"))
         self.message.setStyleSheet("color: #b00020")
         self.message.setWordWrap(True)
@@ -113,6 +117,12 @@ class SetupDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(buttons)
+
+    def fill_from_unit(self, unit: dict) -> None:
+        """A unit chosen from the list fills name, code, city and time zone (all still editable)."""
+        for key in ("name", "unit_code", "city"):
+            self.fields[key].setText(unit[key])
+        self.zone.setCurrentText(unit["time_zone"])
 
     def save(self) -> None:
         values = {key: edit.text() for key, edit in self.fields.items()}

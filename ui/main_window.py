@@ -1,117 +1,165 @@
-"""The staff window: today's queue from the kiosk against the 1-hour standard, and the board of open
-requests with their deadlines (overdue first, highlighted). Refreshed every 30 seconds."""
+"""The staff window after sign-in: today's queue from the kiosk against the 1-hour standard, the board
+of online requests (10 working days, overdue first and highlighted), every open request, and search.
+From here the officer calls the next visitor, starts the request wizard and opens a request's
+checklist. Tables refresh every 30 seconds (skipped while a worker holds the database)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QMainWindow,
-    QPushButton,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from datetime import datetime
 
-from models import Channel, Role, VisitStatus
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from models import Channel, Role
 from pstdesktop.bootstrap import Database
+from pstdesktop.config import Settings
 from pstdesktop.services import overview
 from pstdesktop.services.access import Actor
+from pstdesktop.services.clock import ZONES
+from pstdesktop.services.office import office_of
+from ui.admin import AdminDialog
 from ui.i18n import language, tr
+from ui.officer import jobs
+from ui.officer.board_view import BoardView
+from ui.officer.checklist import ChecklistDialog
+from ui.officer.common import OVERDUE, STYLE, primary
+from ui.officer.queue_view import QueueView
+from ui.officer.search_view import SearchView
+from ui.officer.wizard import RequestWizard
+from ui.satisfaction import SatisfactionView
 from ui.widgets import named, show_error
 
-OVERDUE = QColor("#fde2e1")
+__all__ = ["MainWindow", "OVERDUE"]
+
 REFRESH_MS = 30_000
+TICK_MS = 15_000
 ROLE_WORDS = {Role.OFFICER: ("Petugas layanan", "Service officer"), Role.TREASURER: ("Bendahara", "Treasurer"),
               Role.SUPERVISOR: ("Supervisor", "Supervisor"), Role.KIOSK: ("Kios", "Kiosk")}
-STATUS_WORDS = {VisitStatus.WAITING: ("Menunggu", "Waiting"), VisitStatus.SERVING: ("Dilayani", "Being served"),
-                VisitStatus.DONE: ("Selesai", "Done")}
+SERVING_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
 
 class MainWindow(QMainWindow):
-    def __init__(self, database: Database, actor: Actor):
+    def __init__(self, database: Database, actor: Actor, settings: Settings | None = None):
         super().__init__()
-        self.database, self.actor = database, actor
+        self.database, self.actor, self.settings = database, actor, settings
+        self.restart_requested = False
+        self.wizard: RequestWizard | None = None
+        self.checklists: dict[int, ChecklistDialog] = {}
         with database.unit_of_work() as session:
             office = overview.office_name(session, actor)
+            self.time_zone = office_of(session, actor.office_id).time_zone
         self.setWindowTitle(f"PST Desktop — {office}")
+        self.setStyleSheet(STYLE)
         self.resize(1280, 760)
-        header = QLabel(f"<span style='font-size:18pt; font-weight:600'>{office}</span><br>"
-                        f"<span style='color:#555'>{actor.name} · {ROLE_WORDS[actor.role][language() == 'en']}</span>")
-        self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton",
-                                    tr("Muat ulang", "Refresh"))
+        serving = actor.role in SERVING_ROLES
+        header = named(QLabel(f"<span style='font-size:17pt; font-weight:600; color:#1f3a5f'>{office}</span><br>"
+                              f"<span style='color:#5f6368'>{actor.name} · "
+                              f"{ROLE_WORDS[actor.role][language() == 'en']}</span>"), "staffHeader",
+                       tr("Kantor dan petugas", "Office and staff member"))
+        self.new_button = primary(named(QPushButton(tr("Permintaan daring baru", "New online request")),
+                                        "newOnlineRequest", tr("Catat permintaan daring", "Record an online request")))
+        self.new_button.clicked.connect(lambda: self.start_wizard(online_mode=True))
+        self.new_button.setVisible(serving)
+        self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton", tr("Muat ulang", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         top = QHBoxLayout()
         top.addWidget(header, 1)
+        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignBottom)
 
-        self.queue_table = self._table("queueTable", tr("Antrean hari ini", "Today's queue"), [
-            tr("No. antrean", "Queue no."), tr("Nama", "Name"), tr("Keperluan", "Purpose"),
-            tr("Datang", "Arrived"), tr("Status", "Status"), tr("Lama (menit)", "Minutes")])
-        self.request_table = self._table("requestTable", tr("Permintaan berjalan", "Open requests"), [
-            tr("Nomor", "Number"), tr("Pemohon", "Requester"), tr("Saluran", "Channel"), tr("Status", "Status"),
-            tr("Batas waktu", "Deadline"), tr("Sisa hari kerja", "Working days left")])
-        tabs = named(QTabWidget(), "mainTabs", tr("Ruang kerja", "Workspace"))
-        tabs.addTab(self.queue_table, tr("Antrean hari ini", "Today's queue"))
-        tabs.addTab(self.request_table, tr("Permintaan berjalan", "Open requests"))
+        self.queue = QueueView(database, actor, can_serve=serving)
+        self.queue_table = self.queue.table
+        self.online_board = BoardView(database, actor, Channel.ONLINE, "onlineBoard", can_edit=serving)
+        self.all_requests = BoardView(database, actor, None, "requestBoard")
+        self.request_table = self.all_requests.table
+        self.search = SearchView(database, actor)
+        self.tabs = named(QTabWidget(), "mainTabs", tr("Ruang kerja", "Workspace"))
+        self.tabs.addTab(self.queue, tr("Antrean hari ini", "Today's queue"))
+        self.tabs.addTab(self.online_board, tr("Permintaan daring", "Online requests"))
+        self.tabs.addTab(self.all_requests, tr("Semua permintaan berjalan", "All open requests"))
+        self.tabs.addTab(self.search, tr("Cari", "Search"))
+        if actor.role is Role.SUPERVISOR:
+            self.satisfaction = SatisfactionView(database, actor)
+            self.tabs.addTab(self.satisfaction, tr("Kepuasan (SKM)", "Satisfaction (SKM)"))
+        self.queue.new_request.connect(lambda visit_id: self.start_wizard(visit_id=visit_id))
+        self.online_board.new_online.connect(lambda: self.start_wizard(online_mode=True))
+        for view in (self.queue, self.online_board, self.all_requests, self.search):
+            view.open_request.connect(self.open_checklist)
 
         body = QWidget()
         layout = QVBoxLayout(body)
-        layout.setContentsMargins(18, 14, 18, 14)
-        layout.setSpacing(12)
+        layout.setContentsMargins(18, 14, 18, 10)
+        layout.setSpacing(10)
         layout.addLayout(top)
-        layout.addWidget(tabs, 1)
+        layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
         self.statusBar().showMessage(tr("Siap", "Ready"))
+        if actor.role is Role.SUPERVISOR and settings is not None:
+            menu = self.menuBar().addMenu(tr("&Administrasi", "&Administration"))
+            action = menu.addAction(tr("Profil kantor, akun, cadangan, server…", "Office, accounts, backups, server…"))
+            action.setObjectName("adminAction")
+            action.triggered.connect(self.open_admin)
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self.timed_refresh)
         self.timer.start(REFRESH_MS)
+        self.ticker = QTimer(self)
+        self.ticker.timeout.connect(lambda: self.queue.tick())
+        self.ticker.start(TICK_MS)
         self.refresh()
 
-    def _table(self, name: str, accessible: str, headers: list[str]) -> QTableWidget:
-        table = named(QTableWidget(0, len(headers)), name, accessible)
-        table.setHorizontalHeaderLabels(headers)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setAlternatingRowColors(True)
-        table.verticalHeader().setVisible(False)
-        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        return table
+    def open_admin(self) -> None:
+        dialog = AdminDialog(self.database, self.settings, self.actor, self)
+        dialog.restart_required.connect(self.restart)
+        dialog.exec()
+
+    def restart(self) -> None:
+        """After a restore or a move to the server: close, and let ui.app start again."""
+        self.restart_requested = True
+        self.timer.stop()
+        self.close()
+
+    def timed_refresh(self) -> None:
+        if not jobs.database_busy():  # a worker holds the database: the next tick will do
+            self.refresh()
 
     def refresh(self) -> None:
         try:
-            with self.database.unit_of_work() as session:
-                queue = overview.queue_rows(session, self.actor)
-                board = overview.request_rows(session, self.actor, language())
+            self.queue.refresh()
+            self.online_board.refresh()
+            self.all_requests.refresh()
         except Exception as error:  # a lost LAN connection must not close the window
             show_error(self, error)
             return
-        self._fill(self.queue_table, [
-            ([row.queue_code, row.name, row.purpose, row.arrived, STATUS_WORDS[row.status][language() == "en"],
-              str(row.minutes_waited)], row.over_standard) for row in queue])
-        self._fill(self.request_table, [
-            ([row.number, row.requester, tr("Datang langsung", "Walk-in") if row.channel is Channel.WALK_IN
-              else tr("Daring", "Online"), row.state_label, row.due,
-              "" if row.days_left is None else str(row.days_left)], row.overdue) for row in board])
-        self.statusBar().showMessage(tr(f"{len(queue)} pengunjung hari ini · {len(board)} permintaan berjalan",
-                                        f"{len(queue)} visitors today · {len(board)} open requests"))
+        shown = datetime.now(ZONES[self.time_zone]).strftime("%H:%M")
+        self.statusBar().showMessage(tr(f"Diperbarui pukul {shown} {self.time_zone}; otomatis setiap 30 detik.",
+                                        f"Updated at {shown} {self.time_zone}; refreshed every 30 seconds."))
 
-    @staticmethod
-    def _fill(table: QTableWidget, rows: list[tuple[list[str], bool]]) -> None:
-        table.setRowCount(len(rows))
-        bold = QFont()
-        bold.setBold(True)
-        for r, (cells, highlight) in enumerate(rows):
-            for c, text in enumerate(cells):
-                item = QTableWidgetItem(text)
-                if highlight:
-                    item.setBackground(QBrush(OVERDUE))
-                    item.setFont(bold)
-                table.setItem(r, c, item)
+    def start_wizard(self, *, visit_id: int | None = None, online_mode: bool = False,
+                     request_id: int | None = None) -> RequestWizard:
+        wizard = RequestWizard(self.database, self.actor, visit_id=visit_id, online_mode=online_mode,
+                               request_id=request_id, parent=self)
+        wizard.finished_request.connect(self.open_checklist)
+        wizard.finished.connect(lambda _code: self.refresh())
+        self.wizard = wizard
+        wizard.show()
+        return wizard
+
+    def open_checklist(self, request_id: int) -> ChecklistDialog:
+        dialog = self.checklists.get(request_id)
+        if dialog is not None and dialog.isVisible():
+            dialog.refresh()
+            dialog.raise_()
+            dialog.activateWindow()
+            return dialog
+        dialog = ChecklistDialog(self.database, self.actor, request_id, parent=self)
+        dialog.changed.connect(self.refresh)
+        dialog.resume_wizard.connect(self._resume)
+        self.checklists[request_id] = dialog
+        dialog.show()
+        return dialog
+
+    def _resume(self, request_id: int) -> None:
+        dialog = self.checklists.get(request_id)
+        if dialog is not None:
+            dialog.close()
+        self.start_wizard(request_id=request_id)

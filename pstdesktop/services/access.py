@@ -29,6 +29,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "receipt.issue": frozenset({TRE}),
     "receipt.cancel": frozenset({TRE, SUP}),
     "deposit.record": frozenset({TRE}),
+    "day.close": frozenset({TRE}),
     "complaint.record": frozenset({KIO, OFF, SUP}),
     "report.view": frozenset({SUP, TRE}),
     "office.configure": frozenset({SUP}),

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from models import (
     Account,
     AuditEntry,
+    DailyClosing,
     Deposit,
     DocumentCounter,
     Invoice,
@@ -47,6 +48,7 @@ AUDITED: dict[str, tuple[type, tuple[str, ...]]] = {
     "office_profile": (OfficeProfile, ("name", "unit_code", "treasurer_name", "treasurer_nip",
                                        "satker_code", "time_zone", "materai_amount")),
     "account": (Account, ("username", "role", "active")),
+    "daily_closing": (DailyClosing, ("day", "totals")),
 }
 ENTITY_OF = {model: name for name, (model, _fields) in AUDITED.items()}
 

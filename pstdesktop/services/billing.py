@@ -28,7 +28,7 @@ from models import (
 from pstdesktop.services import audit, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import local, utcnow
-from pstdesktop.services.errors import NotFound, StateError, ValidationError
+from pstdesktop.services.errors import DomainError, NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import invoice_number, next_number, receipt_number
 from pstdesktop.services.office import office_of
 from pstdesktop.services.workflow import load_request, move
@@ -109,6 +109,8 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     invoice = _invoice(session, actor, invoice_id)  # locked: a concurrent press waits here
     existing = session.scalar(select(Payment).where(Payment.idempotency_key == key))
     if existing is not None:
+        if existing.invoice_id != invoice.id:
+            raise ValidationError("duplicate", "payment", value=key)
         return existing
     if invoice.status is DocumentStatus.PAID:
         raise StateError("already_paid", number=invoice.number)
@@ -126,7 +128,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     validate.not_future("paid_at", paid_at, now)
     payment = Payment(office_id=invoice.office_id, invoice_id=invoice.id, idempotency_key=key, method=method,
                       amount=paid, paid_at=paid_at, recorded_at=now, recorded_by_id=account.id,
-                      bank=validate.text("ntb", bank, required=False, max_length=100))
+                      bank=validate.text("bank", bank, required=False, max_length=100))
     if method is PaymentMethod.CASH:
         tendered = validate.amount("cash_tendered", cash_tendered if cash_tendered not in (None, "") else paid)
         if tendered < paid:
@@ -162,7 +164,7 @@ def _proof(proof_file: str | Path | None) -> tuple[str, str]:
     path = Path(proof_file)
     try:
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
+    except (OSError, ValueError):
         raise ValidationError("file_missing", "proof_file", path=str(path)) from None
     return str(path), digest
 
@@ -170,7 +172,9 @@ def _proof(proof_file: str | Path | None) -> tuple[str, str]:
 def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
     """The kuitansi for a payment: numbered Nomor/Kode Satker/Bulan/Tahun, per office and year."""
     account = require(session, actor, "receipt.issue")
-    payment = session.get(Payment, payment_id)
+    # locked: a second press (or PC) waits here, then sees the receipt the first one wrote
+    payment = session.get(Payment, validate.record_id("payment", payment_id), with_for_update=True,
+                          populate_existing=True)
     if payment is None or payment.office_id != actor.office_id:
         raise NotFound("not_found", "payment")
     active = session.scalar(select(Receipt).where(Receipt.payment_id == payment.id,
@@ -189,7 +193,7 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
         issued_by_id=account.id, received_from=invoice.payer_name, amount=payment.amount,
         description=receipt_description(invoice, request),
         account_code=", ".join(sorted({line["account_code"] for line in invoice.lines})),
-        status=DocumentStatus.ISSUED,
+        status=DocumentStatus.ISSUED, cash_pending=payment.method is PaymentMethod.CASH,
     )
     session.add(receipt)
     session.flush()
@@ -216,9 +220,9 @@ def cancel_receipt(session: Session, actor: Actor, receipt_id: int, reason: str,
     account = require(session, actor, "receipt.cancel")
     try:
         supervisor = require(session, approver, "account.manage")
-    except Exception:
+    except DomainError:
         raise ValidationError("approver", "account") from None
-    receipt = session.get(Receipt, receipt_id)
+    receipt = session.get(Receipt, validate.record_id("receipt", receipt_id))
     if receipt is None or receipt.office_id != actor.office_id:
         raise NotFound("not_found", "receipt")
     reason = validate.text("reason", reason, max_length=2000, multiline=True)
@@ -226,7 +230,7 @@ def cancel_receipt(session: Session, actor: Actor, receipt_id: int, reason: str,
         raise StateError("invoice_cancelled", number=receipt.number)
     if session.scalar(select(DepositReceipt.id).where(DepositReceipt.receipt_id == receipt.id)):
         raise StateError("deposited", number=receipt.number)
-    receipt.status, receipt.cancel_reason = DocumentStatus.CANCELLED, reason
+    receipt.status, receipt.cancel_reason, receipt.cash_pending = DocumentStatus.CANCELLED, reason, False
     receipt.cancelled_at, receipt.cancelled_by_id = utcnow(), supervisor.id
     audit.record(session, account, "receipt.cancel", receipt, reason=reason,
                  extra={"approved_by": supervisor.username})
@@ -237,10 +241,7 @@ def undeposited_cash(session: Session, actor: Actor) -> list[Receipt]:
     """Cash receipts not yet deposited to the state treasury, oldest first."""
     require(session, actor, "deposit.record")
     return list(session.scalars(
-        select(Receipt).join(Payment, Payment.id == Receipt.payment_id)
-        .outerjoin(DepositReceipt, DepositReceipt.receipt_id == Receipt.id)
-        .where(Receipt.office_id == actor.office_id, Receipt.status == DocumentStatus.ISSUED,
-               Payment.method == PaymentMethod.CASH, DepositReceipt.id.is_(None))
+        select(Receipt).where(Receipt.office_id == actor.office_id, Receipt.cash_pending.is_(True))
         .order_by(Receipt.issued_at)))
 
 
@@ -267,12 +268,15 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
     session.add(deposit)
     session.flush()
     session.add_all(DepositReceipt(deposit_id=deposit.id, receipt_id=r.id) for r in chosen)
+    for receipt in chosen:
+        receipt.cash_pending = False
     audit.record(session, account, "deposit.record", deposit, extra={"receipts": [r.number for r in chosen]})
     return deposit
 
 
 def _invoice(session: Session, actor: Actor, invoice_id: int) -> Invoice:
-    invoice = session.get(Invoice, invoice_id, populate_existing=True, with_for_update=True)
+    invoice = session.get(Invoice, validate.record_id("invoice", invoice_id), populate_existing=True,
+                          with_for_update=True)
     if invoice is None or invoice.office_id != actor.office_id:
         raise NotFound("not_found", "invoice")
     return invoice

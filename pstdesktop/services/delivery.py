@@ -86,10 +86,15 @@ def record_sppd_originals(session: Session, actor: Actor, request_id: int, recei
 
 def deliver(session: Session, actor: Actor, request_id: int, files: list[DeliveredFile], *,
             channel: DeliveryChannel, media: str, media_label: str = "", receipt_handed_over: bool = False,
-            fixes: str = "") -> Delivery:
+            fixes: str = "", delivered_at: datetime | None = None) -> Delivery:
     """Hand over the data: after the kuitansi, directly for an Rp0 request, or again after a
     correction (``fixes`` says what was fixed). Each file's size and checksum are computed here."""
     account = require(session, actor, "delivery.record")
+    now = utcnow()
+    delivered_at = delivered_at or now
+    if delivered_at.tzinfo is None:
+        raise ValidationError("required", "delivered_at")
+    validate.not_future("delivered_at", delivered_at, now)
     request = load_request(session, request_id, actor.office_id)
     if request.state is RequestState.APPROVED and request.waiver is None:
         raise StateError("needs_payment")
@@ -113,7 +118,7 @@ def deliver(session: Session, actor: Actor, request_id: int, files: list[Deliver
     delivery = Delivery(request_id=request.id, round=previous + 1, channel=DeliveryChannel(channel),
                         media=validate.text("media", media, max_length=40),
                         media_label=validate.text("media", media_label, required=False, max_length=120),
-                        delivered_at=utcnow(), delivered_by_id=account.id,
+                        delivered_at=delivered_at, delivered_by_id=account.id,
                         receipt_handed_over=bool(receipt_handed_over), fixes=fixes)
     session.add(delivery)
     session.flush()

@@ -55,7 +55,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "file_missing": ("Berkas {path} tidak ada atau tidak dapat dibaca.", "File {path} does not exist or cannot be read."),
     "duplicate": ("{field} '{value}' sudah dipakai.", "{field} '{value}' is already in use."),
     "poll_done": ("Kunjungan {queue} sudah mengisi survei kepuasan.", "Visit {queue} has already answered the satisfaction poll."),
+    "fullset_only": (
+        "{field}: permintaan datang langsung membeli data mikro fullset (tanpa pilih variabel).",
+        "{field}: walk-in requests buy full-set microdata (no variable selection).",
+    ),
     "password_short": ("{field} paling sedikit {min} karakter.", "{field} needs at least {min} characters."),
+    "password_mismatch": ("Ulangan kata sandi tidak sama dengan kata sandi.", "The repeated password does not match."),
     "self_deactivate": (
         "Supervisor tidak dapat menonaktifkan atau mengubah peran akunnya sendiri.",
         "A supervisor cannot deactivate or change the role of their own account.",
@@ -70,6 +75,93 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Data ini baru saja diubah oleh pengguna lain; muat ulang lalu coba lagi.",
         "Someone else has just changed this; refresh and try again.",
     ),
+    "reference_malformed": (
+        "Teks yang dipindai bukan referensi dokumen PST (kode QR invoice atau kuitansi).",
+        "The scanned text is not a PST document reference (invoice or receipt QR code).",
+    ),
+    "reference_invalid": (
+        "Referensi dokumen tidak sah: tanda pengamannya tidak cocok (dipalsukan atau diubah).",
+        "The document reference is not valid: its security hash does not match (forged or altered).",
+    ),
+    "reference_unknown": (
+        "Dokumen pada referensi ini tidak ada di data kantor ini.",
+        "The document this reference names does not exist in this office's data.",
+    ),
+    "reference_mismatch": (
+        "Referensi tidak cocok lagi dengan dokumen {number} di basis data (nomor atau jumlah berbeda).",
+        "The reference no longer matches document {number} in the database (number or amount differ).",
+    ),
+    "reference_billing": (
+        "Kode billing pada QR bukan kode billing invoice {number} yang berlaku; cetak ulang invoice.",
+        "The billing code in the QR is not the current billing code of invoice {number}; reprint the invoice.",
+    ),
+    "signing_key_missing": (
+        "Profil kantor belum memiliki kunci tanda tangan dokumen; jalankan ulang penyiapan kantor.",
+        "The office profile has no document signing key; run the office setup again.",
+    ),
+    "document_write": (
+        "Berkas {path} tidak dapat ditulis: {reason}. Tidak ada berkas yang dibuat.",
+        "File {path} cannot be written: {reason}. No file was created.",
+    ),
+    "document_unknown": (
+        "{field} nomor '{number}' tidak ditemukan.",
+        "{field} number '{number}' was not found.",
+    ),
+    "no_kiosk_account": (
+        "Belum ada akun aktif dengan peran Kios. Supervisor perlu membuatnya dulu di aplikasi staf.",
+        "There is no active account with the Kiosk role. A supervisor must create one in the staff application first.",
+    ),
+    "pin_format": ("{field} harus {min} sampai {max} digit angka.", "{field} must be {min} to {max} digits."),
+    "pin_mismatch": ("Ulangan PIN tidak sama dengan PIN baru.", "The repeated PIN does not match the new PIN."),
+    "pin_wrong": ("PIN salah.", "Wrong PIN."),
+    "pin_locked": (
+        "Terlalu banyak PIN salah. Coba lagi dalam {seconds} detik.",
+        "Too many wrong PINs. Try again in {seconds} seconds.",
+    ),
+    "id_for_sale": (
+        "{field} wajib diisi untuk pembelian produk statistik berbayar.",
+        "{field} is required to buy paid statistical products.",
+    ),
+    "visit_lookup": (
+        "Tidak ada kunjungan hari ini dengan nomor antrean atau nomor HP '{key}'.",
+        "No visit today has the queue number or mobile number '{key}'.",
+    ),
+    "online_only": ("Langkah ini hanya untuk permintaan daring; {number} datang langsung.",
+                    "This step is for online requests only; {number} is a walk-in."),
+    "sample_not_sent": ("Contoh data permintaan {number} belum dikirim.", "The sample file of request {number} has not been sent."),
+    "check_before_sample": ("{field} tidak boleh lebih awal dari tanggal contoh data dikirim.",
+                            "{field} cannot be earlier than the date the sample was sent."),
+    "day_closed": (
+        "Hari {day} sudah ditutup; pencatatan baru atau koreksi dibukukan pada hari berikutnya dengan referensi.",
+        "Day {day} is closed; new entries or corrections are booked on the next day with a reference.",
+    ),
+    "day_already_closed": ("Hari {day} sudah ditutup sebelumnya.", "Day {day} has already been closed."),
+    "supervisor_login": (
+        "Persetujuan ditolak: nama pengguna atau kata sandi supervisor salah, atau akun bukan supervisor aktif.",
+        "Approval refused: wrong supervisor username or password, or not an active supervisor account.",
+    ),
+    "deposit_before_receipt": (
+        "{field} tidak boleh sebelum tanggal kuitansi yang disetor ({day}).",
+        "{field} cannot be before the date of a receipt it covers ({day}).",
+    ),
+    "scan_not_invoice": (
+        "Kode yang dipindai adalah kuitansi {number}, bukan invoice; pindai QR pada invoice.",
+        "The scanned code is receipt {number}, not an invoice; scan the QR on the invoice.",
+    ),
+    "export_folder": (
+        "Folder {path} tidak dapat ditulisi (tidak ada atau hanya-baca). Pilih folder lain; tidak ada berkas yang dibuat.",
+        "Folder {path} cannot be written (missing or read-only). Choose another folder; no file was created.",
+    ),
+    "export_locked": (
+        "Berkas {path} sedang dibuka program lain (misalnya Excel). Tutup berkas itu lalu coba lagi; berkas lama tidak diubah.",
+        "File {path} is open in another program (e.g. Excel). Close it and try again; the old file is unchanged.",
+    ),
+    "export_disk": (
+        "Berkas {path} tidak dapat disimpan ({reason}). Tidak ada berkas yang dibuat.",
+        "File {path} cannot be saved ({reason}). No file was created.",
+    ),
+    "export_cancelled": ("Ekspor dibatalkan; tidak ada berkas yang dibuat.", "Export cancelled; no file was created."),
+    "export_period": ("{field} tidak benar: {value}.", "{field} is not valid: {value}."),
 }
 
 FIELD_LABELS: dict[str, tuple[str, str]] = {
@@ -127,8 +219,19 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "received_at": ("Tanggal permintaan diterima", "Date the request was received"),
     "online_via": ("Saluran permintaan daring", "Online request channel"),
     "username": ("Nama pengguna", "Username"),
+    "delivered_at": ("Tanggal diserahkan", "Date handed over"),
+    "channel": ("Saluran permintaan", "Request channel"),
+    "variables": ("Variabel terpilih", "Chosen variables"),
+    "data_format": ("Format data", "Data format"),
+    "bank": ("Bank/Pos", "Bank/Post office"),
+    "station": ("Meja layanan", "Service desk"),
     "retention_days": ("Masa simpan data pribadi (hari)", "Personal data retention (days)"),
     "password": ("Kata sandi", "Password"),
+    "materai_amount": ("Bea meterai", "Stamp duty"),
+    "billing_validity_days": ("Masa berlaku kode billing (hari)", "Billing code validity (days)"),
+    "server_host": ("Alamat server", "Server address"),
+    "server_database": ("Nama basis data", "Database name"),
+    "server_user": ("Pengguna basis data", "Database user"),
     "treasurer_name": ("Nama Bendahara", "Treasurer name"),
     "treasurer_nip": ("NIP Bendahara", "Treasurer NIP"),
     "satker_code": ("Kode satker", "Satker code"),
@@ -140,6 +243,17 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "city": ("Kota", "City"),
     "payment_method": ("Cara bayar", "Payment method"),
     "proof_file": ("Bukti transfer", "Proof of transfer"),
+    "reference": ("Referensi dokumen", "Document reference"),
+    "pin": ("PIN staf", "Staff PIN"),
+    "lookup": ("Nomor antrean atau nomor HP", "Queue number or mobile number"),
+    "complaint": ("Pengaduan", "Complaint"),
+    "sample_note": ("Catatan pemeriksaan contoh data", "Note on the sample check"),
+    "sample_sent_at": ("Tanggal contoh data dikirim", "Date the sample was sent"),
+    "sample_checked_at": ("Tanggal contoh data diperiksa", "Date the sample was checked"),
+    "closing_day": ("Tanggal tutup buku", "Closing day"),
+    "note": ("Catatan", "Note"),
+    "period": ("Periode", "Period"),
+    "out_file": ("Berkas tujuan", "Output file"),
 }
 
 

@@ -55,7 +55,7 @@ def answer_poll(session: Session, actor: Actor, visit_id: int, ratings: list[int
     """The visitor's ratings (1-4) of the nine elements; the visit ends (departure time) and its
     checked requests are closed."""
     account = require(session, actor, "poll.answer")
-    visit = session.get(Visit, visit_id, with_for_update=True)
+    visit = session.get(Visit, validate.record_id("visit", visit_id), with_for_update=True)
     if visit is None or visit.office_id != actor.office_id:
         raise NotFound("not_found", "visit")
     if session.scalar(select(PollAnswer.id).where(PollAnswer.visit_id == visit.id)):

@@ -68,7 +68,7 @@ def clean_visitor(data: dict, now: datetime) -> dict:
         "email": validate.email("email", data.get("email")),
         "occupation": occupation,
         "occupation_other": _conditional("occupation_other", data.get("occupation_other"),
-                                         occupation == "Lainnya", "occupation"),
+                                         occupation == "Lainnya", "occupation", max_length=100),
         "birth_year": validate.integer("birth_year", data.get("birth_year"), low=FIRST_BIRTH_YEAR,
                                        high=now.year),
         "education": validate.choice("education", data.get("education"), EDUCATION),
@@ -95,9 +95,9 @@ def clean_visitor(data: dict, now: datetime) -> dict:
     return cleaned
 
 
-def _conditional(field: str, value: object, needed: bool, because: str) -> str:
+def _conditional(field: str, value: object, needed: bool, because: str, max_length: int = 200) -> str:
     if needed:
-        return validate.text(field, value, max_length=200)
+        return validate.text(field, value, max_length=max_length)
     if value not in (None, ""):
         raise ValidationError("must_be_empty", field, because=FIELD_LABELS[because][0])
     return ""
@@ -121,7 +121,7 @@ def register_visit(session: Session, actor: Actor, visitor: dict, purpose: str, 
         person = Visitor(office_id=office.id, consent_at=now, created_at=now, **cleaned)
         session.add(person)
     else:
-        person = session.get(Visitor, visitor_id)
+        person = session.get(Visitor, validate.record_id("visitor", visitor_id))
         if person is None or person.office_id != office.id or person.erased_at is not None:
             raise NotFound("not_found", "visitor")
         for key, value in cleaned.items():
@@ -132,7 +132,8 @@ def register_visit(session: Session, actor: Actor, visitor: dict, purpose: str, 
     prefix = PURPOSES[purpose]
     number = next_number(session, office.id, f"queue-{prefix}", day.isoformat())
     visit = Visit(office_id=office.id, visitor_id=person.id, purpose=purpose, purpose_other=purpose_other,
-                  arrived_at=now, queue_date=day, queue_prefix=prefix, queue_number=number, station=station,
+                  arrived_at=now, queue_date=day, queue_prefix=prefix, queue_number=number,
+                  station=validate.text("station", station, required=False, max_length=40),
                   status=VisitStatus.WAITING)
     session.add(visit)
     session.flush()
@@ -165,7 +166,7 @@ def mask_identity(number: str) -> str:
     """``3171********0002`` — identity numbers are never shown whole (UU 27/2022)."""
     if len(number) <= 4:
         return "*" * len(number)
-    keep = 4 if len(number) >= 12 else 2
+    keep = min(4, len(number) // 4)  # at most half of the number is ever visible
     return number[:keep] + "*" * (len(number) - 2 * keep) + number[-keep:]
 
 
@@ -194,7 +195,7 @@ def queue_counts(session: Session, actor: Actor, day=None) -> dict[VisitStatus, 
 
 def start_serving(session: Session, actor: Actor, visit_id: int, station: str = "") -> Visit:
     account = require(session, actor, "queue.call")
-    visit = session.get(Visit, visit_id)
+    visit = session.get(Visit, validate.record_id("visit", visit_id))
     if visit is None or visit.office_id != actor.office_id:
         raise NotFound("not_found", "visit")
     visit.status = VisitStatus.SERVING

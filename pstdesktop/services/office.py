@@ -55,6 +55,10 @@ def _office_fields(data: dict) -> dict:
         "treasurer_nip": nip,
         "satker_code": satker,
         "satker_name": validate.text("satker_name", data.get("satker_name", ""), required=False),
+        "materai_amount": validate.integer("materai_amount", data.get("materai_amount", 10_000),
+                                           low=0, high=1_000_000),
+        "billing_validity_days": validate.integer("billing_validity_days", data.get("billing_validity_days", 7),
+                                                  low=1, high=90),
     }
 
 

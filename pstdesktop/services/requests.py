@@ -26,12 +26,12 @@ from models import (
 from pstdesktop.services import audit, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.catalogue import product_by_code
-from pstdesktop.services.clock import utcnow
+from pstdesktop.services.clock import local, utcnow
 from pstdesktop.services.deadlines import online_due, walk_in_due
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import next_number, request_number
 from pstdesktop.services.office import office_of
-from pstdesktop.services.workflow import OPEN_STATES, load_request, move
+from pstdesktop.services.workflow import OPEN_STATES, STATE_LABELS, load_request, move
 
 ONLINE_VIA = ("email", "wa", "forum")
 MEDIA = ("flashdisk", "dvd", "email", "forum", "harddisk")
@@ -46,12 +46,12 @@ def open_request(session: Session, actor: Actor, *, visitor_id: int, channel: Ch
     account = require(session, actor, "request.edit")
     office = office_of(session, actor.office_id)
     now = utcnow()
-    channel = Channel(channel)
-    visitor = session.get(Visitor, visitor_id)
+    channel = Channel(validate.choice("channel", str(channel) if channel else None, [c.value for c in Channel]))
+    visitor = session.get(Visitor, validate.record_id("visitor", visitor_id))
     if visitor is None or visitor.office_id != office.id:
         raise NotFound("not_found", "visitor")
     if channel is Channel.WALK_IN:
-        visit = session.get(Visit, visit_id) if visit_id is not None else None
+        visit = session.get(Visit, validate.record_id("visit", visit_id)) if visit_id is not None else None
         if visit is None or visit.visitor_id != visitor.id:
             raise NotFound("not_found", "visit")
         received_at, online_via, due_at = visit.arrived_at, "", walk_in_due(visit.arrived_at)
@@ -62,7 +62,7 @@ def open_request(session: Session, actor: Actor, *, visitor_id: int, channel: Ch
             raise ValidationError("required", "received_at")
         validate.not_future("received_at", received_at, now)
         due_at = None  # set once the request is clear
-    year = received_at.year
+    year = local(received_at, office.time_zone).year
     sequence = next_number(session, office.id, "request", str(year))
     request = ServiceRequest(
         office_id=office.id, number=request_number(sequence, office.unit_code, year), visitor_id=visitor.id,
@@ -98,15 +98,15 @@ def add_item(session: Session, actor: Actor, request_id: int, *, product_code: s
     if product.needs_region and not region:
         raise ValidationError("region_required", "region", product=product.name_id)
     if variables and request.channel is Channel.WALK_IN:
-        raise ValidationError("must_be_empty", "title", because="walk-in: data mikro fullset")
+        raise ValidationError("fullset_only", "variables")
     item = RequestItem(
         request_id=request.id, product_id=product.id, title=validate.text("title", title, max_length=200),
         region=region,
         year=None if year in (None, "") else validate.integer("year", year, low=1945, high=utcnow().year + 1),
-        data_format=validate.text("title", data_format, required=False, max_length=40),
+        data_format=validate.text("data_format", data_format, required=False, max_length=40),
         media=validate.choice("media", media, MEDIA) if media else "",
         quantity=validate.integer("quantity", quantity, low=1, high=validate.MAX_AMOUNT),
-        variables=validate.text("title", variables, required=False, max_length=8000, multiline=True),
+        variables=validate.text("variables", variables, required=False, max_length=8000, multiline=True),
     )
     session.add(item)
     request.updated_at = utcnow()
@@ -168,6 +168,8 @@ def approve(session: Session, actor: Actor, request_id: int, *, waiver: dict | N
 
 
 def _clean_waiver(data: dict) -> dict:
+    if not isinstance(data, dict):
+        raise ValidationError("required", "category")
     letter_date = data.get("letter_date")
     if isinstance(letter_date, str):
         try:
@@ -217,7 +219,8 @@ def cancel(session: Session, actor: Actor, request_id: int, reason: str) -> Serv
 def _editable(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
     request = load_request(session, request_id, actor.office_id)
     if request.state not in EDITABLE:
-        raise StateError("state", number=request.number, state=request.state.value, action="edit")
+        raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
+                         action="ubah daftar produk")
     return request
 
 
@@ -242,16 +245,19 @@ def open_requests(session: Session, actor: Actor, channel: Channel | None = None
 
 
 def find_requests(session: Session, actor: Actor, text: str, *, limit: int = 50, offset: int = 0) -> list[ServiceRequest]:
-    """Requests by requester name, phone, request number or invoice number."""
+    """Requests by request or invoice number, phone (exact, indexed), or part of the requester's name."""
     require(session, actor, "queue.view")
     key = (text or "").strip()
     if not key:
         return []
-    like = f"%{key.lower()}%"
-    query = (select(ServiceRequest).join(Visitor, Visitor.id == ServiceRequest.visitor_id)
-             .outerjoin(Invoice, Invoice.request_id == ServiceRequest.id)
-             .where(ServiceRequest.office_id == actor.office_id,
-                    or_(func.lower(Visitor.full_name).like(like), Visitor.phone == key,
-                        ServiceRequest.number == key, Invoice.number == key))
-             .distinct().order_by(ServiceRequest.id.desc()))
+    by_number = select(ServiceRequest.id).where(ServiceRequest.office_id == actor.office_id,
+                                                ServiceRequest.number == key)
+    by_invoice = select(Invoice.request_id).where(Invoice.office_id == actor.office_id, Invoice.number == key)
+    people = (select(Visitor.id).where(Visitor.office_id == actor.office_id,
+                                       or_(Visitor.phone == key,
+                                           func.lower(Visitor.full_name).like(f"%{key.lower()}%")))
+              .limit(500))
+    by_person = select(ServiceRequest.id).where(ServiceRequest.visitor_id.in_(people))
+    ids = by_number.union(by_invoice, by_person).subquery()
+    query = select(ServiceRequest).where(ServiceRequest.id.in_(select(ids))).order_by(ServiceRequest.id.desc())
     return list(session.scalars(query.limit(limit).offset(offset)))

@@ -62,7 +62,10 @@ def line_amount(line: TariffLine, quantity: int) -> tuple[int, int]:
     if quantity > MAX_AMOUNT:
         raise ValidationError("too_large", "quantity", max=thousands(MAX_AMOUNT))
     extra = 0 if quantity <= line.base_quantity else -(-(quantity - line.base_quantity) // line.step_quantity)
-    return line.base_amount + extra * line.step_amount, extra
+    amount = line.base_amount + extra * line.step_amount
+    if amount > MAX_AMOUNT:
+        raise ValidationError("too_large", "quantity", max=thousands(MAX_AMOUNT))
+    return amount, extra
 
 
 def formula(line: TariffLine, product: Product, quantity: int, extra: int, amount: int) -> str:
@@ -111,4 +114,6 @@ def quote_request(session: Session, request: ServiceRequest, zone_name: str) -> 
         lines.append(price_line(session, schedule, product, item.quantity, title=item.title,
                                 region=item.region, item_id=item.id))
     normal = sum(line.amount for line in lines)
+    if normal > MAX_AMOUNT:
+        raise ValidationError("too_large", "amount", max=thousands(MAX_AMOUNT))
     return Quote(schedule.code, schedule.regulation, tuple(lines), normal, 0 if request.waiver else normal)

@@ -7,13 +7,16 @@ import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
 
-from pstdesktop.services.errors import ValidationError
+from pstdesktop.services.errors import NotFound, ValidationError
 
 EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
 PHONE = re.compile(r"^\+?[0-9]{8,15}$")
+WHOLE_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)")  # dots only as thousands separators
+MAX_ID = 2**63 - 1
 MAX_AMOUNT = 10**13  # Rp10 trillion: far above any PST sale, far below integer overflow
-_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk"}
+_REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Zl", "Zp"}
+_KEYCAP = "\u20e3"  # combining enclosing keycap: "1️⃣" and friends are emoji too
 
 
 def text(field: str, value: object, *, required: bool = True, max_length: int = 200,
@@ -31,7 +34,7 @@ def text(field: str, value: object, *, required: bool = True, max_length: int = 
     for ch in value:
         if multiline and ch in "\n\t":
             continue
-        if unicodedata.category(ch) in _REFUSED_CATEGORIES:
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES or ch == _KEYCAP:
             raise ValidationError("bad_chars", field)
     return value
 
@@ -62,15 +65,22 @@ def choice(field: str, value: object, choices: Iterable[str]) -> str:
 
 def integer(field: str, value: object, *, low: int | None = None, high: int | None = None) -> int:
     """A whole number; strings of digits (with dot thousands separators) are accepted from forms."""
+    if value is None:
+        raise ValidationError("required", field)
     if isinstance(value, bool):
         raise ValidationError("integer", field)
     if isinstance(value, str):
-        cleaned = value.strip().replace(".", "").replace(" ", "")
+        cleaned = value.strip().replace(" ", "")
         if cleaned.lower().startswith("rp"):
             cleaned = cleaned[2:]
-        if not re.fullmatch(r"-?[0-9]+", cleaned or "x"):
-            raise ValidationError("integer", field) if cleaned else ValidationError("required", field)
-        value = int(cleaned)
+        if not cleaned:
+            raise ValidationError("required", field)
+        if not WHOLE_NUMBER.fullmatch(cleaned):
+            raise ValidationError("integer", field)
+        digits_only = cleaned.replace(".", "")
+        if len(digits_only) > 30:
+            raise ValidationError("too_large", field, max=high if high is not None else MAX_AMOUNT)
+        value = int(digits_only)
     if not isinstance(value, int):
         raise ValidationError("integer", field)
     if low is not None and value < low:
@@ -108,3 +118,10 @@ def not_future(field: str, value: datetime | date, now: datetime) -> None:
             raise ValidationError("future", field)
     elif value > now.date():
         raise ValidationError("future", field)
+
+
+def record_id(field: str, value: object) -> int:
+    """A database id as the application hands them out; anything else is simply not found."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= MAX_ID:
+        raise NotFound("not_found", field)
+    return value

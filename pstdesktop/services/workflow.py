@@ -16,7 +16,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from models import Account, RequestState, ServiceRequest
-from pstdesktop.services import audit
+from pstdesktop.services import audit, validate
 from pstdesktop.services.access import PERMISSIONS
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.errors import NotFound, PermissionDenied, StateError, ValidationError
@@ -65,7 +65,8 @@ def allowed_targets(state: RequestState) -> list[RequestState]:
 
 def load_request(session: Session, request_id: int, office_id: int) -> ServiceRequest:
     """The request, locked for this transaction (row lock on PostgreSQL)."""
-    request = session.get(ServiceRequest, request_id, with_for_update=True, populate_existing=True)
+    request = session.get(ServiceRequest, validate.record_id("request", request_id), with_for_update=True,
+                          populate_existing=True)
     if request is None or request.office_id != office_id:
         raise NotFound("not_found", "request")
     return request

@@ -1,5 +1,5 @@
-"""Run by test_power_loss in a child process that is killed at a random moment: it walks requests
-through the procedure and takes payments with their receipts, as fast as it can, until killed."""
+"""A PC at work: walks requests through the procedure and takes payments with their receipts, as fast
+as it can, until killed (test_power_loss) or after ``limit`` of them (test_concurrent_receipts)."""
 
 import sys
 
@@ -9,7 +9,7 @@ from pstdesktop.services import billing, delivery, guestbook, requests
 from pstdesktop.services.office import login
 
 
-def main(url: str, run: int) -> None:
+def main(url: str, run: int, limit: int | None = None) -> None:
     db = open_url(url)
     with db.unit_of_work() as s:
         officer, _ = login(s, "petugas", "rahasia-123")
@@ -17,7 +17,7 @@ def main(url: str, run: int) -> None:
         kiosk, _ = login(s, "kiosk", "rahasia-123")
     print("ready", flush=True)
     n = 0
-    while True:
+    while limit is None or n < limit:
         n += 1
         with db.unit_of_work() as s:
             ticket = guestbook.register_visit(s, kiosk, {
@@ -39,4 +39,4 @@ def main(url: str, run: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]))
+    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else None)

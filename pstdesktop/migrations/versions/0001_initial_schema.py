@@ -289,6 +289,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('service_request', schema=None) as batch_op:
         batch_op.create_index('ix_service_request_state', ['office_id', 'state', 'due_at'], unique=False)
+        batch_op.create_index('ix_service_request_visit', ['visit_id'], unique=False)
         batch_op.create_index('ix_service_request_visitor', ['visitor_id'], unique=False)
 
     op.create_table('consultation_referral',
@@ -372,6 +373,9 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['request_id'], ['service_request.id'], name=op.f('fk_request_item_request_id_service_request')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_request_item'))
     )
+    with op.batch_alter_table('request_item', schema=None) as batch_op:
+        batch_op.create_index('ix_request_item_request', ['request_id'], unique=False)
+
     op.create_table('sppd_agreement',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('request_id', sa.Integer(), nullable=False),
@@ -475,6 +479,7 @@ def upgrade() -> None:
     sa.Column('cancel_reason', sa.Text(), nullable=False),
     sa.Column('cancelled_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('cancelled_by_id', sa.Integer(), nullable=True),
+    sa.Column('cash_pending', sa.Boolean(), nullable=False),
     sa.CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name=op.f('ck_receipt_cancel_reason')),
     sa.CheckConstraint('amount > 0', name=op.f('ck_receipt_amount')),
     sa.ForeignKeyConstraint(['cancelled_by_id'], ['account.id'], name=op.f('fk_receipt_cancelled_by_id_account')),
@@ -486,6 +491,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('office_id', 'year', 'sequence', name=op.f('uq_receipt_office_id_year_sequence'))
     )
     with op.batch_alter_table('receipt', schema=None) as batch_op:
+        batch_op.create_index('ix_receipt_cash_pending', ['office_id', 'cash_pending'], unique=False)
         batch_op.create_index('ix_receipt_issued_at', ['office_id', 'issued_at'], unique=False)
         batch_op.create_index('ix_receipt_payment', ['payment_id'], unique=False)
 
@@ -507,6 +513,7 @@ def downgrade() -> None:
     with op.batch_alter_table('receipt', schema=None) as batch_op:
         batch_op.drop_index('ix_receipt_payment')
         batch_op.drop_index('ix_receipt_issued_at')
+        batch_op.drop_index('ix_receipt_cash_pending')
 
     op.drop_table('receipt')
     with op.batch_alter_table('payment', schema=None) as batch_op:
@@ -520,6 +527,9 @@ def downgrade() -> None:
     op.drop_table('correction')
     op.drop_table('waiver')
     op.drop_table('sppd_agreement')
+    with op.batch_alter_table('request_item', schema=None) as batch_op:
+        batch_op.drop_index('ix_request_item_request')
+
     op.drop_table('request_item')
     with op.batch_alter_table('invoice', schema=None) as batch_op:
         batch_op.drop_index('ix_invoice_request')
@@ -532,6 +542,7 @@ def downgrade() -> None:
     op.drop_table('consultation_referral')
     with op.batch_alter_table('service_request', schema=None) as batch_op:
         batch_op.drop_index('ix_service_request_visitor')
+        batch_op.drop_index('ix_service_request_visit')
         batch_op.drop_index('ix_service_request_state')
 
     op.drop_table('service_request')

@@ -1,0 +1,211 @@
+"""Excel exports of the treasurer's books and of the monthly service report, for the treasurer's
+panel (run off the GUI thread, with progress and cancel) and for the command line:
+
+    pst export ledger --year YYYY [--month MM] --out FILE.xlsx
+    pst export report --month YYYY-MM --out FILE.xlsx
+
+The ledger is read one month at a time, each month in its own short unit of work (SQLite begins every
+transaction IMMEDIATE, so a long read would hold the write lock against the other PCs), and streamed
+into a write-only workbook; the file appears only when complete (see ``exports.ledger.atomic_save``)."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from exports.ledger import ExportCancelled, LedgerBook, LedgerMonth, WriteRefused, month_label, write_ledger
+from exports.report import SHEET_COUNT, write_report
+from pstdesktop.services import ledger
+from pstdesktop.services.access import Actor, require
+from pstdesktop.services.errors import DomainError, NotFound, ValidationError
+from pstdesktop.services.office import first_office
+
+Progress = Callable[[int, int], None]
+FIRST_YEAR = 2000
+
+__all__ = ["ExportCancelled", "ExportSummary", "export_command", "export_ledger", "export_report",
+           "ledger_months", "parse_report_month"]
+
+
+@dataclass(frozen=True)
+class ExportSummary:
+    path: Path
+    title: str
+    rows: int
+    totals: ledger.LedgerTotals | None = None
+
+
+def _office(session, actor: Actor | None) -> int:
+    """The office exported: the signed-in account's (which must be allowed to see reports), or the
+    first office of the database for the command line."""
+    if actor is not None:
+        require(session, actor, "report.view")
+        return actor.office_id
+    office = first_office(session)
+    if office is None:
+        raise NotFound("not_found", "office")
+    return office.id
+
+
+def ledger_months(year: object, month: object, today: date) -> tuple[int, list[int]]:
+    """(year, months) of a ledger export: one month, or the whole year (up to the current month of the
+    current year). A period in the future or before 2000 is refused."""
+    year = _whole("period", year, FIRST_YEAR, today.year)
+    if month in (None, ""):
+        last = today.month if year == today.year else 12
+        return year, list(range(1, last + 1))
+    month = _whole("period", month, 1, 12)
+    if (year, month) > (today.year, today.month):
+        raise ValidationError("future", "period")
+    return year, [month]
+
+
+def parse_report_month(text: object, today: date) -> tuple[int, int]:
+    """``YYYY-MM`` -> (year, month); the month may not be in the future."""
+    value = str(text or "").strip()
+    parts = value.split("-")
+    if len(parts) != 2 or not all(p.isdigit() for p in parts):
+        raise ValidationError("export_period", "period", value=value or "-")
+    year, month = _whole("period", parts[0], FIRST_YEAR, today.year), _whole("period", parts[1], 1, 12)
+    if (year, month) > (today.year, today.month):
+        raise ValidationError("future", "period")
+    return year, month
+
+
+def _whole(field: str, value: object, low: int, high: int) -> int:
+    text = str(value).strip() if value is not None else ""
+    if not text.isdigit() or not low <= int(text) <= high:
+        raise ValidationError("export_period", field, value=text or "-")
+    return int(text)
+
+
+def _target(out: object) -> Path:
+    path = Path(str(out or "")).expanduser()
+    if not str(out or "").strip() or path.suffix.lower() != ".xlsx" or path.name.startswith("."):
+        raise ValidationError("export_period", "out_file", value=str(out or "-"))
+    if path.is_dir():
+        raise ValidationError("export_period", "out_file", value=str(path))
+    return path
+
+
+class _Tick:
+    """Adds written rows up for the progress callback; raises ExportCancelled when asked to stop."""
+
+    def __init__(self, total: int, progress: Progress | None, cancelled: Callable[[], bool] | None):
+        self.done, self.total, self.progress, self.cancelled = 0, max(total, 1), progress, cancelled
+
+    def __call__(self, rows: int) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ExportCancelled()
+        self.done = min(self.done + rows, self.total)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
+def export_ledger(database, actor: Actor | None, year: object, month: object, out: object, *,
+                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ExportSummary:
+    """Write the receipts ledger (BKU per month, subsidiary books, Rekap, Daftar Rp0) to ``out``.
+    Raises a DomainError for bad input or a file that cannot be written, ExportCancelled when
+    ``cancelled()`` turns true; in both cases no file is left behind."""
+    target = _target(out)
+    with database.unit_of_work() as session:
+        office_id = _office(session, actor)
+        today = ledger.today(session, office_id)
+        year, months = ledger_months(year, month, today)
+        head = ledger.letterhead(session, office_id)
+        zone = ledger.zone_of(session, office_id)
+        opening = ledger.opening_balance(session, office_id, year, months[0])
+        expected = ledger.receipt_count(session, office_id, year, months)
+        totals = ledger.ledger_totals(session, office_id, year, months)
+    start = ledger.month_bounds(year, months[0], zone)[0]
+    end = ledger.month_bounds(year, months[-1], zone)[1]
+    tick = _Tick(expected + 1, progress, cancelled)
+    written = [0]
+
+    def month_sheets() -> Iterator[LedgerMonth]:
+        balance = opening
+        for number in months:
+            tick(0)
+            with database.unit_of_work() as session:
+                rows = ledger.month_rows(session, office_id, year, number, balance)
+            written[0] += len(rows)
+            following = ledger.month_bounds(year, number, zone)[3]
+            yield LedgerMonth(year, number, balance, rows, following - timedelta(days=1))
+            balance = rows[-1].balance if rows else balance
+
+    def read(reader):
+        def run():
+            tick(0)
+            with database.unit_of_work() as session:
+                return reader(session)
+        return run
+
+    period = f"Tahun Anggaran {year}" if len(months) > 1 else f"Bulan {month_label(year, months[0])}"
+    last_day = min(ledger.month_bounds(year, months[-1], zone)[3] - timedelta(days=1), today)
+    book = LedgerBook(
+        letterhead=head, year=year, months=month_sheets(),
+        cash_rows=read(lambda s: ledger.cash_rows(s, office_id, start, end)),
+        bank_rows=read(lambda s: ledger.bank_rows(s, office_id, start, end)),
+        rekap_months=[(year, m) for m in months],
+        rekap=read(lambda s: ledger.rekap(s, office_id, [(year, m) for m in months])),
+        rp0=read(lambda s: ledger.rp0_rows(s, office_id, start, end)),
+        period_label=period, signed_on=last_day)
+    _write(lambda: write_ledger(book, target, tick), target)
+    tick(tick.total)
+    return ExportSummary(target, f"Buku Kas Umum {period}", written[0], totals)
+
+
+def export_report(database, actor: Actor | None, month_text: object, out: object, *,
+                  progress: Progress | None = None, cancelled: Callable[[], bool] | None = None) -> ExportSummary:
+    """Write the monthly service report (``YYYY-MM``) with its charts to ``out``."""
+    target = _target(out)
+    tick = _Tick(SHEET_COUNT + 1, progress, cancelled)
+    with database.unit_of_work() as session:
+        office_id = _office(session, actor)
+        year, month = parse_report_month(month_text, ledger.today(session, office_id))
+        report = ledger.service_report(session, office_id, year, month)
+    tick(1)
+    _write(lambda: write_report(report, target, tick), target)
+    return ExportSummary(target, f"Laporan bulanan PST {report.period}", SHEET_COUNT)
+
+
+def _write(write: Callable[[], Path], target: Path) -> None:
+    try:
+        write()
+    except WriteRefused as refused:
+        if refused.kind == "locked":
+            raise DomainError("export_locked", "out_file", path=str(target)) from None
+        if refused.kind == "folder":
+            raise DomainError("export_folder", "out_file", path=str(refused.path)) from None
+        raise DomainError("export_disk", "out_file", path=str(target), reason=refused.detail) from None
+
+
+def _say(error: DomainError) -> str:
+    return f"{error.message('id')} / {error.message('en')}"
+
+
+def export_command(database, what: str, *, year=None, month=None, out=None) -> int:
+    """``pst export ledger|report``. Exit 0 when written, 2 for bad input or a file that cannot be written."""
+    try:
+        if what == "ledger":
+            if year is None:
+                raise ValidationError("required", "period")
+            summary = export_ledger(database, None, year, month, out)
+        elif what == "report":
+            if not month:
+                raise ValidationError("required", "period")
+            summary = export_report(database, None, month, out)
+        else:
+            raise ValidationError("export_period", "period", value=str(what))
+    except DomainError as error:
+        print(f"pst export: {_say(error)}", file=sys.stderr)
+        return 2
+    print(f"pst export: {summary.title} -> {summary.path}")
+    if summary.totals is not None:
+        t = summary.totals
+        print(f"  {summary.rows} baris BKU · saldo awal {t.opening:,} · debet {t.debit:,} · kredit {t.credit:,}"
+              f" · saldo akhir {t.closing:,}".replace(",", "."))
+    return 0

@@ -1,0 +1,87 @@
+"""``pst kiosk`` start-up: it acts as the kiosk account or says clearly why it cannot run, asks a
+supervisor to set the staff PIN first, and reads the ticket width from settings.json."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton
+
+from models import Account, OfficeProfile
+from pstdesktop.config import Settings
+from pstdesktop.services import kiosk
+from tests.conftest import PASSWORD
+from ui.kiosk import app
+from ui.kiosk.staff import PinSetupDialog
+
+
+@pytest.fixture
+def refusals(monkeypatch):
+    said: list[str] = []
+    monkeypatch.setattr(app, "_refuse", lambda text: said.append(text) or 1)
+    return said
+
+
+def settings_for(tmp_path) -> Settings:
+    return Settings(data_dir=tmp_path, database_url="sqlite://")
+
+
+def test_without_a_kiosk_account_the_kiosk_says_so(qapp, office, tmp_path, refusals):
+    with office.session() as s:
+        s.get(Account, office.kiosk.account_id).active = False
+    assert app.prepare(office.db, settings_for(tmp_path), "guestbook") is None
+    assert "Belum ada akun aktif dengan peran Kios" in refusals[0]
+    assert "supervisor" in refusals[0]
+
+
+def test_without_a_pin_a_supervisor_must_set_one(qapp, office, tmp_path, refusals, monkeypatch):
+    monkeypatch.setattr(PinSetupDialog, "exec", lambda self: QDialog.DialogCode.Rejected)
+    assert app.prepare(office.db, settings_for(tmp_path), "guestbook") is None
+    assert "PIN staf belum ditetapkan" in refusals[0]
+
+
+def test_with_a_pin_the_locked_window_opens_in_the_chosen_mode(qtbot, office, tmp_path, refusals):
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, "2468")
+    (tmp_path / "settings.json").write_text(json.dumps({"ticket_width_mm": 80}))
+    window = app.prepare(office.db, settings_for(tmp_path), "poll")
+    qtbot.addWidget(window)
+    assert refusals == []
+    assert window.mode == "poll" and window.ticket_width == 80
+    assert window.tickets_dir == tmp_path / "tickets"
+    assert window.windowFlags() & Qt.WindowType.FramelessWindowHint
+    window.may_close = True
+
+
+@pytest.mark.parametrize("content, width", [({"ticket_width_mm": 58}, 58), ({"ticket_width_mm": 72}, 58),
+                                            ({"ticket_width_mm": "80"}, 80), ({}, 58)])
+def test_ticket_width_setting(tmp_path, content, width):
+    (tmp_path / "settings.json").write_text(json.dumps(content))
+    assert app.ticket_width(settings_for(tmp_path)) == width
+
+
+def test_pin_setup_dialog_needs_a_supervisor_and_a_valid_pin(qtbot, office):
+    dialog = PinSetupDialog(office.db)
+    qtbot.addWidget(dialog)
+    fields = {k: dialog.findChild(QLineEdit, f"pinSetup_{k}") for k in ("username", "password", "pin", "repeat")}
+    save = dialog.findChild(QPushButton, "pinSetupSave")
+    message = dialog.findChild(QLabel, "pinSetupMessage")
+    for key, value in (("username", "petugas"), ("password", PASSWORD), ("pin", "2468"), ("repeat", "2468")):
+        qtbot.keyClicks(fields[key], value)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "tidak berwenang" in message.text()  # an officer may not set it
+    fields["username"].clear()
+    qtbot.keyClicks(fields["username"], "kepala")
+    fields["repeat"].clear()
+    qtbot.keyClicks(fields["repeat"], "2469")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert message.text() == "Ulangan PIN tidak sama dengan PIN baru."
+    fields["repeat"].clear()
+    qtbot.keyClicks(fields["repeat"], "2468")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    with office.session() as s:
+        assert s.get(OfficeProfile, office.office_id).kiosk_pin_hash.startswith("scrypt$")
+        assert kiosk.check_kiosk_pin(s, office.kiosk, "2468", "test")

@@ -1,0 +1,202 @@
+"""Kiosk lockdown: closing and the escape keys do nothing, a minute without input wipes every field,
+and only the hidden gesture plus the staff PIN leaves kiosk mode or switches guestbook and poll."""
+
+# ruff: noqa: F811  (the kiosk_window fixture is imported from the driver and requested by name)
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+)
+
+from pstdesktop.services import kiosk
+from tests.conftest import visitor_answers
+from tests.gui.kiosk_driver import (  # noqa: F401  (kiosk_window is a fixture)
+    fill_about,
+    fill_contact,
+    find,
+    kiosk_window,
+    next_step,
+    tap,
+    tap_named,
+)
+from ui.kiosk import window as kiosk_window_module
+
+PIN = "482915"
+
+
+def set_pin(office, pin: str = PIN) -> None:
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, pin)
+
+
+def assert_wiped(w) -> None:
+    """No field anywhere in the kiosk keeps what the previous visitor entered."""
+    for edit in w.findChildren(QLineEdit):
+        assert edit.text() == "", edit.objectName()
+    for box in w.findChildren(QPlainTextEdit):
+        assert box.toPlainText() == "", box.objectName()
+    for combo in w.findChildren(QComboBox):
+        assert combo.currentIndex() == 0, combo.objectName()
+    for check in w.findChildren(QCheckBox):
+        assert not check.isChecked(), check.objectName()
+    chosen = [b.objectName() for b in w.findChildren(QPushButton) if b.isChecked()]
+    assert chosen == ["field_country_0"], chosen  # only the default answer "Indonesia" is preselected
+    for label in w.findChildren(QLabel):
+        assert not (label.objectName().startswith("error_") and label.text()), label.objectName()
+    assert w.form.visitor_id is None and w.form.step == 0
+    assert find(w, QLabel, "ticketCode").text() == ""
+
+
+def test_idle_wipes_every_field_and_returns_to_welcome(qtbot, kiosk_window):
+    w = kiosk_window(idle_ms=600)
+    tap_named(qtbot, w, "guestbookWelcomeStart")
+    fill_about(qtbot, w, visitor_answers(has_disability=True, disability_type="Fisik"))
+    next_step(qtbot, w)
+    fill_contact(qtbot, w, visitor_answers(occupation="Lainnya", occupation_other="Guru"))
+    next_step(qtbot, w)  # still on step 3 with some answers marked
+    assert w.stack.currentWidget() is w.form
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.welcome, timeout=5000)
+    assert_wiped(w)
+    assert w.form.answers()["full_name"] == "" and w.form.answers()["has_disability"] is None
+
+
+def test_input_keeps_the_kiosk_awake(qtbot, kiosk_window):
+    w = kiosk_window(idle_ms=700)
+    tap_named(qtbot, w, "guestbookWelcomeStart")
+    name = find(w, QLineEdit, "field_full_name")
+    for letter in "Rahmat":
+        qtbot.wait(250)
+        qtbot.keyClicks(name, letter)
+    assert w.stack.currentWidget() is w.form and name.text() == "Rahmat"
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.welcome, timeout=5000)
+    assert name.text() == ""
+
+
+def test_idle_wipes_a_returning_visitors_details_and_the_ticket(qtbot, kiosk_window, office):
+    with office.session() as s:
+        kiosk.register(s, office.kiosk, visitor_answers(), "Konsultasi Statistik")
+    w = kiosk_window(idle_ms=800)
+    tap_named(qtbot, w, "guestbookWelcomeAlternative")
+    qtbot.keyClicks(find(w, QLineEdit, "returningLookupField"), "081243215678")
+    tap_named(qtbot, w, "returningLookupButton")
+    assert w.form.visitor_id is not None
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.welcome, timeout=5000)
+    assert_wiped(w)
+    assert find(w, QLabel, "returningSummary").text() == ""
+
+
+def test_closing_and_escape_keys_do_nothing(qtbot, kiosk_window):
+    w = kiosk_window()
+    tap_named(qtbot, w, "guestbookWelcomeStart")
+    name = find(w, QLineEdit, "field_full_name")
+    qtbot.keyClicks(name, "Rahmat")
+    assert w.close() is False
+    event = QCloseEvent()
+    QApplication.sendEvent(w, event)
+    assert not event.isAccepted()
+    for key, modifiers in ((Qt.Key.Key_Escape, Qt.KeyboardModifier.NoModifier),
+                           (Qt.Key.Key_F11, Qt.KeyboardModifier.NoModifier),
+                           (Qt.Key.Key_F4, Qt.KeyboardModifier.AltModifier)):
+        qtbot.keyClick(name, key, modifiers)
+        qtbot.keyClick(w, key, modifiers)
+    assert w.isVisible() and w.stack.currentWidget() is w.form and name.text() == "Rahmat"
+
+
+def test_hidden_gesture_needs_five_taps_within_three_seconds(qtbot, kiosk_window, monkeypatch):
+    w = kiosk_window()
+    corner = find(w, QPushButton, "staffCorner")
+    for _ in range(4):
+        tap(qtbot, corner)
+    assert w.stack.currentWidget() is w.welcome
+    monkeypatch.setattr(kiosk_window_module, "GESTURE_SECONDS", 0.2)
+    qtbot.wait(300)
+    tap(qtbot, corner)  # the earlier four have expired
+    assert w.stack.currentWidget() is w.welcome
+    monkeypatch.setattr(kiosk_window_module, "GESTURE_SECONDS", 3.0)
+    for _ in range(4):
+        tap(qtbot, corner)
+    assert w.stack.currentWidget() is w.staff
+
+
+def enter_pin(qtbot, w, pin: str) -> None:
+    for digit in pin:
+        tap_named(qtbot, w, f"key_{digit}")
+    tap_named(qtbot, w, "staffUnlock")
+
+
+def test_wrong_pin_keeps_the_kiosk_locked_and_right_pin_leaves_it(qtbot, kiosk_window, office):
+    set_pin(office)
+    w = kiosk_window()
+    qtbot.keyClick(w, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.stack.currentWidget() is w.staff
+    enter_pin(qtbot, w, "1234")
+    assert find(w, QLabel, "staffMessage").text() == "PIN salah."
+    assert find(w, QLineEdit, "staffPin").text() == ""
+    assert not find(w, QPushButton, "staffExit").isVisible()
+    assert w.close() is False
+    enter_pin(qtbot, w, PIN)
+    assert find(w, QPushButton, "staffExit").isVisible()
+    with qtbot.waitSignal(w.left, timeout=1000):
+        tap_named(qtbot, w, "staffExit")
+    assert not w.isVisible()
+
+
+def test_five_wrong_pins_lock_the_pin_page_for_a_while(qtbot, kiosk_window, office):
+    set_pin(office)
+    w = kiosk_window()
+    w.open_staff()
+    for attempt in range(5):
+        enter_pin(qtbot, w, f"000{attempt}")
+    assert "Terlalu banyak PIN salah" in find(w, QLabel, "staffMessage").text()
+    enter_pin(qtbot, w, PIN)  # even the right PIN waits out the lock
+    assert "Terlalu banyak PIN salah" in find(w, QLabel, "staffMessage").text()
+    assert not find(w, QPushButton, "staffExit").isVisible()
+
+
+def test_pin_switches_between_guestbook_and_poll(qtbot, kiosk_window, office):
+    set_pin(office)
+    w = kiosk_window()
+    w.open_staff()
+    enter_pin(qtbot, w, PIN)
+    assert find(w, QPushButton, "staffSwitch").text() == "Ganti ke Survei Kepuasan"
+    tap_named(qtbot, w, "staffSwitch")
+    assert w.mode == "poll" and w.stack.currentWidget() is w.poll_welcome
+    assert "Survei Kepuasan" in find(w, QLabel, "officeSubtitle").text()
+    w.open_staff()
+    assert find(w, QLineEdit, "staffPin").text() == ""  # locked again: the PIN is asked every time
+    enter_pin(qtbot, w, PIN)
+    assert find(w, QPushButton, "staffSwitch").text() == "Ganti ke Buku Tamu"
+    tap_named(qtbot, w, "staffSwitch")
+    assert w.mode == "guestbook" and w.stack.currentWidget() is w.welcome
+
+
+def test_staff_page_cancel_and_idle_go_back_to_the_visitors(qtbot, kiosk_window, office):
+    set_pin(office)
+    w = kiosk_window(idle_ms=600)
+    w.open_staff()
+    tap_named(qtbot, w, "key_7")
+    tap_named(qtbot, w, "staffCancel")
+    assert w.stack.currentWidget() is w.welcome
+    w.open_staff()
+    enter_pin(qtbot, w, PIN)
+    qtbot.waitUntil(lambda: w.stack.currentWidget() is w.welcome, timeout=5000)
+    w.open_staff()
+    assert not find(w, QPushButton, "staffExit").isVisible()  # unlocked actions never outlive the idle wipe
+
+
+def test_every_interactive_widget_has_a_name_tests_and_screen_readers_use(qtbot, kiosk_window):
+    from PySide6.QtWidgets import QAbstractButton
+
+    w = kiosk_window()
+    controls = [c for cls in (QAbstractButton, QLineEdit, QComboBox, QPlainTextEdit) for c in w.findChildren(cls)]
+    assert len(controls) > 60
+    unnamed = [c for c in controls if not (c.objectName() and c.accessibleName())]
+    assert unnamed == []

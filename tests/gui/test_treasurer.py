@@ -1,0 +1,377 @@
+"""The treasurer's panel driven through its widgets (pytest-qt, offscreen): finding an invoice by its
+scanned QR, each payment method, the double press, a forged QR, a cancellation, a deposit, the daily
+closing and an export in a worker thread with progress and cancel."""
+
+import threading
+
+import pytest
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QTableWidget,
+)
+from sqlalchemy import func, select
+
+from models import (
+    DailyClosing,
+    Deposit,
+    DocumentStatus,
+    Invoice,
+    OfficeProfile,
+    Payment,
+    PaymentMethod,
+    Receipt,
+)
+from pstdesktop import reports
+from pstdesktop.services import references
+from pstdesktop.services.errors import PermissionDenied
+from tests.conftest import PASSWORD
+from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
+from ui.treasurer import TreasurerWindow
+from ui.treasurer.payment import PaymentDialog
+
+LEFT = Qt.MouseButton.LeftButton
+
+
+@pytest.fixture
+def panel(qtbot, office):
+    def make() -> TreasurerWindow:
+        window = TreasurerWindow(office.db, office.treasurer)
+        qtbot.addWidget(window)
+        window.show()
+        return window
+    return make
+
+
+def qr_text(office, invoice_id) -> str:
+    with office.session() as s:
+        return references.invoice_qr_text(s.get(OfficeProfile, office.office_id), s.get(Invoice, invoice_id))
+
+
+def count(office, model) -> int:
+    with office.session() as s:
+        return s.scalar(select(func.count(model.id)))
+
+
+def open_form(qtbot, window, row=0) -> PaymentDialog:
+    window.invoices.table.selectRow(row)
+    qtbot.mouseClick(window.findChild(QPushButton, "payButton"), LEFT)
+    dialog = window.payment_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def set_text(qtbot, edit: QLineEdit, text: str) -> None:
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def test_scanning_the_invoice_qr_finds_it_and_opens_the_payment_form(qtbot, office, panel):
+    invoiced(office)
+    wanted = invoiced(office, billing_code=SIMPONI_CODE)
+    window = panel()
+    assert window.invoices.table.rowCount() == 2
+    scan = window.findChild(QLineEdit, "scanField")
+    assert scan.hasFocus() or window.focusWidget() in (scan, None)
+    qtbot.keyClicks(scan, qr_text(office, wanted))  # a USB scanner types, then presses Enter
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    table = window.findChild(QTableWidget, "invoiceTable")
+    assert table.rowCount() == 1 and table.item(0, 0).text().startswith("INV-00002/")
+    assert "QR sah" in window.findChild(QLabel, "invoiceMessage").text()
+    dialog = window.payment_dialog
+    assert dialog.isVisible() and dialog.invoice.invoice_id == wanted
+    assert dialog.method is PaymentMethod.SIMPONI and SIMPONI_CODE in dialog.findChild(QLabel, "billingCode").text()
+    assert scan.text() == ""
+
+
+def test_a_forged_or_altered_qr_is_refused_and_nothing_is_shown(qtbot, office, panel):
+    wanted = invoiced(office)
+    text = qr_text(office, wanted)
+    window = panel()
+    scan = window.findChild(QLineEdit, "scanField")
+    for forged in (text.replace(f"-{TOTAL}-", "-30000-"), text[:-4] + "0000"):
+        qtbot.keyClicks(scan, forged)
+        qtbot.keyClick(scan, Qt.Key.Key_Return)
+        message = window.findChild(QLabel, "invoiceMessage")
+        assert message.isVisible() and "tidak sah" in message.text()
+        assert window.findChild(QTableWidget, "invoiceTable").rowCount() == 0
+        assert window.payment_dialog is None
+        assert not window.findChild(QPushButton, "payButton").isEnabled()
+    qtbot.mouseClick(window.findChild(QPushButton, "showAllInvoices"), LEFT)
+    assert window.invoices.table.rowCount() == 1 and not message.isVisible()
+
+
+def test_search_by_name_and_number(qtbot, office, panel):
+    invoiced(office, full_name="Rahmat Hidayat")
+    invoiced(office, full_name="Grace Sahetapy")
+    window = panel()
+    scan = window.findChild(QLineEdit, "scanField")
+    qtbot.keyClicks(scan, "sahetapy")
+    qtbot.keyClick(scan, Qt.Key.Key_Return)
+    assert [window.invoices.table.item(r, 1).text() for r in range(window.invoices.table.rowCount())] == ["Grace Sahetapy"]
+    assert window.payment_dialog is None  # a search only filters
+
+
+def test_cash_payment_shows_the_change_and_issues_the_receipt(qtbot, office, panel):
+    invoiced(office)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    assert dialog.method is PaymentMethod.CASH
+    assert dialog.findChild(QLabel, "paymentTotal").text() == "Rp3.000.000"
+    set_text(qtbot, dialog.findChild(QLineEdit, "cashTendered"), "2.000.000")
+    assert dialog.findChild(QLabel, "cashChange").text() == "kurang Rp1.000.000"
+    set_text(qtbot, dialog.findChild(QLineEdit, "cashTendered"), "3.500.000")
+    assert dialog.findChild(QLabel, "cashChange").text() == "Rp500.000"
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert not dialog.isVisible()
+    with office.session() as s:
+        payment = s.scalars(select(Payment)).one()
+        assert (payment.method, payment.cash_tendered, payment.change_given) == (PaymentMethod.CASH, 3_500_000, 500_000)
+        receipt = s.scalars(select(Receipt)).one()
+        assert receipt.payment_id == payment.id and receipt.amount == TOTAL
+    assert window.preview is not None and window.preview.page_count >= 1
+    assert window.preview.windowTitle().startswith(f"Kuitansi {receipt.number} (asli)")
+    assert window.invoices.table.rowCount() == 0
+    assert window.receipts.table.item(0, 0).text() == receipt.number
+    assert "Rp3.000.000" in window.findChild(QLabel, "cashOnHand").text()
+
+
+def test_simponi_payment_refuses_a_wrong_ntpn_then_records(qtbot, office, panel):
+    invoiced(office, billing_code=SIMPONI_CODE)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    assert dialog.method is PaymentMethod.SIMPONI
+    set_text(qtbot, dialog.findChild(QLineEdit, "ntpn"), "A1B2C3D4")
+    set_text(qtbot, dialog.findChild(QLineEdit, "ntb"), "BNI0099887766")
+    dialog.findChild(QComboBox, "simponiBank").setCurrentText("BNI")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    message = dialog.findChild(QLabel, "paymentMessage")
+    assert dialog.isVisible() and "NTPN harus tepat 16 huruf/angka" in message.text()
+    assert count(office, Payment) == 0
+    set_text(qtbot, dialog.findChild(QLineEdit, "ntpn"), "a1b2c3d4e5f60718")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert not dialog.isVisible()
+    with office.session() as s:
+        payment = s.scalars(select(Payment)).one()
+        assert (payment.method, payment.ntpn, payment.ntb, payment.bank, payment.billing_code) == (
+            PaymentMethod.SIMPONI, "A1B2C3D4E5F60718", "BNI0099887766", "BNI", SIMPONI_CODE)
+
+
+def test_transfer_payment_needs_the_proof_file(qtbot, office, panel, data_file):
+    invoiced(office)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    assert not dialog.findChild(QAbstractButton, "method_simponi").isEnabled()  # no billing code on this invoice
+    qtbot.mouseClick(dialog.findChild(QAbstractButton, "method_transfer"), LEFT)
+    assert dialog.method is PaymentMethod.TRANSFER
+    assert dialog.findChild(QLineEdit, "proofFile").isVisible()
+    assert not dialog.findChild(QLineEdit, "cashTendered").isVisible()
+    dialog.issue_now.setChecked(False)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert "Bukti transfer wajib diisi" in dialog.findChild(QLabel, "paymentMessage").text()
+    set_text(qtbot, dialog.findChild(QLineEdit, "proofFile"), str(data_file("bukti-transfer.pdf", 500)))
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    with office.session() as s:
+        payment = s.scalars(select(Payment)).one()
+        assert payment.method is PaymentMethod.TRANSFER and len(payment.proof_sha256) == 64
+    assert count(office, Receipt) == 0  # "issue the receipt" was unticked
+    assert window.receipts.pending.rowCount() == 1
+    qtbot.mouseClick(window.findChild(QPushButton, "issueReceipt"), LEFT)
+    assert count(office, Receipt) == 1 and window.receipts.pending.rowCount() == 0
+
+
+def test_a_double_press_records_one_payment_and_one_receipt(qtbot, office, panel):
+    invoiced(office)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    emitted = []
+    dialog.recorded.connect(lambda pid, issue: emitted.append(pid))
+    save = dialog.findChild(QPushButton, "savePayment")
+    qtbot.mouseClick(save, LEFT)
+    dialog.save()  # the second press reaches the form after the first was recorded
+    qtbot.mouseClick(save, LEFT)
+    assert count(office, Payment) == 1 and count(office, Receipt) == 1
+    assert len(emitted) == 1
+
+
+@pytest.mark.parametrize(("amount", "words"), [("tiga juta", "bilangan bulat"), ("0", "lebih dari nol"),
+                                               ("-3.000.000", "lebih dari nol"),
+                                               ("300.000", "pembayaran sebagian atau lebih ditolak")])
+def test_bad_amounts_are_refused_in_place(qtbot, office, panel, amount, words):
+    invoiced(office)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    set_text(qtbot, dialog.findChild(QLineEdit, "amountPaid"), amount)
+    set_text(qtbot, dialog.findChild(QLineEdit, "cashTendered"), "5.000.000")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert dialog.isVisible() and words in dialog.findChild(QLabel, "paymentMessage").text()
+    assert dialog.findChild(QLineEdit, "amountPaid").text() == amount  # what was typed is kept
+    assert count(office, Payment) == 0
+
+
+def test_a_payment_date_in_the_future_is_refused(qtbot, office, panel):
+    invoiced(office, billing_code=SIMPONI_CODE)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    set_text(qtbot, dialog.findChild(QLineEdit, "ntpn"), "A1B2C3D4E5F60718")
+    set_text(qtbot, dialog.findChild(QLineEdit, "ntb"), "BNI01")
+    dialog.findChild(QDateTimeEdit, "simponiPaidAt").setDateTime(QDateTime.currentDateTime().addDays(2))
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert "tidak boleh di masa depan" in dialog.findChild(QLabel, "paymentMessage").text()
+    assert count(office, Payment) == 0
+
+
+def test_cancelling_a_receipt_needs_a_supervisor(qtbot, office, panel):
+    _i, payment_id, receipt_id = sold(office)
+    window = panel()
+    window.tabs.setCurrentWidget(window.receipts)
+    window.receipts.table.selectRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "cancelReceipt"), LEFT)
+    dialog = window.cancel_dialog
+    assert dialog.isVisible()
+    dialog.findChild(QPlainTextEdit, "cancelReason").setPlainText("Nama pembayar salah ditulis")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorUsername"), "kepala")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorPassword"), "bukan-sandinya")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "confirmCancelReceipt"), LEFT)
+    assert "Persetujuan ditolak" in dialog.findChild(QLabel, "cancelMessage").text()
+    assert dialog.findChild(QLineEdit, "supervisorPassword").text() == ""
+    with office.session() as s:
+        assert s.get(Receipt, receipt_id).status is DocumentStatus.ISSUED
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorPassword"), PASSWORD)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "confirmCancelReceipt"), LEFT)
+    assert not dialog.isVisible()
+    with office.session() as s:
+        receipt = s.get(Receipt, receipt_id)
+        assert receipt.status is DocumentStatus.CANCELLED and receipt.cancel_reason == "Nama pembayar salah ditulis"
+    assert window.receipts.table.item(0, 5).text() == "DIBATALKAN"
+    assert window.receipts.pending.item(0, 0).data(Qt.ItemDataRole.UserRole) == payment_id
+    qtbot.mouseClick(window.findChild(QPushButton, "cancelReceipt"), LEFT)
+    assert "sudah dibatalkan" in window.findChild(QLabel, "receiptMessage").text()
+
+
+def test_reprint_is_marked_as_a_copy(qtbot, office, panel):
+    sold(office)
+    window = panel()
+    window.receipts.table.selectRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "reprintReceipt"), LEFT)
+    assert "(salinan)" in window.preview.windowTitle() and window.preview.page_count >= 1
+
+
+def test_a_deposit_of_the_cash_takings(qtbot, office, panel):
+    sold(office)
+    sold(office, items=(("microdata_raw", "Podes 2024", 1_000_000, ""),))
+    window = panel()
+    window.tabs.setCurrentWidget(window.deposits)
+    assert window.findChild(QLabel, "undepositedTotal").text() == "Kas tunai belum disetor: Rp3.020.000 (2 kuitansi)"
+    assert window.findChild(QLabel, "depositSelectedTotal").text() == "Rp3.020.000 (2 kuitansi)"
+    table = window.findChild(QTableWidget, "undepositedTable")
+    table.item(1, 0).setCheckState(Qt.CheckState.Unchecked)
+    assert window.findChild(QLabel, "depositSelectedTotal").text() == "Rp3.000.000 (1 kuitansi)"
+    qtbot.keyClicks(window.findChild(QLineEdit, "depositNtpn"), "12345")
+    qtbot.mouseClick(window.findChild(QPushButton, "recordDeposit"), LEFT)
+    assert "NTPN harus tepat 16" in window.findChild(QLabel, "depositMessage").text()
+    assert count(office, Deposit) == 0
+    window.findChild(QDateEdit, "depositDate").setDate(window.findChild(QDateEdit, "depositDate").date().addDays(1))
+    set_text(qtbot, window.findChild(QLineEdit, "depositNtpn"), "0A1B2C3D4E5F6789")
+    qtbot.mouseClick(window.findChild(QPushButton, "recordDeposit"), LEFT)
+    assert "masa depan" in window.findChild(QLabel, "depositMessage").text()
+    window.findChild(QDateEdit, "depositDate").setDate(window.findChild(QDateEdit, "depositDate").date().addDays(-1))
+    qtbot.mouseClick(window.findChild(QPushButton, "recordDeposit"), LEFT)
+    with office.session() as s:
+        deposit = s.scalars(select(Deposit)).one()
+        assert (deposit.amount, deposit.ntpn, len(deposit.receipts)) == (TOTAL, "0A1B2C3D4E5F6789", 1)
+    assert window.findChild(QLabel, "undepositedTotal").text() == "Kas tunai belum disetor: Rp20.000 (1 kuitansi)"
+    assert window.findChild(QTableWidget, "depositTable").item(0, 1).text() == "0A1B2C3D4E5F6789"
+    assert "Rp20.000" in window.findChild(QLabel, "cashOnHand").text()
+
+
+def test_closing_the_day_locks_it(qtbot, office, panel):
+    sold(office)
+    sold(office, PaymentMethod.SIMPONI)
+    invoiced(office)
+    window = panel()
+    window.tabs.setCurrentWidget(window.closing)
+    assert window.findChild(QLabel, "day_cash").text() == "Rp3.000.000"
+    assert window.findChild(QLabel, "day_simponi").text() == "Rp3.000.000"
+    assert window.findChild(QLabel, "day_receipts").text() == "2"
+    close = window.findChild(QPushButton, "closeDay")
+    assert not close.isEnabled()  # the totals are checked first
+    window.findChild(QCheckBox, "closingChecked").setChecked(True)
+    qtbot.keyClicks(window.findChild(QLineEdit, "closingNote"), "Uang tunai cocok")
+    qtbot.mouseClick(close, LEFT)
+    with office.session() as s:
+        closing = s.scalars(select(DailyClosing)).one()
+        assert closing.totals["cash"] == TOTAL and closing.totals["simponi"] == TOTAL and closing.note == "Uang tunai cocok"
+    assert "sudah ditutup" in window.findChild(QLabel, "dayState").text() and not close.isEnabled()
+    assert window.findChild(QTableWidget, "closingTable").rowCount() == 1
+    window.refresh()
+    assert "sudah ditutup" in window.findChild(QLabel, "windowMessage").text()
+    window.tabs.setCurrentWidget(window.invoices)
+    dialog = open_form(qtbot, window)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert "sudah ditutup" in dialog.findChild(QLabel, "paymentMessage").text()
+    assert count(office, Payment) == 2
+
+
+def test_export_runs_in_a_worker_with_progress_and_can_be_cancelled(qtbot, office, panel, tmp_path, monkeypatch):
+    sold(office)
+    window = panel()
+    exports = window.exports
+    window.tabs.setCurrentWidget(exports)
+    target = tmp_path / "out"
+    target.mkdir()
+    with qtbot.waitSignal(exports.finished, timeout=60_000):
+        exports.start_ledger(target / "bku")
+    assert (target / "bku.xlsx").exists() and exports.progress.value() == 100
+    assert "Selesai" in window.findChild(QLabel, "exportMessage").text()
+    assert exports.ledger_button.isEnabled() and not exports.cancel_button.isEnabled()
+
+    release = threading.Event()
+    real = reports.ledger.receipt_count
+
+    def slow_count(*args, **kwargs):
+        release.wait(30)
+        return real(*args, **kwargs)
+    monkeypatch.setattr(reports.ledger, "receipt_count", slow_count)
+    with qtbot.waitSignal(exports.finished, timeout=60_000):
+        exports.report_month.setCurrentIndex(0)
+        exports.start_ledger(target / "kedua.xlsx")
+        assert exports.running and exports.cancel_button.isEnabled() and not exports.ledger_button.isEnabled()
+        qtbot.mouseClick(window.findChild(QPushButton, "cancelExport"), LEFT)
+        release.set()
+    assert "dibatalkan" in window.findChild(QLabel, "exportMessage").text()
+    assert sorted(p.name for p in target.iterdir()) == ["bku.xlsx"]
+
+
+def test_export_to_a_folder_that_cannot_be_written_says_so(qtbot, office, panel, tmp_path):
+    window = panel()
+    with qtbot.waitSignal(window.exports.finished, timeout=60_000):
+        window.exports.start_report(tmp_path / "tidak-ada" / "laporan.xlsx")
+    assert "tidak dapat ditulisi" in window.findChild(QLabel, "exportMessage").text()
+    assert not (tmp_path / "tidak-ada").exists()
+
+
+def test_only_a_treasurer_opens_the_panel_and_every_control_is_named(qtbot, office, panel):
+    with pytest.raises(PermissionDenied):
+        TreasurerWindow(office.db, office.officer)
+    invoiced(office)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    for root in (window, dialog):
+        for kind in (QAbstractButton, QLineEdit, QComboBox, QTableWidget, QDateEdit, QDateTimeEdit, QSpinBox,
+                     QPlainTextEdit, QCheckBox):
+            for widget in root.findChildren(kind):
+                if widget.objectName().startswith("qt_") or not widget.isVisibleTo(root) or \
+                        type(widget).__name__ in ("QToolButton", "QCalendarWidget"):
+                    continue
+                assert widget.objectName() and widget.accessibleName(), (kind.__name__, widget.text()
+                                                                         if hasattr(widget, "text") else widget)

@@ -1,0 +1,75 @@
+"""``pst kiosk``: open the database, act as the office's kiosk account, make sure a staff PIN exists,
+and run the locked full-screen kiosk until staff leave it."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from pstdesktop import APP_NAME
+from pstdesktop.bootstrap import Database, open_database
+from pstdesktop.config import Settings, read_settings_file
+from pstdesktop.services import kiosk
+from pstdesktop.services.errors import DomainError
+from ui.i18n import language, set_language, tr
+from ui.kiosk.staff import PinSetupDialog
+from ui.kiosk.window import KioskWindow
+
+TICKET_WIDTHS = (58, 80)
+
+
+def ticket_width(settings: Settings) -> int:
+    """``ticket_width_mm`` in settings.json (58 or 80; 58 when absent or unreadable)."""
+    try:
+        width = int(read_settings_file(settings.data_dir).get("ticket_width_mm", 58))
+    except (RuntimeError, TypeError, ValueError):
+        return 58
+    return width if width in TICKET_WIDTHS else 58
+
+
+def run(settings: Settings, mode: str = "guestbook") -> int:
+    set_language(settings.language)
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName(APP_NAME)
+    try:
+        database = open_database(settings)
+    except Exception as error:  # noqa: BLE001 - told in plain words, not a traceback
+        return _refuse(tr(f"Basis data tidak dapat dibuka:\n{error}", f"The database cannot be opened:\n{error}"))
+    try:
+        window = prepare(database, settings, mode)
+        if window is None:
+            return 1
+        window.showFullScreen()
+        return app.exec()
+    finally:
+        database.dispose()
+
+
+def prepare(database: Database, settings: Settings, mode: str) -> KioskWindow | None:
+    """The kiosk window, or None after telling why the kiosk cannot run."""
+    try:
+        with database.unit_of_work() as session:
+            actor = kiosk.kiosk_actor(session)
+            has_pin = kiosk.kiosk_pin_is_set(session, actor.office_id)
+    except DomainError as refused:
+        _refuse(refused.message(language()) + "\n\n" + tr(
+            "Mode kios memerlukan profil kantor dan akun berperan Kios. Jalankan aplikasi staf (pst) sebagai "
+            "supervisor untuk menyiapkannya.",
+            "Kiosk mode needs the office profile and an account with the Kiosk role. Start the staff "
+            "application (pst) as a supervisor to set them up."))
+        return None
+    if not has_pin and PinSetupDialog(database).exec() != QDialog.DialogCode.Accepted:
+        _refuse(tr("Kios tidak dijalankan karena PIN staf belum ditetapkan.",
+                   "The kiosk was not started because no staff PIN has been set."))
+        return None
+    return KioskWindow(database, actor, mode, tickets_dir=settings.data_dir / "tickets",
+                       ticket_width=ticket_width(settings), default_language=settings.language)
+
+
+def _refuse(text: str) -> int:
+    box = QMessageBox(QMessageBox.Icon.Critical, tr("Kios PST tidak dapat dijalankan", "The PST kiosk cannot run"),
+                      text, QMessageBox.StandardButton.Ok)
+    box.setObjectName("kioskRefusal")
+    box.exec()
+    return 1

@@ -1,0 +1,212 @@
+"""Staff access to a locked kiosk: the PIN page (reached by the hidden gesture) with its keypad and,
+once unlocked, leave kiosk mode or switch between guestbook and poll. Plus the first-start dialog in
+which a supervisor sets the PIN."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from pstdesktop.bootstrap import Database
+from pstdesktop.services import kiosk
+from pstdesktop.services.errors import MESSAGES, DomainError
+from pstdesktop.services.office import login
+from ui.i18n import language, tr
+from ui.kiosk.widgets import Texts, button, card, label, restyle
+from ui.widgets import named
+
+
+class StaffPage(QWidget):
+    """PIN entry on a big keypad; after a right PIN, the staff actions."""
+
+    unlockRequested = Signal(str)
+    exitRequested = Signal()
+    switchRequested = Signal()
+    cancelled = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts = Texts()
+        self.mode = "guestbook"
+        named(self, "staffPage", tr("Akses staf", "Staff access"))
+        heading = label(self.texts, "staffTitle", "stepTitle", "Akses staf", "Staff access")
+        heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self._pin_panel())
+        self.stack.addWidget(self._action_panel())
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(60, 24, 60, 24)
+        layout.addWidget(heading)
+        layout.addWidget(self.stack, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+    def _pin_panel(self) -> QWidget:
+        t = self.texts
+        panel = card()
+        panel.setMinimumWidth(760)
+        prompt = label(t, "staffPrompt", "fieldLabel", "Masukkan PIN staf", "Enter the staff PIN")
+        self.pin = named(QLineEdit(), "staffPin", tr("PIN staf", "Staff PIN"))
+        t.bind(self.pin.setAccessibleName, "PIN staf", "Staff PIN")
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.pin.setMaxLength(kiosk.PIN_MAX)
+        self.pin.returnPressed.connect(self._unlock)
+        self.pin.textChanged.connect(lambda _t: self.show_message(""))
+        prompt.setBuddy(self.pin)
+        self.message = named(QLabel(), "staffMessage", tr("Pesan", "Message"))
+        self.message.setProperty("role", "fieldError")
+        self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        keys = QGridLayout()
+        keys.setSpacing(10)
+        for index, key in enumerate("123456789"):
+            keys.addWidget(self._key(key), index // 3, index % 3)
+        clear = button(t, "key_clear", "key", "Hapus", "Clear")
+        clear.clicked.connect(self.pin.clear)
+        keys.addWidget(clear, 3, 0)
+        keys.addWidget(self._key("0"), 3, 1)
+        back = button(t, "key_back", "key", "\u232b", "\u232b")
+        t.bind(back.setAccessibleName, "Hapus satu angka", "Delete one digit")
+        back.clicked.connect(self.pin.backspace)
+        keys.addWidget(back, 3, 2)
+        self.unlock_button = button(t, "staffUnlock", "primary", "Buka", "Unlock")
+        self.unlock_button.clicked.connect(self._unlock)
+        cancel = button(t, "staffCancel", "secondary", "Batal", "Cancel")
+        cancel.clicked.connect(self.cancelled)
+        left = QVBoxLayout()
+        left.setSpacing(12)
+        left.addWidget(prompt)
+        left.addWidget(self.pin)
+        left.addWidget(self.message)
+        left.addStretch(1)
+        left.addWidget(self.unlock_button)
+        left.addWidget(cancel)
+        layout = QHBoxLayout(panel)
+        layout.setContentsMargins(30, 24, 30, 24)
+        layout.setSpacing(30)
+        layout.addLayout(left, 1)
+        layout.addLayout(keys)
+        return panel
+
+    def _key(self, digit: str):
+        key = button(self.texts, f"key_{digit}", "key", digit, digit)
+        key.clicked.connect(lambda: self.pin.insert(digit))
+        return key
+
+    def _action_panel(self) -> QWidget:
+        t = self.texts
+        panel = card()
+        panel.setMinimumWidth(560)
+        self.switch_button = button(t, "staffSwitch", "heroAlt", "", "")
+        self.switch_button.clicked.connect(self.switchRequested)
+        leave = button(t, "staffExit", "heroAlt", "Keluar dari mode kios", "Leave kiosk mode")
+        leave.clicked.connect(self.exitRequested)
+        back = button(t, "staffBack", "primary", "Kembali ke kios", "Back to the kiosk")
+        back.clicked.connect(self.cancelled)
+        layout = QVBoxLayout(panel)
+        layout.setContentsMargins(36, 30, 36, 30)
+        layout.setSpacing(18)
+        layout.addWidget(self.switch_button)
+        layout.addWidget(leave)
+        layout.addSpacing(12)
+        layout.addWidget(back)
+        return panel
+
+    def _unlock(self) -> None:
+        if self.pin.text():
+            self.unlockRequested.emit(self.pin.text())
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        restyle(self.pin, invalid=bool(text))
+
+    def refuse(self, text: str) -> None:
+        self.pin.clear()
+        self.show_message(text)
+
+    def show_actions(self) -> None:
+        self.pin.clear()
+        self.stack.setCurrentIndex(1)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+        text = (tr("Ganti ke Survei Kepuasan", "Switch to the satisfaction poll") if self.mode == "guestbook"
+                else tr("Ganti ke Buku Tamu", "Switch to the guestbook"))
+        self.switch_button.setText(text)
+        self.switch_button.setAccessibleName(text)
+
+    def reset(self) -> None:
+        self.pin.clear()
+        self.show_message("")
+        self.stack.setCurrentIndex(0)
+
+
+class PinSetupDialog(QDialog):
+    """The kiosk has no staff PIN yet: a supervisor signs in and sets one (4-8 digits, typed twice)."""
+
+    def __init__(self, database: Database, parent=None):
+        super().__init__(parent)
+        self.database = database
+        self.setWindowTitle(tr("PIN staf kios", "Kiosk staff PIN"))
+        self.setMinimumWidth(520)
+        intro = QLabel(tr("Kios belum memiliki PIN staf. PIN dipakai staf untuk keluar dari mode kios atau "
+                          "mengganti buku tamu/survei. Supervisor: masuk lalu tetapkan PIN (4-8 angka).",
+                          "The kiosk has no staff PIN yet. Staff use it to leave kiosk mode or switch between "
+                          "guestbook and poll. Supervisor: sign in and set a PIN (4-8 digits)."))
+        intro.setWordWrap(True)
+        self.fields = {}
+        form = QFormLayout()
+        for key, words, secret in (("username", ("Nama pengguna supervisor", "Supervisor username"), False),
+                                   ("password", ("Kata sandi", "Password"), True),
+                                   ("pin", ("PIN baru", "New PIN"), True),
+                                   ("repeat", ("Ulangi PIN", "Repeat the PIN"), True)):
+            edit = named(QLineEdit(), f"pinSetup_{key}", tr(*words))
+            if secret:
+                edit.setEchoMode(QLineEdit.EchoMode.Password)
+            self.fields[key] = edit
+            form.addRow(tr(*words), edit)
+        self.message = named(QLabel(""), "pinSetupMessage", tr("Pesan", "Message"))
+        self.message.setStyleSheet("color: #b00020")
+        self.message.setWordWrap(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(tr("Simpan PIN", "Save PIN"))
+        named(ok, "pinSetupSave", ok.text())
+        cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setText(tr("Batal", "Cancel"))
+        named(cancel, "pinSetupCancel", cancel.text())
+        buttons.accepted.connect(self.save)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.setSpacing(12)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(buttons)
+
+    def save(self) -> None:
+        f = {key: edit.text() for key, edit in self.fields.items()}
+        try:
+            with self.database.unit_of_work() as session:
+                actor, error = login(session, f["username"], f["password"])
+            if actor is None:
+                self.message.setText(MESSAGES[error][language() == "en"])
+                return
+            with self.database.unit_of_work() as session:
+                kiosk.set_kiosk_pin(session, actor, f["pin"], f["repeat"])
+        except DomainError as refused:
+            self.message.setText(refused.message(language()))
+            return
+        self.accept()

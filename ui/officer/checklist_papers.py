@@ -1,0 +1,344 @@
+"""The paper side of the checklist: the request itself, the invoice with its payment and kuitansi,
+the SPPD (signed, originals by post) and, online, the sample file."""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QDateTimeEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from models import Channel, PaymentMethod, RequestState
+from pstdesktop.services import billing, delivery, online
+from pstdesktop.services.online import CaseFile
+from ui.i18n import tr
+from ui.officer.common import hint, money, office_now, primary, to_utc
+from ui.officer.labels import CATEGORIES, PAYMENT, PURPOSES, word
+from ui.officer.preview import open_preview
+from ui.widgets import named
+
+S = RequestState
+CLOSED_STATES = (S.REDIRECTED, S.CANCELLED, S.CLOSED)
+
+
+def _label(name: str, accessible: str) -> QLabel:
+    label = named(QLabel(""), name, accessible)
+    label.setWordWrap(True)
+    return label
+
+
+class Section(QGroupBox):
+    def __init__(self, owner, title: str, name: str):
+        super().__init__(title)
+        named(self, name, title)
+        self.owner = owner
+
+    def show_case(self, case: CaseFile) -> None:
+        raise NotImplementedError
+
+    def preview(self, kind: str, ident: int, number: str) -> None:
+        """A reprint: rendered again from the issued document, marked as a copy."""
+        self.owner.previews = getattr(self.owner, "previews", [])
+        self.owner.previews.append(open_preview(self.owner, self.owner.database, self.owner.actor, kind, ident,
+                                                number, copy=True))
+
+
+def items_html(case: CaseFile) -> str:
+    """The products as a short list: title, region, product, quantity, fee and its formula."""
+    rows = []
+    for item in case.items:
+        where = f" — {escape(item.region)}" if item.region and item.region != "Indonesia" else ""
+        year = f" ({item.year})" if item.year else ""
+        quantity = f"{item.quantity:,}".replace(",", ".") + f" {escape(item.unit)}"
+        fee = f" · <b>{money(item.price)}</b>" if item.price is not None else ""
+        chosen = tr(f"<br>Variabel: {escape(item.variables)}", f"<br>Variables: {escape(item.variables)}") \
+            if item.variables else ""
+        formula = f"<br><span style='color:#5f6368'>{escape(item.formula)}</span>" if item.formula else ""
+        rows.append(f"<li><b>{escape(item.title)}{year}</b>{where}<br>{escape(item.product_name)} · {quantity}{fee}"
+                    f"{chosen}{formula}</li>")
+    return f"<ul style='margin-left:-20px'>{''.join(rows)}</ul>"
+
+
+class SummaryBox(Section):
+    def __init__(self, owner):
+        super().__init__(owner, tr("Permintaan", "Request"), "summaryBox")
+        self.who = _label("summaryRequester", tr("Pemohon", "Requester"))
+        self.abstraction = _label("summaryAbstraction", tr("Abstraksi", "Abstraction"))
+        self.items = _label("summaryItems", tr("Produk", "Products"))
+        self.total = _label("summaryTotal", tr("Total biaya", "Total fee"))
+        self.waiver = _label("summaryWaiver", tr("Tarif Rp0", "Rp0 tariff"))
+        layout = QVBoxLayout(self)
+        for widget in (self.who, self.abstraction, self.items, self.total, self.waiver):
+            layout.addWidget(widget)
+
+    def show_case(self, case: CaseFile) -> None:
+        self.who.setText(tr(
+            f"HP {escape(case.phone)} · {escape(case.email)}" + (f" · {case.identity}" if case.identity else "")
+            + f" · diterima {case.received}",
+            f"Mobile {escape(case.phone)} · {escape(case.email)}" + (f" · {case.identity}" if case.identity else "")
+            + f" · received {case.received}"))
+        self.abstraction.setText(tr(f"<b>Abstraksi:</b> {escape(case.abstraction) or '-'}",
+                                    f"<b>Abstraction:</b> {escape(case.abstraction) or '-'}"))
+        self.items.setText(items_html(case))
+        priced = all(item.price is not None for item in case.items)
+        total = sum(item.price or 0 for item in case.items)
+        if not priced:
+            self.total.setText(tr("Biaya ditetapkan saat permintaan dinyatakan sesuai.",
+                                  "The fee is fixed when the request is approved."))
+        elif case.waived:
+            self.total.setText(tr(f"<b>Dibayar Rp0</b> (tarif normal {money(case.waiver['normal_amount'])})",
+                                  f"<b>To pay Rp0</b> (normal tariff {money(case.waiver['normal_amount'])})"))
+        else:
+            self.total.setText(f"<b style='font-size:12pt'>Total {money(total)}</b>")
+        w = case.waiver
+        self.waiver.setVisible(w is not None)
+        if w is not None:
+            self.waiver.setText(tr(
+                f"<b>Tarif Rp0</b>: {word(CATEGORIES, w['category'])} · {word(PURPOSES, w['purpose'])} · surat "
+                f"{escape(w['letter_number'])} tanggal {w['letter_date']} · disetujui {escape(w['approved_by'])}",
+                f"<b>Rp0 tariff</b>: {word(CATEGORIES, w['category'])} · {word(PURPOSES, w['purpose'])} · letter "
+                f"{escape(w['letter_number'])} of {w['letter_date']} · approved by {escape(w['approved_by'])}"))
+        if case.referral:
+            self.waiver.setVisible(True)
+            self.waiver.setText(tr(f"<b>Dialihkan ke konsultasi statistik</b>: {escape(case.referral)}",
+                                   f"<b>Redirected to statistical consultation</b>: {escape(case.referral)}"))
+
+
+class InvoiceBox(Section):
+    """Invoice (issue, billing code, reprint), payment with the transfer proof, kuitansi (reprint)."""
+
+    def __init__(self, owner):
+        super().__init__(owner, tr("Invoice, pembayaran dan kuitansi", "Invoice, payment and receipt"), "invoiceSection")
+        self.state = _label("invoiceStatus", tr("Invoice", "Invoice"))
+        self.billing_code = named(QLineEdit(), "checklistBillingCode", tr("Kode billing SIMPONI", "SIMPONI billing code"))
+        self.billing_code.setPlaceholderText(tr("15 digit dari SIMPONI", "15 digits from SIMPONI"))
+        self.issue_button = primary(named(QPushButton(tr("Terbitkan invoice", "Issue the invoice")),
+                                          "checklistIssueInvoice", tr("Terbitkan invoice", "Issue the invoice")))
+        self.code_button = named(QPushButton(tr("Simpan kode billing", "Save the billing code")), "checklistSaveCode",
+                                 tr("Simpan kode billing", "Save the billing code"))
+        self.reprint_invoice = named(QPushButton(tr("Cetak ulang invoice", "Reprint the invoice")),
+                                     "reprintInvoice", tr("Cetak ulang invoice", "Reprint the invoice"))
+        self.payment = _label("paymentStatus", tr("Pembayaran", "Payment"))
+        self.proof_button = named(QPushButton(tr("Buka bukti transfer", "Open the transfer proof")), "openProof",
+                                  tr("Buka bukti transfer", "Open the transfer proof"))
+        self.receipt = _label("receiptStatus", tr("Kuitansi", "Receipt"))
+        self.reprint_receipt = named(QPushButton(tr("Cetak ulang kuitansi", "Reprint the receipt")), "reprintReceipt",
+                                     tr("Cetak ulang kuitansi", "Reprint the receipt"))
+        self.issue_button.clicked.connect(self.issue)
+        self.code_button.clicked.connect(self.save_code)
+        self.reprint_invoice.clicked.connect(
+            lambda: self.preview("invoice", self.owner.case.invoice_id, self.owner.case.invoice_number))
+        self.reprint_receipt.clicked.connect(
+            lambda: self.preview("receipt", self.owner.case.receipt_id, self.owner.case.receipt_number))
+        self.proof_button.clicked.connect(self.open_proof)
+        code_row = QHBoxLayout()
+        code_row.addWidget(self.billing_code, 1)
+        code_row.addWidget(self.issue_button)
+        code_row.addWidget(self.code_button)
+        code_row.addWidget(self.reprint_invoice)
+        code_row.addStretch(1)
+        pay_row = QHBoxLayout()
+        pay_row.addWidget(self.payment, 1)
+        pay_row.addWidget(self.proof_button)
+        receipt_row = QHBoxLayout()
+        receipt_row.addWidget(self.receipt, 1)
+        receipt_row.addWidget(self.reprint_receipt)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addLayout(code_row)
+        layout.addLayout(pay_row)
+        layout.addLayout(receipt_row)
+
+    def show_case(self, case: CaseFile) -> None:
+        self.setVisible(case.state not in (S.REDIRECTED,))
+        issued = bool(case.invoice_number)
+        can_issue = not case.waived and not issued and case.state not in CLOSED_STATES
+        if case.waived:
+            self.state.setText(tr("Tarif Rp0: tanpa invoice dan tanpa pembayaran.", "Rp0 tariff: no invoice, no payment."))
+        elif issued:
+            code = (tr(f"kode billing {case.billing_code} (berlaku s.d. {case.billing_expires})",
+                       f"billing code {case.billing_code} (valid until {case.billing_expires})")
+                    if case.billing_code else tr("tanpa kode billing", "no billing code"))
+            self.state.setText(f"<b>{case.invoice_number}</b> · {money(case.invoice_total)} · {code}")
+        elif case.state in (S.DRAFT, S.SUBMITTED):
+            self.state.setText(tr("Invoice diterbitkan setelah permintaan dinyatakan sesuai.",
+                                  "The invoice is issued once the request is approved."))
+        else:
+            self.state.setText(tr("Belum ada invoice.", "No invoice yet."))
+        self.billing_code.setVisible(can_issue or (issued and not case.billing_code and case.invoice_status == "issued"))
+        self.issue_button.setVisible(can_issue)
+        self.code_button.setVisible(issued and not case.billing_code and case.invoice_status == "issued")
+        self.reprint_invoice.setVisible(issued)
+        method = case.payment_method
+        if method is None:
+            self.payment.setText(tr("Pembayaran: belum diterima bendahara.", "Payment: not yet received by the treasurer.")
+                                 if not case.waived else "")
+        else:
+            text = tr(f"Dibayar {case.paid} · {word(PAYMENT, method)}", f"Paid {case.paid} · {word(PAYMENT, method)}")
+            if case.proof_file:
+                text += tr(f"<br>Bukti transfer: <b>{escape(Path(case.proof_file).name)}</b> · SHA-256 "
+                           f"<code>{case.proof_sha256[:16]}…</code>",
+                           f"<br>Transfer proof: <b>{escape(Path(case.proof_file).name)}</b> · SHA-256 "
+                           f"<code>{case.proof_sha256[:16]}…</code>")
+            self.payment.setText(text)
+        self.payment.setVisible(bool(self.payment.text()))
+        self.proof_button.setVisible(method is PaymentMethod.TRANSFER and bool(case.proof_file))
+        self.receipt.setText(tr(f"Kuitansi <b>{case.receipt_number}</b>", f"Receipt <b>{case.receipt_number}</b>")
+                             if case.receipt_number else "")
+        self.receipt.setVisible(bool(case.receipt_number))
+        self.reprint_receipt.setVisible(bool(case.receipt_number))
+
+    def issue(self) -> None:
+        code = self.billing_code.text().strip() or None
+        if self.owner.run_step(lambda s: billing.issue_invoice(s, self.owner.actor, self.owner.request_id,
+                                                               billing_code=code),
+                               tr("Invoice diterbitkan.", "Invoice issued.")):
+            self.billing_code.clear()
+            case = self.owner.case
+            self.owner.previews = getattr(self.owner, "previews", [])
+            self.owner.previews.append(open_preview(self.owner, self.owner.database, self.owner.actor, "invoice",
+                                                    case.invoice_id, case.invoice_number, copy=False))
+
+    def save_code(self) -> None:
+        code, invoice_id = self.billing_code.text(), self.owner.case.invoice_id
+        if self.owner.run_step(lambda s: billing.set_billing_code(s, self.owner.actor, invoice_id, code),
+                               tr("Kode billing disimpan; cetak ulang invoice agar QR memuatnya.",
+                                  "Billing code saved; reprint the invoice so its QR carries it.")):
+            self.billing_code.clear()
+
+    def open_proof(self) -> None:
+        path = Path(self.owner.case.proof_file)
+        if not path.exists():
+            self.owner.message.error(tr(f"Berkas {path} tidak ada atau tidak dapat dibaca.",
+                                        f"File {path} does not exist or cannot be read."))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+
+class SppdBox(Section):
+    """Signed at the desk (walk-in) or a signed scan (online); online: the originals by post."""
+
+    def __init__(self, owner):
+        super().__init__(owner, tr("SPPD (perjanjian penggunaan data)", "SPPD (data use agreement)"), "sppdSection")
+        self.state = _label("sppdStatus", tr("SPPD", "SPPD"))
+        self.signed_button = named(QPushButton(""), "checklistSppdSigned", tr("SPPD ditandatangani", "SPPD signed"))
+        self.reprint = named(QPushButton(tr("Cetak ulang SPPD", "Reprint the SPPD")), "reprintSppd",
+                             tr("Cetak ulang SPPD", "Reprint the SPPD"))
+        self.originals_at = named(QDateTimeEdit(), "sppdOriginalsDate", tr("Tanggal SPPD asli diterima", "Originals received"))
+        self.originals_at.setDisplayFormat("dd-MM-yyyy HH:mm")
+        self.originals_at.setCalendarPopup(True)
+        self.originals_button = named(QPushButton(tr("SPPD asli diterima lewat pos", "Originals received by post")),
+                                      "sppdOriginals", tr("SPPD asli diterima", "Originals received"))
+        self.signed_button.clicked.connect(self.signed)
+        self.originals_button.clicked.connect(self.originals)
+        self.reprint.clicked.connect(lambda: self.preview("sppd", self.owner.request_id, self.owner.case.number))
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.signed_button)
+        buttons.addWidget(self.reprint)
+        buttons.addStretch(1)
+        post = QHBoxLayout()
+        post.addWidget(QLabel(tr("Diterima", "Received")))
+        post.addWidget(self.originals_at)
+        post.addWidget(self.originals_button)
+        post.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addLayout(buttons)
+        layout.addLayout(post)
+        self.post_row = post
+
+    def show_case(self, case: CaseFile) -> None:
+        self.setVisible(case.state not in (S.REDIRECTED, S.DRAFT, S.SUBMITTED))
+        online_request = case.channel is Channel.ONLINE
+        self.signed_button.setText(tr("SPPD bertanda tangan diterima (pindaian)", "Signed SPPD received (scan)")
+                                   if online_request else
+                                   tr("SPPD ditandatangani di atas materai", "SPPD signed over a stamp-duty stamp"))
+        lines = [tr(f"Ditandatangani {case.sppd_signed}.", f"Signed {case.sppd_signed}.") if case.sppd_signed
+                 else tr("Belum ditandatangani.", "Not signed yet.")]
+        if online_request:
+            lines.append(tr(f"SPPD asli ({case.sppd_originals_expected} lembar bermaterai): ",
+                            f"Originals ({case.sppd_originals_expected} stamped copies): ")
+                         + (tr(f"diterima lewat pos {case.sppd_originals_received}.",
+                               f"received by post {case.sppd_originals_received}.")
+                            if case.sppd_originals_received else tr("belum diterima.", "not received yet.")))
+        self.state.setText("<br>".join(lines))
+        self.signed_button.setVisible(not case.sppd_signed and case.state not in CLOSED_STATES)
+        for i in range(self.post_row.count()):
+            widget = self.post_row.itemAt(i).widget()
+            if widget is not None:
+                widget.setVisible(online_request and bool(case.sppd_signed) and not case.sppd_originals_received)
+        self.originals_at.setDateTime(office_now(case.time_zone))
+
+    def signed(self) -> None:
+        self.owner.run_step(lambda s: delivery.record_sppd(s, self.owner.actor, self.owner.request_id),
+                            tr("SPPD bertanda tangan dicatat.", "Signed SPPD recorded."))
+
+    def originals(self) -> None:
+        at = to_utc(self.originals_at.dateTime(), self.owner.case.time_zone)
+        self.owner.run_step(lambda s: delivery.record_sppd_originals(s, self.owner.actor, self.owner.request_id, at),
+                            tr("SPPD asli yang diterima lewat pos dicatat.", "Originals received by post recorded."))
+
+
+class SampleBox(Section):
+    """Online: the sample file sent with the invoice and the SPPD, and the requester's check of it."""
+
+    def __init__(self, owner):
+        super().__init__(owner, tr("Contoh data (daring)", "Sample file (online)"), "sampleSection")
+        self.state = _label("sampleStatus", tr("Contoh data", "Sample file"))
+        self.sent_button = named(QPushButton(tr("Contoh data dikirim", "Sample sent")), "checklistSampleSent",
+                                 tr("Contoh data dikirim", "Sample sent"))
+        self.note = named(QPlainTextEdit(), "sampleNote", tr("Catatan perbaikan dari pemohon", "Requester's correction note"))
+        self.note.setPlaceholderText(tr("Kosongkan bila pemohon menerima contoh; tulis perbaikan yang diminta bila tidak.",
+                                        "Leave empty when the requester accepts the sample; else write what they want fixed."))
+        self.note.setFixedHeight(56)
+        self.checked_button = named(QPushButton(tr("Catat hasil pemeriksaan contoh", "Record the sample check")),
+                                    "sampleChecked", tr("Catat hasil pemeriksaan contoh", "Record the sample check"))
+        self.sent_button.clicked.connect(self.sent)
+        self.checked_button.clicked.connect(self.checked)
+        layout = QFormLayout(self)
+        layout.addRow(self.state)
+        layout.addRow(self.sent_button)
+        layout.addRow(self.note)
+        layout.addRow(self.checked_button)
+        layout.addRow(hint(tr("Contoh yang diperbaiki dikirim lagi, lalu diperiksa lagi.",
+                              "A corrected sample is sent again, then checked again.")))
+
+    def show_case(self, case: CaseFile) -> None:
+        self.setVisible(case.channel is Channel.ONLINE and case.state not in (S.REDIRECTED, S.DRAFT, S.SUBMITTED))
+        parts = [tr(f"Dikirim {case.sample_sent}.", f"Sent {case.sample_sent}.") if case.sample_sent
+                 else tr("Belum dikirim.", "Not sent yet.")]
+        if case.sample_checked:
+            parts.append(tr(f"Diperiksa pemohon {case.sample_checked}: ", f"Checked {case.sample_checked}: ")
+                         + (tr(f"minta perbaikan — {escape(case.sample_note)}", f"asks for a fix — {escape(case.sample_note)}")
+                            if case.sample_note else tr("diterima.", "accepted.")))
+        self.state.setText(" ".join(parts))
+        self.sent_button.setText(tr("Contoh yang diperbaiki dikirim", "Corrected sample sent")
+                                 if case.sample_note else tr("Contoh data dikirim", "Sample sent"))
+        open_state = case.state in online.SAMPLE_STATES
+        self.sent_button.setVisible(open_state and (not case.sample_sent or bool(case.sample_note and case.sample_checked)))
+        waiting = bool(case.sample_sent) and not case.sample_checked
+        self.note.setVisible(waiting)
+        self.checked_button.setVisible(waiting)
+
+    def sent(self) -> None:
+        self.owner.run_step(lambda s: online.record_sample_sent(s, self.owner.actor, self.owner.request_id),
+                            tr("Pengiriman contoh data dicatat.", "Sample sent recorded."))
+
+    def checked(self) -> None:
+        note = self.note.toPlainText()
+        if self.owner.run_step(lambda s: online.record_sample_check(s, self.owner.actor, self.owner.request_id,
+                                                                    note=note),
+                               tr("Hasil pemeriksaan contoh dicatat.", "Sample check recorded.")):
+            self.note.clear()

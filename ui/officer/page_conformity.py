@@ -1,0 +1,103 @@
+"""Step 5: the conformity check — does the list fit the abstraction? Fitting approves the request
+(priced, Rp0 applied, online deadline set); not fitting redirects it to statistical consultation."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QRadioButton,
+    QTextBrowser,
+    QVBoxLayout,
+)
+
+from pstdesktop.services import online, requests
+from ui.i18n import tr
+from ui.officer.common import box
+from ui.officer.wizard import Page
+from ui.widgets import named
+
+
+class ConformityPage(Page):
+    TITLE = ("Pemeriksaan kesesuaian", "Conformity check")
+    name = "pageConformity"
+
+    def __init__(self, wizard):
+        super().__init__(wizard)
+        self.abstraction = named(QTextBrowser(), "conformityAbstraction", tr("Abstraksi", "Abstraction"))
+        self.items = named(QTextBrowser(), "conformityItems", tr("Daftar data", "List of data"))
+        abstraction_box = box(tr("Abstraksi penggunaan data", "Abstraction of data use"), "conformityAbstractionBox")
+        QVBoxLayout(abstraction_box).addWidget(self.abstraction)
+        items_box = box(tr("Daftar data yang diminta", "Data requested"), "conformityItemsBox")
+        QVBoxLayout(items_box).addWidget(self.items)
+        sides = QHBoxLayout()
+        sides.addWidget(abstraction_box, 1)
+        sides.addWidget(items_box, 1)
+        self.fits = named(QRadioButton(tr("Sesuai — setujui; lanjut ke invoice dan SPPD",
+                                          "Fits — approve; go on to the invoice and SPPD")),
+                          "conformityFits", tr("Sesuai", "Fits"))
+        self.redirect = named(QRadioButton(tr("Tidak sesuai — alihkan ke konsultasi statistik",
+                                              "Does not fit — redirect to statistical consultation")),
+                              "conformityRedirect", tr("Tidak sesuai", "Does not fit"))
+        group = QButtonGroup(self)
+        group.addButton(self.fits)
+        group.addButton(self.redirect)
+        self.fits.setChecked(True)
+        self.reason = named(QPlainTextEdit(), "redirectReason", tr("Alasan pengalihan", "Reason for the redirect"))
+        self.reason.setPlaceholderText(tr("Mengapa daftar data tidak sesuai dengan abstraksi",
+                                          "Why the list does not fit the abstraction"))
+        self.reason.setFixedHeight(70)
+        self.reason.setEnabled(False)
+        self.redirect.toggled.connect(self._decision)
+        decision = box(tr("Keputusan", "Decision"), "conformityDecision")
+        column = QVBoxLayout(decision)
+        column.addWidget(QLabel(tr("Apakah daftar data sesuai dengan abstraksi penggunaan data?",
+                                   "Does the list of data fit the abstraction of data use?")))
+        column.addWidget(self.fits)
+        column.addWidget(self.redirect)
+        column.addWidget(self.reason)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(sides, 1)
+        layout.addWidget(decision)
+
+    def _decision(self) -> None:
+        self.reason.setEnabled(self.redirect.isChecked())
+        self.wizard.refresh_buttons()
+
+    def next_text(self) -> str:
+        return tr("Alihkan ke konsultasi", "Redirect") if self.redirect.isChecked() else tr("Setujui ▶", "Approve ▶")
+
+    def enter(self) -> None:
+        with self.wizard.database.unit_of_work() as session:
+            case = online.case_file(session, self.wizard.actor, self.draft.request_id)
+        self.abstraction.setPlainText(case.abstraction)
+        rows = []
+        for item in case.items:
+            where = f" — {escape(item.region)}" if item.region else ""
+            year = f" ({item.year})" if item.year else ""
+            chosen = (tr(f"<br><i>Variabel: {escape(item.variables)}</i>",
+                         f"<br><i>Variables: {escape(item.variables)}</i>") if item.variables else "")
+            quantity = f"{item.quantity:,}".replace(",", ".")
+            rows.append(f"<li><b>{escape(item.title)}{year}</b>{where}<br>{item.product_name} · {quantity} {item.unit}{chosen}</li>")
+        waiver = self.draft.waiver
+        note = (tr("<p>Kategori Rp0 diajukan: tarif Rp0 diterapkan saat disetujui.</p>",
+                   "<p>Rp0 category requested: the Rp0 tariff is applied on approval.</p>") if waiver else "")
+        self.items.setHtml(f"<ul>{''.join(rows)}</ul>{note}")
+        self.wizard.refresh_buttons()
+
+    def commit(self) -> None:
+        d, actor = self.draft, self.wizard.actor
+        with self.wizard.database.unit_of_work() as session:
+            if self.redirect.isChecked():
+                requests.redirect(session, actor, d.request_id, self.reason.toPlainText())
+                d.extra["total"] = None
+            else:
+                quote = requests.approve(session, actor, d.request_id, waiver=d.waiver)
+                d.extra["total"] = quote.total
+                d.extra["normal_total"] = quote.normal_total
+        self.wizard.reload()

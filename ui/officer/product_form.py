@@ -1,0 +1,237 @@
+"""One product line being typed: microdata (survey, year, coverage, full set or chosen variables, the
+dataset size typed or read from the prepared file), a WILKERSTAT map (level, coverage, region, number
+of maps) or an electronic publication (pages); then format and delivery media."""
+
+from __future__ import annotations
+
+import os
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QWidget,
+)
+
+from models import Channel, ProductKind
+from pstdesktop.services.clock import utcnow
+from pstdesktop.services.requests import MEDIA
+from ui.i18n import tr
+from ui.officer.common import Refusal, size_text
+from ui.officer.labels import FORMATS, KINDS, MAP_PRODUCTS, MICRODATA_PRODUCTS, SURVEYS, word
+from ui.officer.labels import MEDIA as MEDIA_WORDS
+from ui.widgets import named
+
+
+def _form() -> tuple[QWidget, QFormLayout]:
+    page = QWidget()
+    form = QFormLayout(page)
+    form.setContentsMargins(0, 0, 0, 0)
+    return page, form
+
+
+class ProductForm(QWidget):
+    changed = Signal()
+
+    def __init__(self, channel: Channel):
+        super().__init__()
+        self.channel = channel
+        self.kind = named(QComboBox(), "productKind", tr("Jenis produk", "Product kind"))
+        for kind in (ProductKind.MICRODATA, ProductKind.MAP, ProductKind.PUBLICATION):
+            self.kind.addItem(word(KINDS, kind), kind)
+        self.pages = [self._microdata(), self._map(), self._publication()]  # one shown at a time
+        self.data_format = named(QComboBox(), "productFormat", tr("Format", "Format"))
+        self.data_format.setEditable(True)
+        self.data_format.addItems(FORMATS)
+        self.media = named(QComboBox(), "productMedia", tr("Media penyerahan", "Delivery media"))
+        for key in MEDIA:
+            self.media.addItem(word(MEDIA_WORDS, key), key)
+        self.media.setCurrentIndex(self.media.findData("forum" if channel is Channel.ONLINE else "flashdisk"))
+        top, form = _form()
+        form.addRow(tr("Jenis produk", "Product kind"), self.kind)
+        bottom = QHBoxLayout()
+        bottom.addWidget(QLabel(tr("Format", "Format")))
+        bottom.addWidget(self.data_format, 1)
+        bottom.addSpacing(16)
+        bottom.addWidget(QLabel(tr("Media", "Media")))
+        bottom.addWidget(self.media, 1)
+        layout = QFormLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addRow(top)
+        for page in self.pages:
+            layout.addRow(page)
+        layout.addRow(bottom)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        for widget in self.findChildren(QLineEdit):
+            widget.textChanged.connect(self.changed)
+        for widget in self.findChildren(QSpinBox):
+            widget.valueChanged.connect(self.changed)
+        for widget in (self.processing, self.map_level, self.map_coverage):
+            widget.currentIndexChanged.connect(self.changed)
+        self._kind_changed()
+
+    # ---------------------------------------------------------------- the three kinds
+    def _microdata(self) -> QWidget:
+        page, form = _form()
+        self.processing = named(QComboBox(), "microdataProcessing", tr("Pengolahan", "Processing"))
+        self.processing.addItem(tr("Tanpa pengolahan (per dataset)", "Without processing (per dataset)"), "raw")
+        self.processing.addItem(tr("Dengan pengolahan (tabulasi per tabel)", "With processing (tabulation per table)"),
+                                "processed")
+        self.survey = named(QComboBox(), "microdataSurvey", tr("Survei / judul data", "Survey / data title"))
+        self.survey.setEditable(True)
+        self.survey.addItems(SURVEYS)
+        self.survey.setCurrentText("")
+        self.survey.lineEdit().setPlaceholderText(tr("mis. Susenas Maret (KOR)", "e.g. Susenas Maret (KOR)"))
+        self.year = named(QSpinBox(), "microdataYear", tr("Tahun / putaran", "Year / round"))
+        self.year.setRange(1945, utcnow().year + 1)
+        self.year.setValue(utcnow().year - 1)
+        self.coverage = named(QLineEdit(), "microdataCoverage", tr("Cakupan wilayah", "Coverage"))
+        self.coverage.setPlaceholderText(tr("mis. Provinsi Maluku", "e.g. Maluku province"))
+        self.fullset = named(QCheckBox(tr("Fullset (semua variabel)", "Full set (all variables)")), "microdataFullset",
+                             tr("Fullset", "Full set"))
+        self.fullset.setChecked(True)
+        self.variables = named(QPlainTextEdit(), "microdataVariables", tr("Variabel terpilih", "Chosen variables"))
+        self.variables.setPlaceholderText(tr("Daftar variabel yang dipilih, mis. R101, R105, R301",
+                                             "Variables chosen, e.g. R101, R105, R301"))
+        self.variables.setFixedHeight(48)
+        if self.channel is Channel.WALK_IN:
+            self.fullset.setEnabled(False)
+            self.fullset.setToolTip(tr("Pembelian langsung: data mikro fullset tanpa pilih variabel.",
+                                       "Walk-in purchase: microdata as a full set, no choice of variables."))
+        self.fullset.toggled.connect(lambda on: self.variables.setEnabled(not on))
+        self.variables.setEnabled(False)
+        self.size = named(QLineEdit(), "microdataSize", tr("Ukuran dataset (byte)", "Dataset size (bytes)"))
+        self.size.setPlaceholderText(tr("ukuran berkas yang diserahkan, dalam byte", "size of the file handed over, in bytes"))
+        self.pick = named(QPushButton(tr("Baca dari berkas…", "Read from file…")), "microdataPickFile",
+                          tr("Baca ukuran dari berkas", "Read the size from a file"))
+        self.pick.clicked.connect(self.pick_file)
+        self.size_note = named(QLabel(""), "microdataSizeNote", tr("Ukuran terbaca", "Size read"))
+        self.size_note.setStyleSheet("color:#5f6368")
+        size_row = QHBoxLayout()
+        size_row.addWidget(self.size, 1)
+        size_row.addWidget(self.pick)
+        form.addRow(tr("Pengolahan", "Processing"), self.processing)
+        form.addRow(tr("Survei / judul", "Survey / title"), self.survey)
+        form.addRow(tr("Tahun / putaran", "Year / round"), self.year)
+        form.addRow(tr("Cakupan wilayah", "Coverage"), self.coverage)
+        form.addRow(tr("Variabel", "Variables"), self.fullset)
+        form.addRow("", self.variables)
+        form.addRow(tr("Ukuran dataset", "Dataset size"), size_row)
+        form.addRow("", self.size_note)
+        self.survey.currentTextChanged.connect(self.changed)
+        return page
+
+    def _map(self) -> QWidget:
+        page, form = _form()
+        self.map_level = named(QComboBox(), "mapLevel", tr("Tingkat peta", "Map level"))
+        self.map_level.addItem(tr("Kecamatan", "District (kecamatan)"), "kecamatan")
+        self.map_level.addItem(tr("Desa/kelurahan", "Village (desa/kelurahan)"), "desa")
+        self.map_coverage = named(QComboBox(), "mapCoverage", tr("Cakupan peta", "Map coverage"))
+        self.map_coverage.addItem(tr("Satu kabupaten/kota", "One regency/city"), "kab")
+        self.map_coverage.addItem(tr("Seluruh Indonesia", "All of Indonesia"), "id")
+        self.map_region = named(QLineEdit(), "mapRegion", tr("Wilayah (kabupaten/kota)", "Region (regency/city)"))
+        self.map_region.setPlaceholderText(tr("mis. Kabupaten Maluku Tengah", "e.g. Kabupaten Maluku Tengah"))
+        self.map_title = named(QLineEdit(tr("Peta digital WILKERSTAT", "WILKERSTAT digital map")), "mapTitle",
+                               tr("Judul peta", "Map title"))
+        self.map_count = named(QSpinBox(), "mapCount", tr("Jumlah peta", "Number of maps"))
+        self.map_count.setRange(1, 999)
+        self.map_coverage.currentIndexChanged.connect(
+            lambda: self.map_region.setEnabled(self.map_coverage.currentData() == "kab"))
+        form.addRow(tr("Tingkat", "Level"), self.map_level)
+        form.addRow(tr("Cakupan", "Coverage"), self.map_coverage)
+        form.addRow(tr("Wilayah", "Region"), self.map_region)
+        form.addRow(tr("Judul", "Title"), self.map_title)
+        form.addRow(tr("Jumlah peta", "Maps"), self.map_count)
+        return page
+
+    def _publication(self) -> QWidget:
+        page, form = _form()
+        self.pub_title = named(QLineEdit(), "publicationTitle", tr("Judul publikasi", "Publication title"))
+        self.pub_title.setPlaceholderText(tr("mis. Provinsi Maluku Dalam Angka 2026", "e.g. Maluku in Figures 2026"))
+        self.pub_year = named(QSpinBox(), "publicationYear", tr("Tahun terbit", "Year"))
+        self.pub_year.setRange(1945, utcnow().year + 1)
+        self.pub_year.setValue(utcnow().year)
+        self.pages_count = named(QSpinBox(), "publicationPages", tr("Jumlah halaman", "Pages"))
+        self.pages_count.setRange(1, 100_000)
+        self.pages_count.setValue(50)
+        form.addRow(tr("Judul", "Title"), self.pub_title)
+        form.addRow(tr("Tahun", "Year"), self.pub_year)
+        form.addRow(tr("Halaman", "Pages"), self.pages_count)
+        return page
+
+    # ---------------------------------------------------------------- reading the form
+    def _kind_changed(self) -> None:
+        kind = ProductKind(self.kind.currentData())
+        index = [ProductKind.MICRODATA, ProductKind.MAP, ProductKind.PUBLICATION].index(kind)
+        for i, page in enumerate(self.pages):
+            page.setVisible(i == index)
+        self.data_format.setCurrentText({ProductKind.MICRODATA: "dta", ProductKind.MAP: "shp",
+                                         ProductKind.PUBLICATION: "pdf"}[kind])
+        self.changed.emit()
+
+    def pick_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Pilih berkas dataset", "Choose the dataset file"))
+        if path:
+            self.read_size(path)
+
+    def read_size(self, path: str) -> None:
+        """The dataset size in bytes, read from the prepared file."""
+        try:
+            size = os.stat(path).st_size
+        except OSError:
+            self.size_note.setText(tr(f"Berkas {path} tidak dapat dibaca.", f"File {path} cannot be read."))
+            return
+        self.size.setText(str(size))
+        self.size_note.setText(tr(f"Dari berkas {os.path.basename(path)}: {size_text(size)}",
+                                  f"From file {os.path.basename(path)}: {size_text(size)}"))
+
+    def product_code(self) -> str:
+        kind = ProductKind(self.kind.currentData())
+        if kind is ProductKind.MICRODATA:
+            return MICRODATA_PRODUCTS[self.processing.currentData()]
+        if kind is ProductKind.MAP:
+            return MAP_PRODUCTS[(self.map_coverage.currentData(), self.map_level.currentData())]
+        return "pub_electronic"
+
+    def quantity_text(self) -> str:
+        kind = ProductKind(self.kind.currentData())
+        if kind is ProductKind.MICRODATA:
+            return self.size.text()
+        if kind is ProductKind.MAP:
+            return str(self.map_count.value())
+        return str(self.pages_count.value())
+
+    def values(self) -> dict:
+        """Keyword arguments for ``requests.add_item``."""
+        kind = ProductKind(self.kind.currentData())
+        common = {"product_code": self.product_code(), "quantity": self.quantity_text(),
+                  "data_format": self.data_format.currentText(), "media": self.media.currentData()}
+        if kind is ProductKind.MICRODATA:
+            variables = "" if self.fullset.isChecked() else self.variables.toPlainText()
+            if not self.fullset.isChecked() and not variables.strip():
+                raise Refusal(tr("Tulis variabel yang dipilih, atau centang Fullset.",
+                                 "Write the chosen variables, or tick Full set."))
+            return common | {"title": self.survey.currentText(), "year": self.year.value(),
+                             "region": self.coverage.text(), "variables": variables}
+        if kind is ProductKind.MAP:
+            region = self.map_region.text() if self.map_coverage.currentData() == "kab" else "Indonesia"
+            return common | {"title": self.map_title.text(), "region": region}
+        return common | {"title": self.pub_title.text(), "year": self.pub_year.value()}
+
+    def clear_line(self) -> None:
+        """Ready for the next product: the identifying fields emptied, the choices kept."""
+        self.survey.setCurrentText("")
+        self.size.clear()
+        self.size_note.clear()
+        self.variables.clear()
+        self.map_region.clear()
+        self.map_count.setValue(1)
+        self.pub_title.clear()

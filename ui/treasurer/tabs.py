@@ -1,0 +1,571 @@
+"""The tabs of the treasurer's panel: invoices awaiting payment (found by number, name or a scanned
+QR), kuitansi, deposits to the state treasury and the daily closing. Every list is read one page at a
+time; every refusal is shown in place."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDateEdit,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from models import DocumentStatus
+from pstdesktop.services import ledger
+from ui.i18n import language, tr
+from ui.treasurer.common import (
+    HEADLINE_STYLE,
+    MUTED_STYLE,
+    Banner,
+    Pager,
+    fill_table,
+    make_table,
+    money,
+    selected_key,
+)
+from ui.widgets import named
+
+EXPIRED = "#fde2e1"
+CANCELLED = "#eeeeee"
+
+
+def _method(method: str) -> str:
+    return ledger.method_label(method, language())
+
+
+class InvoicesTab(QWidget):
+    """Invoices awaiting payment. A USB scanner types the invoice QR into the focused field and ends
+    with Enter: the signed reference is verified before the invoice is shown."""
+
+    PAGE = 25
+
+    def __init__(self, panel):
+        super().__init__()
+        self.panel = panel
+        self.search_text = ""
+        self.rows: dict[int, ledger.InvoiceRow] = {}
+        self.scan = named(QLineEdit(), "scanField", tr("Pindai QR invoice atau cari", "Scan the invoice QR or search"))
+        self.scan.setPlaceholderText(tr("Pindai QR invoice, atau ketik nomor invoice/permintaan atau nama, lalu Enter",
+                                        "Scan the invoice QR, or type an invoice/request number or a name, then Enter"))
+        self.scan.setClearButtonEnabled(True)
+        self.scan.setMinimumHeight(34)
+        find = named(QPushButton(tr("Cari", "Find")), "findInvoice", tr("Cari invoice", "Find invoice"))
+        show_all = named(QPushButton(tr("Tampilkan semua", "Show all")), "showAllInvoices",
+                         tr("Tampilkan semua invoice", "Show all invoices"))
+        top = QHBoxLayout()
+        top.addWidget(self.scan, 1)
+        top.addWidget(find)
+        top.addWidget(show_all)
+        self.message = Banner("invoiceMessage")
+        self.table = make_table("invoiceTable", tr("Invoice menunggu pembayaran", "Invoices awaiting payment"), [
+            tr("No. invoice", "Invoice no."), tr("Pembayar", "Payer"), tr("Instansi", "Institution"),
+            tr("No. permintaan", "Request no."), tr("Jumlah", "Amount"), tr("Terbit", "Issued"),
+            tr("Kode billing", "Billing code"), tr("Berlaku s.d.", "Valid until")], stretch=1, numeric=(4,))
+        self.pager = Pager("invoice", self.PAGE)
+        self.pay_button = named(QPushButton(tr("Terima pembayaran…", "Take payment…")), "payButton",
+                                tr("Terima pembayaran", "Take payment"))
+        self.pay_button.setMinimumHeight(34)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.pager, 1)
+        bottom.addWidget(self.pay_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self.scan.returnPressed.connect(self.submit)
+        find.clicked.connect(self.submit)
+        show_all.clicked.connect(self.show_all)
+        self.pager.moved.connect(self.load)
+        self.pay_button.clicked.connect(self.pay_selected)
+        self.table.doubleClicked.connect(lambda _index: self.pay_selected())
+
+    def load(self, offset: int = 0) -> None:
+        try:
+            with self.panel.database.unit_of_work() as session:
+                page = ledger.awaiting_payment(session, self.panel.actor, self.search_text, limit=self.PAGE,
+                                               offset=offset)
+        except Exception as error:
+            self.message.error(error)
+            return
+        self._show(page.rows)
+        self.pager.show_page(offset, page.total)
+
+    def _show(self, rows: list[ledger.InvoiceRow]) -> None:
+        self.rows = {row.invoice_id: row for row in rows}
+        fill_table(self.table, [[r.number, r.payer, r.institution, r.request_number, money(r.total), r.issued,
+                                 r.billing_code or "-", r.billing_expires or "-"] for r in rows],
+                   [r.invoice_id for r in rows], lambda i: EXPIRED if rows[i].expired else None)
+        self.pay_button.setEnabled(bool(rows))
+
+    def submit(self) -> None:
+        text = self.scan.text().strip()
+        if ledger.looks_like_reference(text):
+            self.scan.clear()  # ready for the next scan
+            self.scanned(text)
+            return
+        self.message.clear_message()
+        self.search_text = text
+        self.load(0)
+
+    def show_all(self) -> None:
+        self.scan.clear()
+        self.search_text = ""
+        self.message.clear_message()
+        self.load(0)
+
+    def scanned(self, text: str) -> None:
+        """Verify the scanned reference, then show that one invoice and open its payment form."""
+        try:
+            with self.panel.database.unit_of_work() as session:
+                row = ledger.find_by_scan(session, self.panel.actor, text)
+        except Exception as error:
+            self.rows = {}
+            self.table.setRowCount(0)
+            self.pager.show_page(0, 0)
+            self.pay_button.setEnabled(False)
+            self.message.error(error)
+            return
+        self._show([row])
+        self.pager.show_page(0, 1)
+        self.message.ok(tr(f"QR sah: invoice {row.number}, {row.payer}, {money(row.total)}.",
+                           f"Valid QR: invoice {row.number}, {row.payer}, {money(row.total)}."))
+        self.panel.open_payment(row)
+
+    def pay_selected(self) -> None:
+        key = selected_key(self.table)
+        if key is None or key not in self.rows:
+            self.message.error(tr("Pilih invoice yang akan dibayar.", "Choose the invoice to be paid."))
+            return
+        self.panel.open_payment(self.rows[key])
+
+
+class ReceiptsTab(QWidget):
+    """Payments waiting for their kuitansi, and the kuitansi (preview, reprint as copy, cancel)."""
+
+    PAGE = 20
+    PENDING_PAGE = 8
+
+    def __init__(self, panel):
+        super().__init__()
+        self.panel = panel
+        self.receipts: dict[int, ledger.ReceiptRow] = {}
+        pending_box = QGroupBox(tr("Pembayaran menunggu kuitansi", "Payments waiting for a receipt"))
+        self.pending = make_table("pendingTable", tr("Pembayaran menunggu kuitansi", "Payments waiting for a receipt"), [
+            tr("No. invoice", "Invoice no."), tr("Pembayar", "Payer"), tr("Cara bayar", "Method"),
+            tr("Jumlah", "Amount"), tr("Tanggal bayar", "Paid")], stretch=1, numeric=(3,))
+        self.pending.setMaximumHeight(190)
+        self.pending_pager = Pager("pending", self.PENDING_PAGE)
+        self.issue_button = named(QPushButton(tr("Terbitkan kuitansi", "Issue receipt")), "issueReceipt",
+                                  tr("Terbitkan kuitansi", "Issue receipt"))
+        row = QHBoxLayout()
+        row.addWidget(self.pending_pager, 1)
+        row.addWidget(self.issue_button)
+        box = QVBoxLayout(pending_box)
+        box.addWidget(self.pending)
+        box.addLayout(row)
+
+        self.search = named(QLineEdit(), "receiptSearch", tr("Cari kuitansi", "Find receipt"))
+        self.search.setPlaceholderText(tr("Nomor kuitansi atau nama pembayar, lalu Enter",
+                                          "Receipt number or payer's name, then Enter"))
+        self.search.setClearButtonEnabled(True)
+        self.table = make_table("receiptTable", tr("Kuitansi", "Receipts"), [
+            tr("No. kuitansi", "Receipt no."), tr("Tanggal", "Date"), tr("Diterima dari", "Received from"),
+            tr("Jumlah", "Amount"), tr("Cara bayar", "Method"), tr("Status", "Status"),
+            tr("Disetor (tgl · NTPN)", "Deposited (date · NTPN)")], stretch=2, numeric=(3,))
+        self.pager = Pager("receipt", self.PAGE)
+        self.view_button = named(QPushButton(tr("Lihat / cetak ulang (salinan)", "View / reprint (copy)")),
+                                 "reprintReceipt", tr("Lihat atau cetak ulang kuitansi", "View or reprint receipt"))
+        self.cancel_button = named(QPushButton(tr("Batalkan kuitansi…", "Cancel receipt…")), "cancelReceipt",
+                                   tr("Batalkan kuitansi", "Cancel receipt"))
+        self.message = Banner("receiptMessage")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.pager, 1)
+        bottom.addWidget(self.view_button)
+        bottom.addWidget(self.cancel_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(pending_box)
+        layout.addWidget(self.message)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(bottom)
+
+        self.pending_pager.moved.connect(self.load_pending)
+        self.pager.moved.connect(self.load_receipts)
+        self.search.returnPressed.connect(lambda: self.load_receipts(0))
+        self.issue_button.clicked.connect(self.issue_selected)
+        self.view_button.clicked.connect(self.view_selected)
+        self.cancel_button.clicked.connect(self.cancel_selected)
+
+    def load(self) -> None:
+        self.load_pending(0)
+        self.load_receipts(self.pager.offset)
+
+    def load_pending(self, offset: int = 0) -> None:
+        try:
+            with self.panel.database.unit_of_work() as session:
+                page = ledger.payments_without_receipt(session, self.panel.actor, limit=self.PENDING_PAGE,
+                                                       offset=offset)
+        except Exception as error:
+            self.message.error(error)
+            return
+        fill_table(self.pending, [[p.invoice_number, p.payer, _method(p.method), money(p.amount), p.paid]
+                                  for p in page.rows], [p.payment_id for p in page.rows])
+        self.pending_pager.show_page(offset, page.total)
+        self.issue_button.setEnabled(bool(page.rows))
+
+    def load_receipts(self, offset: int = 0) -> None:
+        try:
+            with self.panel.database.unit_of_work() as session:
+                page = ledger.receipts(session, self.panel.actor, self.search.text(), limit=self.PAGE, offset=offset)
+        except Exception as error:
+            self.message.error(error)
+            return
+        self.receipts = {r.receipt_id: r for r in page.rows}
+        rows = page.rows
+        fill_table(self.table, [[r.number, r.issued, r.received_from, money(r.amount), _method(r.method),
+                                 tr("DIBATALKAN", "CANCELLED") if r.status is DocumentStatus.CANCELLED
+                                 else tr("Sah", "Valid"), r.deposited or "-"] for r in rows],
+                   [r.receipt_id for r in rows],
+                   lambda i: CANCELLED if rows[i].status is DocumentStatus.CANCELLED else None)
+        self.pager.show_page(offset, page.total)
+        self.view_button.setEnabled(bool(rows))
+        self.cancel_button.setEnabled(bool(rows))
+
+    def issue_selected(self) -> None:
+        key = selected_key(self.pending)
+        if key is None:
+            self.message.error(tr("Pilih pembayaran yang akan dibuatkan kuitansi.", "Choose a payment first."))
+            return
+        self.panel.issue_receipt(key)
+
+    def _selected_receipt(self) -> ledger.ReceiptRow | None:
+        key = selected_key(self.table)
+        if key is None or key not in self.receipts:
+            self.message.error(tr("Pilih kuitansi terlebih dahulu.", "Choose a receipt first."))
+            return None
+        return self.receipts[key]
+
+    def view_selected(self) -> None:
+        receipt = self._selected_receipt()
+        if receipt is not None:
+            self.panel.preview_receipt(receipt.receipt_id, receipt.number, copy=True)
+
+    def cancel_selected(self) -> None:
+        receipt = self._selected_receipt()
+        if receipt is None:
+            return
+        if receipt.status is DocumentStatus.CANCELLED:
+            self.message.error(tr(f"Kuitansi {receipt.number} sudah dibatalkan.",
+                                  f"Receipt {receipt.number} is already cancelled."))
+            return
+        self.panel.open_cancel(receipt)
+
+
+class DepositsTab(QWidget):
+    """Cash collected and not yet deposited, the deposit form (NTPN and date) and past deposits."""
+
+    PAGE = 15
+    CASH_PAGE = 200
+
+    def __init__(self, panel):
+        super().__init__()
+        self.panel = panel
+        self.cash: list[ledger.ReceiptRow] = []
+        self.total = named(QLabel(""), "undepositedTotal", tr("Kas tunai belum disetor", "Cash not yet deposited"))
+        self.total.setStyleSheet(HEADLINE_STYLE)
+        hint = QLabel(tr("Penerimaan tunai wajib disetor ke Kas Negara paling lambat hari kerja berikutnya "
+                         "(PP 7/2015 pasal 9). Pembayaran SIMPONI langsung masuk Kas Negara.",
+                         "Cash takings must be deposited to the state treasury by the next working day at the latest "
+                         "(PP 7/2015 art. 9). SIMPONI payments go straight to the treasury."))
+        hint.setWordWrap(True)
+        hint.setStyleSheet(MUTED_STYLE)
+        self.cash_table = make_table("undepositedTable", tr("Kuitansi tunai belum disetor", "Cash receipts not deposited"), [
+            tr("No. kuitansi", "Receipt no."), tr("Tanggal", "Date"), tr("Diterima dari", "Received from"),
+            tr("Jumlah", "Amount")], stretch=2, numeric=(3,))
+        self.cash_pager = Pager("cash", self.CASH_PAGE)
+        self.select_all = named(QCheckBox(tr("Pilih semua", "Select all")), "selectAllCash",
+                                tr("Pilih semua kuitansi", "Select all receipts"))
+        self.select_all.setChecked(True)
+        self.ntpn = named(QLineEdit(), "depositNtpn", tr("NTPN setoran", "Deposit NTPN"))
+        self.ntpn.setPlaceholderText(tr("16 huruf/angka dari bukti setor", "16 letters/digits from the deposit proof"))
+        self.ntpn.setMaxLength(20)
+        self.day = named(QDateEdit(), "depositDate", tr("Tanggal setor", "Deposit date"))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        self.chosen = named(QLabel(""), "depositSelectedTotal", tr("Jumlah disetor", "Amount deposited"))
+        self.chosen.setStyleSheet("font-weight: 600;")
+        self.record_button = named(QPushButton(tr("Catat setoran", "Record deposit")), "recordDeposit",
+                                   tr("Catat setoran", "Record deposit"))
+        form_box = QGroupBox(tr("Setoran ke Kas Negara", "Deposit to the state treasury"))
+        form = QFormLayout(form_box)
+        form.addRow("", self.select_all)
+        form.addRow(tr("Jumlah disetor", "Amount"), self.chosen)
+        form.addRow("NTPN", self.ntpn)
+        form.addRow(tr("Tanggal setor", "Deposit date"), self.day)
+        form.addRow("", self.record_button)
+        self.message = Banner("depositMessage")
+        self.history = make_table("depositTable", tr("Setoran", "Deposits"), [
+            tr("Tanggal setor", "Deposit date"), "NTPN", tr("Jumlah", "Amount"), tr("Kuitansi", "Receipts"),
+            tr("Dicatat", "Recorded")], stretch=4, numeric=(2, 3))
+        self.pager = Pager("deposit", self.PAGE)
+        upper = QHBoxLayout()
+        left = QVBoxLayout()
+        left.addWidget(self.cash_table, 1)
+        left.addWidget(self.cash_pager)
+        upper.addLayout(left, 3)
+        upper.addWidget(form_box, 2)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.total)
+        layout.addWidget(hint)
+        layout.addLayout(upper, 3)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel(f"<b>{tr('Riwayat setoran', 'Deposits made')}</b>"))
+        layout.addWidget(self.history, 2)
+        layout.addWidget(self.pager)
+
+        self.day.editingFinished.connect(lambda: self.day.setProperty("chosen", True))
+        self.cash_table.itemChanged.connect(self._update_chosen)
+        self.select_all.toggled.connect(self._select_all)
+        self.cash_pager.moved.connect(self.load_cash)
+        self.pager.moved.connect(self.load_history)
+        self.record_button.clicked.connect(self.record)
+
+    def load(self) -> None:
+        if not self.day.property("chosen"):  # today, until the treasurer picks another date
+            self.day.setDate(QDate(self.panel.today.year, self.panel.today.month, self.panel.today.day))
+        self.load_cash(0)
+        self.load_history(self.pager.offset)
+
+    def load_cash(self, offset: int = 0) -> None:
+        try:
+            with self.panel.database.unit_of_work() as session:
+                page, amount = ledger.undeposited(session, self.panel.actor, limit=self.CASH_PAGE, offset=offset)
+        except Exception as error:
+            self.message.error(error)
+            return
+        self.cash = page.rows
+        self.total.setText(tr(f"Kas tunai belum disetor: {money(amount)} ({page.total} kuitansi)",
+                              f"Cash not yet deposited: {money(amount)} ({page.total} receipts)"))
+        self.cash_table.blockSignals(True)
+        fill_table(self.cash_table, [[r.number, r.issued, r.received_from, money(r.amount)] for r in page.rows],
+                   [r.receipt_id for r in page.rows])
+        for row in range(self.cash_table.rowCount()):
+            item = self.cash_table.item(row, 0)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if self.select_all.isChecked() else Qt.CheckState.Unchecked)
+        self.cash_table.blockSignals(False)
+        self.cash_pager.show_page(offset, page.total)
+        self._update_chosen()
+
+    def load_history(self, offset: int = 0) -> None:
+        try:
+            with self.panel.database.unit_of_work() as session:
+                page = ledger.deposits(session, self.panel.actor, limit=self.PAGE, offset=offset)
+        except Exception as error:
+            self.message.error(error)
+            return
+        fill_table(self.history, [[d.deposited_on.strftime("%d-%m-%Y"), d.ntpn, money(d.amount), str(d.receipts),
+                                   d.recorded] for d in page.rows], [d.deposit_id for d in page.rows])
+        self.pager.show_page(offset, page.total)
+
+    def checked_ids(self) -> list[int]:
+        ids = []
+        for row in range(self.cash_table.rowCount()):
+            item = self.cash_table.item(row, 0)
+            if item is not None and item.checkState() == Qt.CheckState.Checked:
+                ids.append(item.data(Qt.ItemDataRole.UserRole))
+        return ids
+
+    def _select_all(self, checked: bool) -> None:
+        self.cash_table.blockSignals(True)
+        for row in range(self.cash_table.rowCount()):
+            self.cash_table.item(row, 0).setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.cash_table.blockSignals(False)
+        self._update_chosen()
+
+    def _update_chosen(self, _item: QTableWidgetItem | None = None) -> None:
+        ids = set(self.checked_ids())
+        amount = sum(r.amount for r in self.cash if r.receipt_id in ids)
+        self.chosen.setText(tr(f"{money(amount)} ({len(ids)} kuitansi)", f"{money(amount)} ({len(ids)} receipts)"))
+        self.record_button.setEnabled(bool(ids))
+
+    def record(self) -> None:
+        ids = self.checked_ids()
+        try:
+            with self.panel.database.unit_of_work() as session:
+                deposit = ledger.record_deposit(session, self.panel.actor, ids, ntpn=self.ntpn.text(),
+                                                deposited_on=self.day.date().toPython())
+                amount, ntpn = deposit.amount, deposit.ntpn
+        except Exception as error:
+            self.message.error(error)
+            return
+        self.ntpn.clear()
+        self.message.ok(tr(f"Setoran {money(amount)} dengan NTPN {ntpn} tercatat.",
+                           f"Deposit of {money(amount)} with NTPN {ntpn} recorded."))
+        self.panel.refresh()
+
+
+class ClosingTab(QWidget):
+    """The day's totals by payment method, and closing the day."""
+
+    PAGE = 15
+
+    def __init__(self, panel):
+        super().__init__()
+        self.panel = panel
+        self.totals: ledger.DayTotals | None = None
+        self.day = named(QDateEdit(), "closingDate", tr("Tanggal", "Day"))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        show = named(QPushButton(tr("Tampilkan", "Show")), "showDay", tr("Tampilkan ringkasan hari", "Show the day"))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(tr("Hari", "Day")))
+        top.addWidget(self.day)
+        top.addWidget(show)
+        top.addStretch(1)
+        box = QGroupBox(tr("Ringkasan hari", "The day's totals"))
+        grid = QGridLayout(box)
+        self.values: dict[str, QLabel] = {}
+        for index, (key, label_id, label_en) in enumerate((
+                ("cash", "Tunai", "Cash"), ("simponi", "SIMPONI", "SIMPONI"), ("transfer", "Transfer", "Transfer"),
+                ("receipts", "Kuitansi terbit", "Receipts issued"),
+                ("cancelled", "Koreksi (pembatalan)", "Corrections (cancellations)"),
+                ("deposits", "Disetor ke Kas Negara", "Deposited"), ("opening", "Kas tunai awal hari", "Cash at start"),
+                ("closing", "Kas tunai akhir hari", "Cash at end"))):
+            label = QLabel(tr(label_id, label_en))
+            value = named(QLabel("-"), f"day_{key}", tr(label_id, label_en))
+            value.setStyleSheet("font-weight: 600;")
+            value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.values[key] = value
+            grid.addWidget(label, index % 4, (index // 4) * 3)
+            grid.addWidget(value, index % 4, (index // 4) * 3 + 1)
+        grid.setColumnMinimumWidth(1, 150)
+        grid.setColumnMinimumWidth(2, 48)
+        grid.setColumnMinimumWidth(4, 170)
+        grid.setColumnStretch(5, 1)
+        self.state = named(QLabel(""), "dayState", tr("Status hari", "Day status"))
+        self.state.setWordWrap(True)
+        self.note = named(QLineEdit(), "closingNote", tr("Catatan tutup buku", "Closing note"))
+        self.note.setPlaceholderText(tr("catatan (opsional)", "note (optional)"))
+        self.checked = named(QCheckBox(tr("Jumlah di atas sudah saya cocokkan dengan uang dan bukti setor",
+                                          "I have checked the totals against the cash and the deposit proofs")),
+                             "closingChecked", tr("Sudah dicocokkan", "Checked"))
+        self.close_button = named(QPushButton(tr("Tutup buku hari ini", "Close the day")), "closeDay",
+                                  tr("Tutup buku hari", "Close the day"))
+        self.close_button.setEnabled(False)
+        self.message = Banner("closingMessage")
+        actions = QHBoxLayout()
+        actions.addWidget(self.note, 1)
+        actions.addWidget(self.checked)
+        actions.addWidget(self.close_button)
+        self.history = make_table("closingTable", tr("Hari yang sudah ditutup", "Closed days"), [
+            tr("Tanggal", "Day"), tr("Tunai", "Cash"), "SIMPONI", "Transfer", tr("Kuitansi", "Receipts"),
+            tr("Disetor", "Deposited"), tr("Kas akhir", "Cash at end"), tr("Ditutup", "Closed"),
+            tr("Oleh", "By")], stretch=8, numeric=(1, 2, 3, 4, 5, 6))
+        self.pager = Pager("closing", self.PAGE)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(box)
+        layout.addWidget(self.state)
+        layout.addLayout(actions)
+        layout.addWidget(self.message)
+        layout.addWidget(QLabel(f"<b>{tr('Riwayat tutup buku', 'Closed days')}</b>"))
+        layout.addWidget(self.history, 1)
+        layout.addWidget(self.pager)
+
+        show.clicked.connect(self.show_day)
+        self.day.dateChanged.connect(lambda _d: self.show_day())
+        self.checked.toggled.connect(lambda _c: self._update_button())
+        self.close_button.clicked.connect(self.close_day)
+        self.pager.moved.connect(self.load_history)
+
+    def load(self) -> None:
+        if self.totals is None:  # the first time: today; afterwards the day the treasurer is looking at
+            today = self.panel.today
+            self.day.blockSignals(True)
+            self.day.setDate(QDate(today.year, today.month, today.day))
+            self.day.blockSignals(False)
+        self.show_day()
+        self.load_history(self.pager.offset)
+
+    @property
+    def chosen_day(self) -> date:
+        return self.day.date().toPython()
+
+    def show_day(self) -> None:
+        day = self.chosen_day
+        try:
+            with self.panel.database.unit_of_work() as session:
+                totals = ledger.day_totals(session, self.panel.actor, day)
+                closing = ledger.closing_of(session, self.panel.actor.office_id, day)
+                closed = (closing.closed_at, closing.note) if closing else None
+        except Exception as error:
+            self.message.error(error)
+            return
+        self.totals, self.closed = totals, closed
+        net = totals.net
+        for key in ("cash", "simponi", "transfer"):
+            self.values[key].setText(money(net[key]))
+        self.values["receipts"].setText(str(totals.receipts))
+        self.values["cancelled"].setText(f"{money(-sum(totals.cancelled.values()))} ({totals.cancellations})")
+        self.values["deposits"].setText(f"{money(totals.deposits)} ({totals.deposit_count})")
+        self.values["opening"].setText(money(totals.opening))
+        self.values["closing"].setText(money(totals.closing))
+        shown = day.strftime("%d-%m-%Y")
+        if closed:
+            self.state.setStyleSheet("color: #1b5e20; font-weight: 600;")
+            self.state.setText(tr(f"Hari {shown} sudah ditutup. Koreksi dibukukan pada hari berikutnya dengan referensi.",
+                                  f"Day {shown} is closed. Corrections are booked on the next day with a reference."))
+        elif totals.unreceipted:
+            self.state.setStyleSheet("color: #8a1c13; font-weight: 600;")
+            self.state.setText(tr(f"Perhatian: {totals.unreceipted} pembayaran hari ini belum dibuatkan kuitansi.",
+                                  f"Note: {totals.unreceipted} payments of this day have no receipt yet."))
+        else:
+            self.state.setStyleSheet(MUTED_STYLE)
+            self.state.setText(tr(f"Hari {shown} belum ditutup.", f"Day {shown} is not closed yet."))
+        self._update_button()
+
+    def _update_button(self) -> None:
+        self.close_button.setEnabled(self.totals is not None and not getattr(self, "closed", None)
+                                     and self.checked.isChecked())
+
+    def close_day(self) -> None:
+        day = self.chosen_day
+        try:
+            with self.panel.database.unit_of_work() as session:
+                ledger.close_day(session, self.panel.actor, day, self.note.text())
+        except Exception as error:
+            self.message.error(error)
+            return
+        self.checked.setChecked(False)
+        self.note.clear()
+        self.panel.refresh()
+        self.message.ok(tr(f"Buku hari {day.strftime('%d-%m-%Y')} ditutup.", f"Day {day.strftime('%d-%m-%Y')} closed."))
+
+    def load_history(self, offset: int = 0) -> None:
+        try:
+            with self.panel.database.unit_of_work() as session:
+                page = ledger.closings(session, self.panel.actor, limit=self.PAGE, offset=offset)
+        except Exception as error:
+            self.message.error(error)
+            return
+        fill_table(self.history, [[c.day.strftime("%d-%m-%Y"), money(c.totals.get("cash", 0)),
+                                   money(c.totals.get("simponi", 0)), money(c.totals.get("transfer", 0)),
+                                   str(c.totals.get("receipts", 0)), money(c.totals.get("deposits", 0)),
+                                   money(c.totals.get("closing", 0)), c.closed, c.closed_by]
+                                  for c in page.rows], [c.day for c in page.rows])
+        self.pager.show_page(offset, page.total)

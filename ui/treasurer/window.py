@@ -1,0 +1,166 @@
+"""The treasurer's window (bendahara penerimaan): invoices awaiting payment, the payment form, the
+kuitansi (preview, print, cancellation with a supervisor's approval), deposits to Kas Negara, the daily
+closing and the Excel exports. Only a treasurer account may open it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
+
+from models import Role
+from pstdesktop import documents
+from pstdesktop.bootstrap import Database
+from pstdesktop.services import ledger
+from pstdesktop.services.access import Actor
+from pstdesktop.services.errors import PermissionDenied
+from ui.i18n import tr
+from ui.treasurer.common import MUTED_STYLE, Banner, error_text, money
+from ui.treasurer.exporting import ExportPanel
+from ui.treasurer.payment import PaymentDialog
+from ui.treasurer.receipt import CancelReceiptDialog, ReceiptPreview
+from ui.treasurer.tabs import ClosingTab, DepositsTab, InvoicesTab, ReceiptsTab
+from ui.widgets import named
+
+REFRESH_MS = 60_000
+
+
+class TreasurerWindow(QMainWindow):
+    def __init__(self, database: Database, actor: Actor):
+        super().__init__()
+        if actor.role is not Role.TREASURER:
+            raise PermissionDenied("role", user=actor.name, role=actor.role.value, action="payment.record")
+        self.database, self.actor = database, actor
+        with database.unit_of_work() as session:
+            office = ledger.letterhead(session, actor.office_id)
+            self.zone = ledger.zone_of(session, actor.office_id)
+            self.today = ledger.today(session, actor.office_id)
+        self.payment_dialog: PaymentDialog | None = None
+        self.cancel_dialog: CancelReceiptDialog | None = None
+        self.preview: ReceiptPreview | None = None
+        self.setWindowTitle(tr(f"PST Desktop — Bendahara — {office.office_name}",
+                               f"PST Desktop — Treasurer — {office.office_name}"))
+        self.resize(1280, 720)
+        named(self, "treasurerWindow", tr("Panel bendahara", "Treasurer panel"))
+
+        header = QLabel(f"<span style='font-size:17pt; font-weight:600'>{office.office_name}</span><br>"
+                        f"<span style='color:#555'>{actor.name} · {tr('Bendahara Penerimaan', 'Revenue treasurer')}"
+                        f"</span>")
+        self.cash_label = named(QLabel(""), "cashOnHand", tr("Kas tunai belum disetor", "Cash not yet deposited"))
+        self.cash_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton", tr("Muat ulang", "Refresh"))
+        self.refresh_button.clicked.connect(self.refresh)
+        top = QHBoxLayout()
+        top.addWidget(header, 1)
+        top.addWidget(self.cash_label)
+        top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        self.message = Banner("windowMessage")
+
+        self.invoices = InvoicesTab(self)
+        self.receipts = ReceiptsTab(self)
+        self.deposits = DepositsTab(self)
+        self.closing = ClosingTab(self)
+        self.exports = ExportPanel(database, actor, self.today)
+        self.tabs = named(QTabWidget(), "treasurerTabs", tr("Panel bendahara", "Treasurer panel"))
+        self.tabs.addTab(self.invoices, tr("Tagihan", "Invoices"))
+        self.tabs.addTab(self.receipts, tr("Kuitansi", "Receipts"))
+        self.tabs.addTab(self.deposits, tr("Setoran", "Deposits"))
+        self.tabs.addTab(self.closing, tr("Tutup Buku Harian", "Daily closing"))
+        self.tabs.addTab(self.exports, tr("Ekspor Excel", "Excel exports"))
+
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(10)
+        layout.addLayout(top)
+        layout.addWidget(self.message)
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(body)
+        self.statusBar().showMessage(tr("Siap. Arahkan pemindai ke kolom pencarian.", "Ready. Point the scanner at the search field."))
+        self.timer = QTimer(self)
+        self.timer.timeout.connect(self.refresh)
+        self.timer.start(REFRESH_MS)
+        self.refresh()
+        self.invoices.scan.setFocus()
+
+    def refresh(self) -> None:
+        """Reload every list (each a page from the database) and the cash on hand."""
+        try:
+            with self.database.unit_of_work() as session:
+                self.today = ledger.today(session, self.actor.office_id)
+                _page, cash = ledger.undeposited(session, self.actor, limit=1)
+                closed = ledger.closing_of(session, self.actor.office_id, self.today) is not None
+        except Exception as error:  # a lost LAN connection must not close the window
+            self.message.error(error)
+            return
+        self.cash_label.setText(f"<span style='{MUTED_STYLE}'>{tr('Kas tunai belum disetor', 'Cash not deposited')}"
+                                f"</span><br><span style='font-size:14pt; font-weight:600'>{money(cash)}</span>")
+        if closed:
+            self.message.note(tr("Buku hari ini sudah ditutup: pembayaran dan kuitansi baru dibukukan besok.",
+                                 "Today's books are closed: new payments and receipts are booked tomorrow."))
+        elif not self.message.is_error:
+            self.message.clear_message()
+        self.invoices.load(self.invoices.pager.offset)
+        self.receipts.load()
+        self.deposits.load()
+        self.closing.load()
+
+    # --- payment, kuitansi, cancellation ------------------------------------------------------------
+    def open_payment(self, invoice: ledger.InvoiceRow) -> PaymentDialog:
+        dialog = PaymentDialog(self.database, self.actor, invoice, self.zone, self)
+        dialog.recorded.connect(self.after_payment)
+        dialog.finished.connect(lambda _r: self.invoices.scan.setFocus())
+        self.payment_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def after_payment(self, payment_id: int, issue_now: bool) -> None:
+        self.statusBar().showMessage(tr("Pembayaran tercatat.", "Payment recorded."), 8000)
+        if issue_now:
+            self.issue_receipt(payment_id)
+        else:
+            self.refresh()
+
+    def issue_receipt(self, payment_id: int) -> int | None:
+        try:
+            with self.database.unit_of_work() as session:
+                receipt = ledger.issue_receipt(session, self.actor, payment_id)
+                receipt_id, number = receipt.id, receipt.number
+        except Exception as error:
+            self.refresh()
+            self.receipts.message.error(error)
+            self.message.error(error)
+            return None
+        self.refresh()
+        self.message.ok(tr(f"Kuitansi {number} terbit.", f"Receipt {number} issued."))
+        self.preview_receipt(receipt_id, number, copy=False)
+        return receipt_id
+
+    def preview_receipt(self, receipt_id: int, number: str, *, copy: bool) -> ReceiptPreview | None:
+        try:
+            with self.database.unit_of_work() as session:
+                pdf = documents.receipt_pdf(session, self.actor, receipt_id, copy=copy)
+        except Exception as error:
+            self.message.error(error_text(error))
+            return None
+        label = tr("salinan", "copy") if copy else tr("asli", "original")
+        name = "Kuitansi-" + number.replace("/", "-") + ("-salinan" if copy else "") + ".pdf"
+        self.preview = ReceiptPreview(pdf, tr(f"Kuitansi {number} ({label})", f"Receipt {number} ({label})"), name, self)
+        self.preview.open()
+        return self.preview
+
+    def open_cancel(self, receipt: ledger.ReceiptRow) -> CancelReceiptDialog:
+        dialog = CancelReceiptDialog(self.database, self.actor, receipt, self)
+        dialog.cancelled.connect(self.after_cancel)
+        self.cancel_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def after_cancel(self, _receipt_id: int) -> None:
+        self.refresh()
+        self.receipts.message.ok(tr("Kuitansi dibatalkan; pembayarannya kini menunggu kuitansi baru.",
+                                    "Receipt cancelled; its payment now waits for a new receipt."))
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        self.timer.stop()
+        self.exports.shutdown()
+        super().closeEvent(event)
