@@ -5,7 +5,6 @@ backup folder, so a failed upgrade can always be undone by restoring that file."
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,6 +13,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from pstdesktop.backup import copy_database
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -51,15 +52,7 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
 def sqlite_copy(engine: Engine, target: Path) -> Path:
     """A consistent copy of a live SQLite database (the backup API, never a file copy)."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    source = sqlite3.connect(engine.url.database)
-    try:
-        dest = sqlite3.connect(target)
-        try:
-            source.backup(dest)
-        finally:
-            dest.close()
-    finally:
-        source.close()
+    copy_database(Path(engine.url.database), target)
     return target
 
 
