@@ -5,10 +5,12 @@ kiosk. A backup is taken on exit; a restore or a move to the server restarts thi
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -56,6 +58,12 @@ def _backup(settings: Settings, kind: str) -> None:
         QMessageBox.warning(None, APP_NAME, tr(f"Cadangan otomatis gagal: {error}", f"Automatic backup failed: {error}"))
 
 
+def _probe_startup(app: QApplication) -> None:
+    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): quit as soon as the first window is shown."""
+    if os.environ.get("PST_STARTUP_PROBE") == "1":
+        QTimer.singleShot(0, app.quit)
+
+
 def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     """One run from the database check to the closed window: (exit code, restart wanted)."""
     if not check_database_file(settings):
@@ -76,6 +84,11 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
             with database.unit_of_work() as session:
                 office = first_office(session)
         dialog = LoginDialog(database, office.name)
+        if os.environ.get("PST_STARTUP_PROBE") == "1":
+            dialog.show()
+            _probe_startup(app)
+            app.exec()
+            return 0, False
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
             return 0, False
         actor = dialog.actor
