@@ -27,7 +27,8 @@ from models import (
 )
 from pstdesktop.services import audit, tariffs, validate
 from pstdesktop.services.access import Actor, require
-from pstdesktop.services.clock import local, utcnow
+from pstdesktop.services.clock import local, local_date, utcnow
+from pstdesktop.services.closing import ensure_open
 from pstdesktop.services.errors import DomainError, NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import invoice_number, next_number, receipt_number
 from pstdesktop.services.office import office_of
@@ -112,6 +113,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
         if existing.invoice_id != invoice.id:
             raise ValidationError("duplicate", "payment", value=key)
         return existing
+    ensure_open(session, actor.office_id)
     if invoice.status is DocumentStatus.PAID:
         raise StateError("already_paid", number=invoice.number)
     if invoice.status is DocumentStatus.CANCELLED:
@@ -126,6 +128,8 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     if paid_at.tzinfo is None:
         raise ValidationError("required", "paid_at")
     validate.not_future("paid_at", paid_at, now)
+    if method is PaymentMethod.CASH:  # cash is booked on the day it is taken
+        ensure_open(session, actor.office_id, local_date(paid_at, office_of(session, actor.office_id).time_zone))
     payment = Payment(office_id=invoice.office_id, invoice_id=invoice.id, idempotency_key=key, method=method,
                       amount=paid, paid_at=paid_at, recorded_at=now, recorded_by_id=account.id,
                       bank=validate.text("bank", bank, required=False, max_length=100))
@@ -181,6 +185,7 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
                                                   Receipt.status != DocumentStatus.CANCELLED))
     if active is not None:
         raise StateError("receipt_exists", number=active.number)
+    ensure_open(session, actor.office_id)
     invoice = session.get(Invoice, payment.invoice_id)
     request = load_request(session, invoice.request_id, actor.office_id)
     office = office_of(session, actor.office_id)
@@ -226,6 +231,7 @@ def cancel_receipt(session: Session, actor: Actor, receipt_id: int, reason: str,
     if receipt is None or receipt.office_id != actor.office_id:
         raise NotFound("not_found", "receipt")
     reason = validate.text("reason", reason, max_length=2000, multiline=True)
+    ensure_open(session, actor.office_id)  # the correction is booked today
     if receipt.status is DocumentStatus.CANCELLED:
         raise StateError("invoice_cancelled", number=receipt.number)
     if session.scalar(select(DepositReceipt.id).where(DepositReceipt.receipt_id == receipt.id)):
@@ -253,6 +259,8 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
     if not isinstance(deposited_on, date) or isinstance(deposited_on, datetime):
         raise ValidationError("required", "deposited_on")
     validate.not_future("deposited_on", deposited_on, local(utcnow(), office_of(session, actor.office_id).time_zone))
+    ensure_open(session, actor.office_id)
+    ensure_open(session, actor.office_id, deposited_on)
     if not receipt_ids:
         raise ValidationError("required", "receipt")
     if session.scalar(select(Deposit.id).where(Deposit.ntpn == ntpn)):
@@ -263,6 +271,10 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
         if rid not in pending:
             raise StateError("not_cash", number=str(rid))
         chosen.append(pending[rid])
+    zone = office_of(session, actor.office_id).time_zone
+    latest = max(local_date(r.issued_at, zone) for r in chosen)
+    if deposited_on < latest:
+        raise ValidationError("deposit_before_receipt", "deposited_on", day=latest.strftime("%d-%m-%Y"))
     deposit = Deposit(office_id=actor.office_id, deposited_on=deposited_on, ntpn=ntpn,
                       amount=sum(r.amount for r in chosen), recorded_at=utcnow(), recorded_by_id=account.id)
     session.add(deposit)

@@ -68,6 +68,7 @@ from models import (
 from pstdesktop.services import audit, billing, feedback, references, validate
 from pstdesktop.services.access import Actor, actor_of, require
 from pstdesktop.services.clock import ZONES, fmt_local, local, local_date, utcnow
+from pstdesktop.services.closing import closing_of, office_today
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
 from pstdesktop.services.office import MAX_FAILED_LOGINS, office_of, password_matches
 from pstdesktop.services.workflow import STATE_LABELS
@@ -116,25 +117,13 @@ def zone_of(session: Session, office_id: int) -> str:
     return office_of(session, office_id).time_zone
 
 
-def today(session: Session, office_id: int) -> date:
-    """The office's date now."""
-    return local_date(utcnow(), zone_of(session, office_id))
+today = office_today  # the office's date now
 
 
 def day_bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
     """[start, end) of an office-local day, in UTC."""
     start = datetime.combine(day, time(0), ZONES[zone_name]).astimezone(UTC)
     return start, start + timedelta(days=1)
-
-
-def closing_of(session: Session, office_id: int, day: date) -> DailyClosing | None:
-    return session.scalar(select(DailyClosing).where(DailyClosing.office_id == office_id, DailyClosing.day == day))
-
-
-def ensure_open(session: Session, office_id: int, day: date) -> None:
-    """Refuse to book anything on a closed day (see the module docstring)."""
-    if closing_of(session, office_id, day) is not None:
-        raise StateError("day_closed", day=day.strftime("%d-%m-%Y"))
 
 
 # --- the treasurer's steps -------------------------------------------------------------------------------
@@ -152,10 +141,6 @@ def take_payment(session: Session, actor: Actor, invoice_id: int, *, method: Pay
     existing = session.scalar(select(Payment).where(Payment.idempotency_key == str(idempotency_key or "")))
     if existing is not None and existing.office_id == actor.office_id and existing.invoice_id == invoice_id:
         return existing
-    zone = zone_of(session, actor.office_id)
-    ensure_open(session, actor.office_id, local_date(utcnow(), zone))
-    if str(method) == PaymentMethod.CASH.value and paid_at is not None and paid_at.tzinfo is not None:
-        ensure_open(session, actor.office_id, local_date(paid_at, zone))
     if str(method) == PaymentMethod.SIMPONI.value and ntpn:
         _ntpn_unused(session, validate.alnum("ntpn", ntpn, billing.NTPN_LENGTH))
     return billing.record_payment(session, actor, invoice_id, method=method, amount=amount,
@@ -172,7 +157,6 @@ def _ntpn_unused(session: Session, ntpn: str) -> None:
 def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
     """The kuitansi of a payment (``billing.issue_receipt``), booked today: refused on a closed day."""
     require(session, actor, "receipt.issue")
-    ensure_open(session, actor.office_id, today(session, actor.office_id))
     return billing.issue_receipt(session, actor, payment_id)
 
 
@@ -195,7 +179,6 @@ def cancel_receipt(session: Session, actor: Actor, receipt_id: int, reason: str,
     stays in the books; the correction is booked today (refused when today is closed)."""
     require(session, actor, "receipt.cancel")
     validate.text("reason", reason, max_length=2000, multiline=True)
-    ensure_open(session, actor.office_id, today(session, actor.office_id))
     approver = supervisor_approval(session, actor.office_id, supervisor_username, supervisor_password)
     return billing.cancel_receipt(session, actor, receipt_id, reason, approver)
 
@@ -206,15 +189,6 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
     Refused on a closed day, for a deposit dated a closed day, an NTPN already used, or a date
     before a kuitansi it covers was issued."""
     require(session, actor, "deposit.record")
-    zone = zone_of(session, actor.office_id)
-    ensure_open(session, actor.office_id, local_date(utcnow(), zone))
-    if isinstance(deposited_on, date) and not isinstance(deposited_on, datetime):
-        ensure_open(session, actor.office_id, deposited_on)
-        issued = session.scalars(select(Receipt.issued_at).where(Receipt.id.in_(list(receipt_ids or [])),
-                                                                 Receipt.office_id == actor.office_id))
-        latest = max((local_date(moment, zone) for moment in issued), default=None)
-        if latest is not None and deposited_on < latest:
-            raise ValidationError("deposit_before_receipt", "deposited_on", day=latest.strftime("%d-%m-%Y"))
     if ntpn:
         _ntpn_unused(session, validate.alnum("ntpn", ntpn, billing.NTPN_LENGTH))
     return billing.record_deposit(session, actor, receipt_ids, ntpn=ntpn, deposited_on=deposited_on)

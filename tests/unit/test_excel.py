@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 import exports.ledger as xl
 from models import DocumentStatus, Payment, PaymentMethod, Receipt
 from pstdesktop import reports
-from pstdesktop.services import billing, ledger, requests
+from pstdesktop.services import billing, closing, ledger, requests
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.errors import DomainError, ValidationError
 from tests.conftest import PASSWORD
@@ -180,7 +180,7 @@ def test_year_ledger_has_one_sheet_per_month_and_carries_the_balance(office, mon
     if day.month == 1:
         pytest.skip("in January the year holds one month only")
     earlier = utcnow() - timedelta(days=day.day + 2)  # a moment in the previous month
-    for module in (ledger, billing):
+    for module in (ledger, billing, closing):
         monkeypatch.setattr(module, "utcnow", lambda: earlier)
     sold(office)
     monkeypatch.undo()

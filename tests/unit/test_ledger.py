@@ -18,7 +18,7 @@ from models import (
     PaymentMethod,
     Receipt,
 )
-from pstdesktop.services import billing, delivery, feedback, ledger, references, requests
+from pstdesktop.services import billing, closing, delivery, feedback, ledger, references, requests
 from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import PermissionDenied, StateError, ValidationError
 from tests.conftest import PASSWORD
@@ -67,9 +67,9 @@ def today(office) -> date:
 
 
 def shift_clock(monkeypatch, days: int) -> None:
-    """Move the services' clock ``days`` ahead (ledger and billing read ``utcnow`` themselves)."""
+    """Move the services' clock ``days`` ahead (ledger, billing and closing read ``utcnow`` themselves)."""
     moment = utcnow() + timedelta(days=days)
-    for module in (ledger, billing):
+    for module in (ledger, billing, closing):
         monkeypatch.setattr(module, "utcnow", lambda moment=moment: moment)
 
 

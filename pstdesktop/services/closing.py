@@ -1,0 +1,30 @@
+"""The treasurer's closed days: once a day is closed (ledger.close_day) nothing more is booked on it.
+Checked here, by every billing step itself, so no caller can book around it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from models import DailyClosing
+from pstdesktop.services.clock import local_date, utcnow
+from pstdesktop.services.errors import StateError
+from pstdesktop.services.office import office_of
+
+
+def office_today(session: Session, office_id: int) -> date:
+    """The office's date now."""
+    return local_date(utcnow(), office_of(session, office_id).time_zone)
+
+
+def closing_of(session: Session, office_id: int, day: date) -> DailyClosing | None:
+    return session.scalar(select(DailyClosing).where(DailyClosing.office_id == office_id, DailyClosing.day == day))
+
+
+def ensure_open(session: Session, office_id: int, day: date | None = None) -> None:
+    """Refuse to book anything on a closed day (today when ``day`` is not given)."""
+    day = day or office_today(session, office_id)
+    if closing_of(session, office_id, day) is not None:
+        raise StateError("day_closed", day=day.strftime("%d-%m-%Y"))
