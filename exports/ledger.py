@@ -99,6 +99,7 @@ class LedgerMonth:
     opening: int
     rows: Iterable[LedgerRow]
     last_day: date
+    signed_on: date  # the last day, or the day it is produced when the month is not over yet
 
 
 @dataclass(slots=True)
@@ -492,7 +493,7 @@ def _bku_sheet(workbook: Workbook, head: Letterhead, month: LedgerMonth, ticker:
     closing_values[4] = "SALDO AKHIR (nilai aplikasi): kas tunai belum disetor"
     closing_values[11] = balance
     sheet.styled_row(closing_values, bold=True, money_cols=[12])
-    sheet.signature(head, month.last_day)
+    sheet.signature(head, month.signed_on)
 
 
 def _cash_sheet(workbook: Workbook, book: LedgerBook, ticker: _Ticker) -> None:

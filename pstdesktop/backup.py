@@ -10,8 +10,11 @@ import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
+
+from pstdesktop.services import clock
+from pstdesktop.services.clock import local_date, utcnow
 
 PATTERN = re.compile(r"^pst-(\d{8}T\d{6}Z)-(daily|exit|manual)\.sqlite$")
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_MANUAL = 7, 4, 12, 10
@@ -32,7 +35,7 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
     """A consistent copy of the live database, verified with ``PRAGMA integrity_check``."""
     if kind not in ("daily", "exit", "manual"):
         raise ValueError(kind)
-    now = now or datetime.now(UTC)
+    now = now or utcnow()
     backup_dir.mkdir(parents=True, exist_ok=True)
     target = backup_dir / f"pst-{now.strftime('%Y%m%dT%H%M%SZ')}-{kind}.sqlite"
     partial = target.with_suffix(".partial")
@@ -85,16 +88,16 @@ def listing(backup_dir: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def rotate(backup_dir: Path) -> list[Path]:
-    """Keep the newest backup of each of the last 7 days, 4 ISO weeks and 12 months, and the last 10
-    manual ones; remove the rest. Returns the removed files."""
+def rotate(backup_dir: Path, zone_name: str) -> list[Path]:
+    """Keep the newest backup of each of the last 7 days, 4 ISO weeks and 12 months (office dates), and
+    the last 10 manual ones; remove the rest. Returns the removed files."""
     automatic = [b for b in listing(backup_dir) if b.kind != "manual"]
     keep: set[Path] = set()
     for key, count in ((lambda d: d, KEEP_DAILY), (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
                        (lambda d: (d.year, d.month), KEEP_MONTHLY)):
         seen: list = []
         for backup in automatic:
-            bucket = key(backup.taken_at.date())
+            bucket = key(local_date(backup.taken_at, zone_name))
             if bucket not in seen:
                 seen.append(bucket)
                 if len(seen) > count:
@@ -107,10 +110,23 @@ def rotate(backup_dir: Path) -> list[Path]:
     return removed
 
 
-def daily_due(backup_dir: Path, today: date | None = None) -> bool:
-    """No backup was taken yet today (UTC date of the newest backup)."""
-    today = today or datetime.now(UTC).date()
-    return not any(b.taken_at.date() == today for b in listing(backup_dir))
+def daily_due(backup_dir: Path, zone_name: str) -> bool:
+    """No backup was taken yet on the office's today."""
+    today = clock.today(zone_name)
+    return not any(local_date(b.taken_at, zone_name) == today for b in listing(backup_dir))
+
+
+def office_zone(path: Path) -> str | None:
+    """The office's time zone as stored in a (sound) database file, read without opening it for writing."""
+    try:
+        connection = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        try:
+            row = connection.execute("SELECT time_zone FROM office_profile ORDER BY id LIMIT 1").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row and row[0] in clock.ZONES else None
 
 
 def newest_good(backup_dir: Path) -> BackupFile | None:
@@ -127,7 +143,7 @@ def restore(backup: Path, database_file: Path) -> Path | None:
         raise RuntimeError(f"{backup.name} is not a sound backup")
     kept = None
     if database_file.exists():
-        kept = database_file.with_name(f"{database_file.name}.replaced-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}")
+        kept = database_file.with_name(f"{database_file.name}.replaced-{utcnow().strftime('%Y%m%dT%H%M%SZ')}")
         shutil.move(database_file, kept)
         for suffix in ("-wal", "-shm"):
             side = database_file.with_name(database_file.name + suffix)

@@ -5,7 +5,6 @@ backup folder, so a failed upgrade can always be undone by restoring that file."
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from alembic import command
@@ -15,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from pstdesktop.backup import copy_database
+from pstdesktop.services.clock import utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
@@ -57,4 +57,4 @@ def sqlite_copy(engine: Engine, target: Path) -> Path:
 
 
 def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return utcnow().strftime("%Y%m%dT%H%M%SZ")

@@ -21,7 +21,7 @@ from exports.report import SHEET_COUNT, write_report
 from pstdesktop.services import ledger
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.errors import DomainError, NotFound, ValidationError
-from pstdesktop.services.office import first_office
+from pstdesktop.services.office import first_office, office_today
 
 Progress = Callable[[int, int], None]
 FIRST_YEAR = 2000
@@ -113,7 +113,7 @@ def export_ledger(database, actor: Actor | None, year: object, month: object, ou
     target = _target(out)
     with database.unit_of_work() as session:
         office_id = _office(session, actor)
-        today = ledger.today(session, office_id)
+        today = office_today(session, office_id)
         year, months = ledger_months(year, month, today)
         head = ledger.letterhead(session, office_id)
         zone = ledger.zone_of(session, office_id)
@@ -132,8 +132,8 @@ def export_ledger(database, actor: Actor | None, year: object, month: object, ou
             with database.unit_of_work() as session:
                 rows = ledger.month_rows(session, office_id, year, number, balance)
             written[0] += len(rows)
-            following = ledger.month_bounds(year, number, zone)[3]
-            yield LedgerMonth(year, number, balance, rows, following - timedelta(days=1))
+            last = ledger.month_bounds(year, number, zone)[3] - timedelta(days=1)
+            yield LedgerMonth(year, number, balance, rows, last, min(last, today))
             balance = rows[-1].balance if rows else balance
 
     def read(reader):
@@ -165,7 +165,7 @@ def export_report(database, actor: Actor | None, month_text: object, out: object
     tick = _Tick(SHEET_COUNT + 1, progress, cancelled)
     with database.unit_of_work() as session:
         office_id = _office(session, actor)
-        year, month = parse_report_month(month_text, ledger.today(session, office_id))
+        year, month = parse_report_month(month_text, office_today(session, office_id))
         report = ledger.service_report(session, office_id, year, month)
     tick(1)
     _write(lambda: write_report(report, target, tick), target)

@@ -12,11 +12,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from models import Invoice, Receipt, ServiceRequest
-from pstdesktop import documents, reports
+from pstdesktop import demo, documents, reports
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
 from pstdesktop.demo import fill
 from pstdesktop.services import audit
+from pstdesktop.services.clock import local
 from pstdesktop.services.office import login
 
 
@@ -41,7 +42,7 @@ def run() -> int:
             for name, content in pdfs.items():
                 if not content.startswith(b"%PDF"):
                     raise RuntimeError(f"the {name} did not render as a PDF")
-            year = invoice.issued_at.year
+            year = local(invoice.issued_at, demo.OFFICE["time_zone"]).year
             summary = reports.export_ledger(database, treasurer, year, None, root / "ledger.xlsx")
             if findings:
                 raise RuntimeError(f"pst verify found {len(findings)} problem(s)")

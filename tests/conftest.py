@@ -1,5 +1,10 @@
 """Shared fixtures: a migrated database (SQLite file, or a real PostgreSQL server), an office with
-one account per role, and helpers that walk a request through the procedure."""
+one account per role, helpers that walk a request through the procedure, and the clock.
+
+The clock: ``PST_TEST_NOW=<ISO instant>`` starts the whole run at that instant (tests/run.sh runs the
+unit and GUI tests a second time at one where UTC and the office are on different dates and years);
+``office_time`` runs a test at each instant where dates go wrong (time-machine moves the clock of
+the whole process, so the application's own clock follows)."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -22,6 +28,37 @@ OFFICE = {"name": "BPS Provinsi Maluku", "unit_code": "8100", "city": "Ambon", "
           "treasurer_name": "Maria Latuconsina", "treasurer_nip": "198507122009022003",
           "satker_code": "054081", "satker_name": "BPS Provinsi Maluku"}
 PASSWORD = "rahasia-123"
+
+# Instants where a UTC date, or the PC's, would be wrong; the test office is in WIT (UTC+9).
+OFFICE_INSTANTS = {
+    "afternoon": datetime(2026, 11, 18, 6, 0, tzinfo=UTC),            # Wed 18-11-2026 15:00 WIT
+    "after-midnight": datetime(2026, 11, 24, 15, 30, tzinfo=UTC),     # Wed 25-11 00:30 WIT, UTC still 24-11
+    "opening": datetime(2026, 11, 24, 23, 0, tzinfo=UTC),             # Wed 25-11 08:00 WIT, UTC still 24-11
+    "month-end": datetime(2026, 11, 30, 14, 45, tzinfo=UTC),          # Mon 30-11 23:45 WIT
+    "new-month": datetime(2026, 11, 30, 15, 15, tzinfo=UTC),          # Tue 01-12 00:15 WIT, UTC still 30-11
+    "year-end": datetime(2026, 12, 31, 14, 45, tzinfo=UTC),           # Thu 31-12-2026 23:45 WIT
+    "new-year": datetime(2026, 12, 31, 15, 15, tzinfo=UTC),           # Fri 01-01-2027 00:15 WIT, UTC 2026
+    "leap-day": datetime(2028, 2, 29, 3, 0, tzinfo=UTC),              # Tue 29-02-2028 12:00 WIT
+}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def suite_clock():
+    """The whole run at ``PST_TEST_NOW`` (the clock then runs on from it), else at the real time."""
+    start = os.environ.get("PST_TEST_NOW")
+    if not start:
+        yield None
+        return
+    with time_machine.travel(datetime.fromisoformat(start), tick=True):
+        yield start
+
+
+@pytest.fixture(params=list(OFFICE_INSTANTS))
+def office_time(request, time_machine) -> datetime:
+    """Run the test at each of OFFICE_INSTANTS (the clock ticks on from there). Ask for it before the
+    ``office`` fixture so the office is set up at that instant too."""
+    time_machine.move_to(OFFICE_INSTANTS[request.param], tick=True)
+    return OFFICE_INSTANTS[request.param]
 
 
 def visitor_answers(**overrides) -> dict:

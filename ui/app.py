@@ -46,14 +46,14 @@ def _sqlite_file(settings: Settings) -> Path | None:
         else settings.data_dir / SQLITE_FILE
 
 
-def _backup(settings: Settings, kind: str) -> None:
-    """Automatic backup of the SQLite file (daily at the first start of a day, and on exit)."""
+def _backup(settings: Settings, kind: str, zone_name: str) -> None:
+    """Automatic backup of the SQLite file (daily at the first start of an office day, and on exit)."""
     file = _sqlite_file(settings)
-    if file is None or not file.exists() or (kind == "daily" and not backup.daily_due(settings.backup_dir)):
+    if file is None or not file.exists() or (kind == "daily" and not backup.daily_due(settings.backup_dir, zone_name)):
         return
     try:
         backup.take(file, settings.backup_dir, kind)
-        backup.rotate(settings.backup_dir)
+        backup.rotate(settings.backup_dir, zone_name)
     except (OSError, RuntimeError) as error:
         QMessageBox.warning(None, APP_NAME, tr(f"Cadangan otomatis gagal: {error}", f"Automatic backup failed: {error}"))
 
@@ -68,13 +68,13 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     """One run from the database check to the closed window: (exit code, restart wanted)."""
     if not check_database_file(settings):
         return 1, False
-    _backup(settings, "daily")
     try:
         database = open_database(settings)
     except Exception as error:  # shown, not a crash: the office has no IT staff
         QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                                 f"The database cannot be opened:\n{error}"))
         return 1, False
+    zone_name = None
     try:
         with database.unit_of_work() as session:
             office = first_office(session)
@@ -83,6 +83,8 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
                 return 0, False
             with database.unit_of_work() as session:
                 office = first_office(session)
+        zone_name = office.time_zone
+        _backup(settings, "daily", zone_name)
         dialog = LoginDialog(database, office.name)
         if os.environ.get("PST_STARTUP_PROBE") == "1":
             dialog.show()
@@ -111,4 +113,5 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
         return code, getattr(window, "restart_requested", False)
     finally:
         database.dispose()
-        _backup(settings, "exit")
+        if zone_name is not None:
+            _backup(settings, "exit", zone_name)

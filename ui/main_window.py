@@ -5,17 +5,14 @@ checklist. Tables refresh every 30 seconds (skipped while a worker holds the dat
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from models import Channel, Role
 from pstdesktop.bootstrap import Database
 from pstdesktop.config import Settings
-from pstdesktop.services import overview
+from pstdesktop.services import clock, overview
 from pstdesktop.services.access import Actor
-from pstdesktop.services.clock import ZONES
 from pstdesktop.services.office import office_of
 from ui.admin import AdminDialog
 from ui.i18n import language, tr
@@ -130,7 +127,7 @@ class MainWindow(QMainWindow):
         except Exception as error:  # a lost LAN connection must not close the window
             show_error(self, error)
             return
-        shown = datetime.now(ZONES[self.time_zone]).strftime("%H:%M")
+        shown = clock.office_now(self.time_zone).strftime("%H:%M")
         self.statusBar().showMessage(tr(f"Diperbarui pukul {shown} {self.time_zone}; otomatis setiap 30 detik.",
                                         f"Updated at {shown} {self.time_zone}; refreshed every 30 seconds."))
 

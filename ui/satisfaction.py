@@ -24,7 +24,8 @@ from PySide6.QtWidgets import (
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
 from pstdesktop.services.feedback import ELEMENT_LABELS, GRADES, SatisfactionIndex
-from pstdesktop.services.kiosk import monthly_satisfaction, office_today
+from pstdesktop.services.kiosk import monthly_satisfaction
+from pstdesktop.services.office import office_today
 from ui.i18n import language, tr
 from ui.widgets import named, show_error
 
@@ -51,7 +52,7 @@ class SatisfactionView(QWidget):
         self.result: SatisfactionIndex | None = None
         if today is None:
             with database.unit_of_work() as session:
-                today = office_today(session, actor)
+                today = office_today(session, actor.office_id)
         named(self, "satisfactionView", tr("Indeks kepuasan masyarakat", "Public satisfaction index"))
         title = QLabel(tr("Indeks Kepuasan Masyarakat (SKM, PermenPANRB 14/2017)",
                           "Public Satisfaction Index (SKM, PermenPANRB 14/2017)"))

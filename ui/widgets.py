@@ -1,9 +1,14 @@
-"""Small helpers every screen uses: named widgets (objectName + accessible name) and error boxes."""
+"""Small helpers every screen uses: named widgets (objectName + accessible name), error boxes, and
+dates/times in the office's zone (from the application's clock, never the PC's)."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from pstdesktop.services import clock
 from pstdesktop.services.errors import DomainError
 from ui.i18n import language, tr
 
@@ -13,6 +18,25 @@ def named(widget: QWidget, name: str, accessible: str) -> QWidget:
     widget.setObjectName(name)
     widget.setAccessibleName(accessible)
     return widget
+
+
+def office_qdate(zone_name: str) -> QDate:
+    """The office's today, for a date field's default."""
+    day = clock.today(zone_name)
+    return QDate(day.year, day.month, day.day)
+
+
+def office_now(zone_name: str) -> QDateTime:
+    """Now on the office's wall clock (to the minute), for a date-time field's default; read it back
+    with :func:`to_utc`."""
+    now = clock.office_now(zone_name)
+    return QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
+
+
+def to_utc(value: QDateTime, zone_name: str) -> datetime:
+    """A date-time typed in office time (as :func:`office_now` gives it), as an aware datetime."""
+    d, t = value.date(), value.time()
+    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=clock.zone(zone_name))
 
 
 def show_error(parent: QWidget | None, error: Exception) -> None:

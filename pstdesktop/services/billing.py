@@ -31,7 +31,7 @@ from pstdesktop.services.clock import local, local_date, utcnow
 from pstdesktop.services.closing import ensure_open
 from pstdesktop.services.errors import DomainError, NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import invoice_number, next_number, receipt_number
-from pstdesktop.services.office import office_of
+from pstdesktop.services.office import office_of, office_today
 from pstdesktop.services.workflow import load_request, move
 
 BILLING_CODE_LENGTH = 15
@@ -256,9 +256,7 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
     """Cash takings deposited to Kas Negara with the NTPN of the deposit."""
     account = require(session, actor, "deposit.record")
     ntpn = validate.alnum("ntpn", ntpn, NTPN_LENGTH)
-    if not isinstance(deposited_on, date) or isinstance(deposited_on, datetime):
-        raise ValidationError("required", "deposited_on")
-    validate.not_future("deposited_on", deposited_on, local(utcnow(), office_of(session, actor.office_id).time_zone))
+    validate.not_after_today("deposited_on", deposited_on, office_today(session, actor.office_id))
     ensure_open(session, actor.office_id)
     ensure_open(session, actor.office_id, deposited_on)
     if not receipt_ids:

@@ -9,14 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import DailyClosing
-from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import StateError
-from pstdesktop.services.office import office_of
-
-
-def office_today(session: Session, office_id: int) -> date:
-    """The office's date now."""
-    return local_date(utcnow(), office_of(session, office_id).time_zone)
+from pstdesktop.services.office import office_today
 
 
 def closing_of(session: Session, office_id: int, day: date) -> DailyClosing | None:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from models import Visit, Visitor, VisitStatus
 from pstdesktop.services import validate
 from pstdesktop.services.access import Actor, require
-from pstdesktop.services.clock import local_date, utcnow
+from pstdesktop.services.clock import local, local_date, utcnow
 from pstdesktop.services.errors import FIELD_LABELS, NotFound, ValidationError
 from pstdesktop.services.numbering import next_number
 from pstdesktop.services.office import office_of
@@ -53,8 +53,9 @@ class QueueTicket:
     arrived_at: datetime
 
 
-def clean_visitor(data: dict, now: datetime) -> dict:
-    """The 16 guestbook answers checked field by field (the first broken rule is raised)."""
+def clean_visitor(data: dict, this_year: int) -> dict:
+    """The 16 guestbook answers checked field by field (the first broken rule is raised); a birth
+    year is no later than ``this_year`` (the office's)."""
     occupation = validate.choice("occupation", data.get("occupation"), OCCUPATIONS)
     country = validate.text("country", data.get("country") or "Indonesia", max_length=60)
     has_disability = data.get("has_disability")
@@ -70,7 +71,7 @@ def clean_visitor(data: dict, now: datetime) -> dict:
         "occupation_other": _conditional("occupation_other", data.get("occupation_other"),
                                          occupation == "Lainnya", "occupation", max_length=100),
         "birth_year": validate.integer("birth_year", data.get("birth_year"), low=FIRST_BIRTH_YEAR,
-                                       high=now.year),
+                                       high=this_year),
         "education": validate.choice("education", data.get("education"), EDUCATION),
         "country": country,
         "province": (validate.choice("province", data.get("province"), PROVINCES) if country == "Indonesia"
@@ -115,7 +116,7 @@ def register_visit(session: Session, actor: Actor, visitor: dict, purpose: str, 
     require(session, actor, "guestbook.register")
     now = at or utcnow()
     office = office_of(session, actor.office_id)
-    cleaned = clean_visitor(visitor, now)
+    cleaned = clean_visitor(visitor, local(now, office.time_zone).year)
     purpose, purpose_other = clean_purpose(purpose, purpose_other)
     if visitor_id is None:
         person = Visitor(office_id=office.id, consent_at=now, created_at=now, **cleaned)

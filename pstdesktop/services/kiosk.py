@@ -8,18 +8,18 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Account, PollAnswer, Role, Visit, Visitor, VisitStatus
-from pstdesktop.services import audit, guestbook, validate
+from pstdesktop.services import audit, clock, guestbook, validate
 from pstdesktop.services.access import Actor, actor_of, require
 from pstdesktop.services.clock import fmt_local, local_date, utcnow, zone
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
 from pstdesktop.services.feedback import SatisfactionIndex, satisfaction_index
-from pstdesktop.services.office import first_office, hash_password, office_of, password_matches
+from pstdesktop.services.office import first_office, hash_password, office_of, office_today, password_matches
 
 PIN_MIN, PIN_MAX = 4, 8
 PAID_PURPOSE = "Pembelian Produk Statistik Berbayar"
@@ -115,15 +115,17 @@ class PinGuard:
 # --- the guestbook entry -------------------------------------------------------------------------
 
 def check_entry(answers: dict, purpose: object, purpose_other: object,
-                now: datetime | None = None) -> dict[str, ValidationError]:
+                this_year: int | None = None) -> dict[str, ValidationError]:
     """Every broken rule of a guestbook entry, keyed by field in form order (empty when valid).
-    Adds the sale rule: buying paid products needs the identity document."""
-    now = now or utcnow()
+    Adds the sale rule: buying paid products needs the identity document. Without the office's
+    ``this_year`` (the kiosk form, before it submits) a birth year is checked against the year already
+    begun in the easternmost zone; ``register`` checks it against the office's."""
+    this_year = this_year or clock.today("WIT").year
     errors: dict[str, ValidationError] = {}
     for group in FIELD_GROUPS:
         trial = _VALID | {key: answers.get(key) for key in group}
         try:
-            guestbook.clean_visitor(trial, now)
+            guestbook.clean_visitor(trial, this_year)
         except ValidationError as error:
             field = error.field if error.field in group else group[0]
             if field == "birth_year" and error.code == "too_large":
@@ -155,7 +157,7 @@ class KioskTicket:
 def register(session: Session, actor: Actor, answers: dict, purpose: str, purpose_other: str = "", *,
              visitor_id: int | None = None) -> KioskTicket:
     """Check the whole entry, record the visit and give its queue number (one transaction)."""
-    errors = check_entry(answers, purpose, purpose_other)
+    errors = check_entry(answers, purpose, purpose_other, office_today(session, actor.office_id).year)
     if errors:
         raise next(iter(errors.values()))
     queued = guestbook.register_visit(session, actor, answers, purpose, purpose_other or "",
@@ -245,11 +247,6 @@ def visit_for_poll(session: Session, actor: Actor, key: str, now: datetime | Non
     visit = open_visits[0]
     return PollVisit(visit.id, visit.queue_code, visit.purpose, fmt_local(visit.arrived_at, office.time_zone)[11:16],
                      short_name(visit.visitor.full_name))
-
-
-def office_today(session: Session, actor: Actor) -> date:
-    """Today's date in the office's time zone."""
-    return local_date(utcnow(), office_of(session, actor.office_id).time_zone)
 
 
 def monthly_satisfaction(session: Session, actor: Actor, year: int, month: int) -> SatisfactionIndex | None:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -67,10 +67,10 @@ from models import (
 )
 from pstdesktop.services import audit, billing, feedback, references, validate
 from pstdesktop.services.access import Actor, actor_of, require
-from pstdesktop.services.clock import ZONES, fmt_local, local, local_date, utcnow
-from pstdesktop.services.closing import closing_of, office_today
+from pstdesktop.services.clock import day_start, fmt_local, local, local_date, utcnow
+from pstdesktop.services.closing import closing_of
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
-from pstdesktop.services.office import MAX_FAILED_LOGINS, office_of, password_matches
+from pstdesktop.services.office import MAX_FAILED_LOGINS, office_of, office_today, password_matches
 from pstdesktop.services.workflow import STATE_LABELS
 
 T = TypeVar("T")
@@ -117,13 +117,9 @@ def zone_of(session: Session, office_id: int) -> str:
     return office_of(session, office_id).time_zone
 
 
-today = office_today  # the office's date now
-
-
 def day_bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
     """[start, end) of an office-local day, in UTC."""
-    start = datetime.combine(day, time(0), ZONES[zone_name]).astimezone(UTC)
-    return start, start + timedelta(days=1)
+    return day_start(day, zone_name), day_start(day + timedelta(days=1), zone_name)
 
 
 # --- the treasurer's steps -------------------------------------------------------------------------------
@@ -265,7 +261,7 @@ def close_day(session: Session, actor: Actor, day: date, note: str = "") -> Dail
     account = require(session, actor, "day.close")
     if not isinstance(day, date) or isinstance(day, datetime):
         raise ValidationError("required", "closing_day")
-    if day > today(session, actor.office_id):
+    if day > office_today(session, actor.office_id):
         raise ValidationError("future", "closing_day")
     note = validate.text("note", note, required=False, max_length=2000, multiline=True)
     if closing_of(session, actor.office_id, day) is not None:
@@ -780,7 +776,7 @@ def service_report(session: Session, office_id: int, year: int, month: int) -> S
         requests_total=int(sum(states.values())), revenue_by_method=by_method, revenue_by_account=by_account,
         rp0=rp0_rows(session, office_id, start, end),
         on_time=[OnTime(WALK_IN_STANDARD, *on_time[Channel.WALK_IN]), OnTime(ONLINE_STANDARD, *on_time[Channel.ONLINE])],
-        satisfaction=satisfaction, made_on=min(last_day, today(session, office_id)),
+        satisfaction=satisfaction, made_on=min(last_day, office_today(session, office_id)),
         notes=[f"Periode: {long_date(date(year, month, 1))} s.d. {long_date(last_day)} (waktu {zone}).",
                "Pendapatan: kuitansi yang diterbitkan pada bulan ini dan tidak dibatalkan.",
                "Ketepatan waktu: permintaan yang penyerahan datanya yang pertama jatuh pada bulan ini.",

@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import Account, OfficeProfile, Role
-from pstdesktop.services import audit, validate
+from pstdesktop.services import audit, clock, validate
 from pstdesktop.services.access import Actor, actor_of, require
 from pstdesktop.services.clock import ZONES, utcnow
 from pstdesktop.services.errors import NotFound, ValidationError
@@ -92,6 +93,11 @@ def office_of(session: Session, office_id: int) -> OfficeProfile:
     if profile is None:
         raise NotFound("not_found", "office")
     return profile
+
+
+def office_today(session: Session, office_id: int) -> date:
+    """The office's date now (in its zone: WIB, WITA or WIT)."""
+    return clock.today(office_of(session, office_id).time_zone)
 
 
 def first_office(session: Session) -> OfficeProfile | None:

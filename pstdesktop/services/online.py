@@ -37,7 +37,7 @@ from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import fmt_local, utcnow
 from pstdesktop.services.deadlines import working_days_left
 from pstdesktop.services.errors import StateError, ValidationError
-from pstdesktop.services.office import office_of
+from pstdesktop.services.office import office_of, office_today
 from pstdesktop.services.workflow import OPEN_STATES, STATE_LABELS, load_request
 
 SAMPLE_STATES = (RequestState.APPROVED, RequestState.INVOICED, RequestState.PAID, RequestState.RECEIPTED)
@@ -48,7 +48,7 @@ def register_requester(session: Session, actor: Actor, answers: dict) -> Visitor
     account = require(session, actor, "request.edit")
     now = utcnow()
     person = Visitor(office_id=actor.office_id, consent_at=now, created_at=now,
-                     **guestbook.clean_visitor(answers, now))
+                     **guestbook.clean_visitor(answers, office_today(session, actor.office_id).year))
     session.add(person)
     session.flush()
     audit.record(session, account, "visitor.online", person)

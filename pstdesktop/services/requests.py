@@ -23,14 +23,14 @@ from models import (
     WaiverCategory,
     WaiverPurpose,
 )
-from pstdesktop.services import audit, tariffs, validate
+from pstdesktop.services import audit, clock, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.catalogue import product_by_code
 from pstdesktop.services.clock import local, utcnow
 from pstdesktop.services.deadlines import online_due, walk_in_due
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import next_number, request_number
-from pstdesktop.services.office import office_of
+from pstdesktop.services.office import office_of, office_today
 from pstdesktop.services.workflow import OPEN_STATES, STATE_LABELS, load_request, move
 
 ONLINE_VIA = ("email", "wa", "forum")
@@ -102,7 +102,7 @@ def add_item(session: Session, actor: Actor, request_id: int, *, product_code: s
     item = RequestItem(
         request_id=request.id, product_id=product.id, title=validate.text("title", title, max_length=200),
         region=region,
-        year=None if year in (None, "") else validate.integer("year", year, low=1945, high=utcnow().year + 1),
+        year=None if year in (None, "") else validate.integer("year", year, low=1945, high=office_today(session, actor.office_id).year + 1),
         data_format=validate.text("data_format", data_format, required=False, max_length=40),
         media=validate.choice("media", media, MEDIA) if media else "",
         quantity=validate.integer("quantity", quantity, low=1, high=validate.MAX_AMOUNT),
@@ -153,7 +153,7 @@ def approve(session: Session, actor: Actor, request_id: int, *, waiver: dict | N
     if waiver is not None:
         require(session, actor, "waiver.approve")
         session.add(Waiver(request_id=request.id, normal_amount=quote.normal_total, recorded_at=utcnow(),
-                           approved_by_id=account.id, **_clean_waiver(waiver)))
+                           approved_by_id=account.id, **_clean_waiver(waiver, clock.today(office.time_zone))))
         session.flush()
         session.refresh(request)
         quote = tariffs.quote_request(session, request, office.time_zone)
@@ -167,7 +167,7 @@ def approve(session: Session, actor: Actor, request_id: int, *, waiver: dict | N
     return quote
 
 
-def _clean_waiver(data: dict) -> dict:
+def _clean_waiver(data: dict, today: date) -> dict:
     if not isinstance(data, dict):
         raise ValidationError("required", "category")
     letter_date = data.get("letter_date")
@@ -178,7 +178,7 @@ def _clean_waiver(data: dict) -> dict:
             raise ValidationError("required", "letter_date") from None
     if not isinstance(letter_date, date):
         raise ValidationError("required", "letter_date")
-    validate.not_future("letter_date", letter_date, utcnow())
+    validate.not_after_today("letter_date", letter_date, today)
     return {
         "category": WaiverCategory(validate.choice("category", data.get("category"), [c.value for c in WaiverCategory])),
         "purpose": WaiverPurpose(validate.choice("waiver_purpose", data.get("purpose"), [p.value for p in WaiverPurpose])),

@@ -110,13 +110,19 @@ def alnum(field: str, value: object, length: int) -> str:
     return value
 
 
-def not_future(field: str, value: datetime | date, now: datetime) -> None:
-    if isinstance(value, datetime):
-        if value.tzinfo is None:
-            raise ValidationError("required", field)
-        if value > now:
-            raise ValidationError("future", field)
-    elif value > now.date():
+def not_future(field: str, value: datetime, now: datetime) -> None:
+    """An instant (aware) no later than ``now``."""
+    if not isinstance(value, datetime) or value.tzinfo is None:
+        raise ValidationError("required", field)
+    if value > now:
+        raise ValidationError("future", field)
+
+
+def not_after_today(field: str, value: date, today: date) -> None:
+    """A calendar date typed by staff, no later than the office's ``today`` (never the UTC date)."""
+    if isinstance(value, datetime) or not isinstance(value, date):
+        raise ValidationError("required", field)
+    if value > today:
         raise ValidationError("future", field)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from models import Complaint, PollAnswer, Visit, VisitStatus
 from models.feedback import SKM_ELEMENTS
 from pstdesktop.services import feedback, kiosk
+from pstdesktop.services.office import office_today
 from tests.conftest import visitor_answers
 from tests.gui.kiosk_driver import find, kiosk_window, tap_named, type_emoji  # noqa: F401
 
@@ -34,7 +35,7 @@ def index_now(office):
 
 def kiosk_today(office):
     with office.session() as s:
-        return kiosk.office_today(s, office.kiosk)
+        return office_today(s, office.office_id)
 
 
 def find_visit(qtbot, w, key: str) -> None:

@@ -5,10 +5,12 @@ and a correction loop."""
 import hashlib
 from datetime import timedelta
 
-from PySide6.QtCore import QPoint, Qt
+import pytest
+from PySide6.QtCore import QDate, QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QDateEdit,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -32,7 +34,7 @@ from models import (
     Waiver,
 )
 from pstdesktop.services import billing, guestbook
-from pstdesktop.services.clock import utcnow
+from pstdesktop.services.clock import local_date, utcnow
 from tests.conftest import visitor_answers
 from ui.main_window import MainWindow
 from ui.officer import jobs
@@ -252,6 +254,38 @@ def test_rp0_path_needs_the_letter_and_skips_the_invoice(qtbot, office, data_fil
     with office.session() as s:
         assert s.scalar(select(func.count(Invoice.id))) == 0
     assert ticket.queue_code in checklist.findChild(QLabel, "checklistHeader").text()
+
+
+@pytest.mark.parametrize("office_time", ["opening", "after-midnight", "new-year"], indirect=True)
+def test_rp0_letter_date_defaults_to_the_office_today(qtbot, office_time, office):
+    """At 08:00 WIT the UTC date is still yesterday: the letter date offered, and accepted, is today's
+    office date; tomorrow's is refused with a message and changes nothing."""
+    day = local_date(office_time, "WIT")
+    register(office, full_name="Siti Bappeda", institution="Bappeda Provinsi Maluku")
+    window = window_for(qtbot, office)
+    window.queue_table.selectRow(0)
+    click(qtbot, window, "queueNewRequest")
+    wizard = window.wizard
+    click(qtbot, wizard, "wizardNext")
+    type_into(qtbot, wizard, "abstractionText", ABSTRACTION, QPlainTextEdit)
+    click(qtbot, wizard, "wizardNext")
+    add_map(qtbot, wizard, "Kabupaten Buru", level="kecamatan")
+    click(qtbot, wizard, "wizardNext")
+    choose(wizard, "requesterCategory", "education")
+    type_into(qtbot, wizard, "waiverLetterNumber", "421/15/UNPATTI/2026")
+    letter = wizard.findChild(QDateEdit, "waiverLetterDate")
+    assert letter.date() == QDate(day.year, day.month, day.day)
+    letter.setDate(letter.date().addDays(1))
+    click(qtbot, wizard, "wizardNext")
+    assert "masa depan" in message(wizard, "wizardMessage")
+    rid = request_ids(office)[-1]
+    assert state_of(office, rid) is RequestState.DRAFT
+    letter.setDate(QDate(day.year, day.month, day.day))
+    click(qtbot, wizard, "wizardNext")
+    click(qtbot, wizard, "wizardNext")  # approve with the waiver
+    with office.session() as s:
+        assert s.scalar(select(Waiver.letter_date).where(Waiver.request_id == rid)) == day
+    assert state_of(office, rid) is RequestState.APPROVED
 
 
 def test_redirect_needs_a_reason_and_the_visit_goes_on_as_consultation(qtbot, office):

@@ -10,7 +10,7 @@ from models import Receipt, Visit
 from pstdesktop import backup
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
-from pstdesktop.services import audit, billing
+from pstdesktop.services import audit, billing, clock
 
 
 def db_file(office):
@@ -48,7 +48,7 @@ def test_rotation_keeps_7_daily_4_weekly_12_monthly(tmp_path, office):
     for days in range(0, 400):
         backup.take(db_file(office), folder, "daily", now=start - timedelta(days=days))
     backup.take(db_file(office), folder, "manual", now=start)
-    backup.rotate(folder)
+    backup.rotate(folder, "WIT")
     kept = backup.listing(folder)
     daily = sorted({b.taken_at.date() for b in kept if b.kind == "daily"}, reverse=True)
     assert daily[:7] == [(start - timedelta(days=d)).date() for d in range(7)]
@@ -77,9 +77,19 @@ def test_damaged_database_is_detected_and_newest_good_backup_found(office, tmp_p
     assert backup.integrity_ok(damaged)
 
 
-def test_daily_backup_is_due_once_a_day(office, tmp_path):
+def test_daily_backup_is_due_once_an_office_day(office, tmp_path):
+    """The day turns at office midnight (00:00 WIT = 15:00 UTC), not at UTC midnight."""
     folder = tmp_path / "d"
-    assert backup.daily_due(folder)
-    backup.take(db_file(office), folder, "daily")
-    assert not backup.daily_due(folder)
-    assert backup.daily_due(folder, today=datetime.now(UTC).date() + timedelta(days=1))
+    evening = datetime(2026, 12, 31, 14, 50, tzinfo=UTC)  # 23:50 WIT on 31-12-2026
+    with clock.pinned(evening) as pin:
+        assert backup.daily_due(folder, "WIT")
+        backup.take(db_file(office), folder, "daily")
+        assert not backup.daily_due(folder, "WIT")
+        pin.move_to(datetime(2026, 12, 31, 15, 5, tzinfo=UTC))  # 00:05 WIT on 1-1-2027, UTC still 31-12
+        assert backup.daily_due(folder, "WIT")
+        backup.take(db_file(office), folder, "daily")
+        assert not backup.daily_due(folder, "WIT")
+        assert not backup.daily_due(folder, "WIB")  # 22:05 WIB on 31-12: both were taken that WIB day
+        pin.move_to(datetime(2026, 12, 31, 23, 0, tzinfo=UTC))  # 08:00 WIT, 06:00 WIB on 1-1-2027
+        assert not backup.daily_due(folder, "WIT")
+        assert backup.daily_due(folder, "WIB")

@@ -5,7 +5,7 @@ import os
 import shutil
 import subprocess
 import zipfile
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 import exports.ledger as xl
 from models import DocumentStatus, Payment, PaymentMethod, Receipt
 from pstdesktop import reports
-from pstdesktop.services import billing, closing, ledger, requests
-from pstdesktop.services.clock import utcnow
+from pstdesktop.services import ledger, requests
+from pstdesktop.services.clock import local_date
 from pstdesktop.services.errors import DomainError, ValidationError
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Office
 from tests.unit.test_ledger import TOTAL, sold, today
 
 MONEY = xl.RUPIAH_FORMAT
@@ -175,15 +175,25 @@ def test_libreoffice_recomputes_the_formulas_to_the_values(office, books, tmp_pa
     assert ikm["A6"].value is not None  # a caption even without respondents
 
 
-def test_year_ledger_has_one_sheet_per_month_and_carries_the_balance(office, monkeypatch, tmp_path):
-    day = today(office)
-    if day.month == 1:
-        pytest.skip("in January the year holds one month only")
-    earlier = utcnow() - timedelta(days=day.day + 2)  # a moment in the previous month
-    for module in (ledger, billing, closing):
-        monkeypatch.setattr(module, "utcnow", lambda: earlier)
+@pytest.mark.parametrize("before, after", [
+    # 30-11 23:45 WIT, then 01-12 00:15 WIT: one UTC day, two office months
+    (datetime(2026, 11, 30, 14, 45, tzinfo=UTC), datetime(2026, 11, 30, 15, 15, tzinfo=UTC)),
+    # January, then February: the year's first months
+    (datetime(2027, 1, 29, 5, 0, tzinfo=UTC), datetime(2027, 2, 1, 1, 0, tzinfo=UTC)),
+    # 29-02-2028 23:50 WIT, then 01-03-2028 00:10 WIT
+    (datetime(2028, 2, 29, 14, 50, tzinfo=UTC), datetime(2028, 2, 29, 15, 10, tzinfo=UTC)),
+], ids=["november-december", "january-february", "leap-february-march"])
+def test_year_ledger_has_one_sheet_per_month_and_carries_the_balance(before, after, sqlite_db, time_machine,
+                                                                     tmp_path):
+    """A sale in one office month and one in the next: the first month's closing balance is carried
+    into the next, at whatever real date the suite runs."""
+    time_machine.move_to(before - timedelta(hours=2), tick=True)
+    office = Office(sqlite_db)
+    time_machine.move_to(before, tick=True)
     sold(office)
-    monkeypatch.undo()
+    time_machine.move_to(after, tick=True)
+    day = today(office)
+    assert day == local_date(after, "WIT") and day.month == local_date(before, "WIT").month + 1
     sold(office, items=(("microdata_raw", "Podes 2024", 1_000_000, ""),))
     out = tmp_path / "tahun.xlsx"
     reports.export_ledger(office.db, office.treasurer, day.year, None, out)

@@ -18,9 +18,10 @@ from models import (
     PaymentMethod,
     Receipt,
 )
-from pstdesktop.services import billing, closing, delivery, feedback, ledger, references, requests
+from pstdesktop.services import billing, delivery, feedback, ledger, references, requests
 from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import PermissionDenied, StateError, ValidationError
+from pstdesktop.services.office import office_today
 from tests.conftest import PASSWORD
 
 TOTAL = 3_000_000  # the default walk-in: 150.000.000 bytes of raw microdata
@@ -63,14 +64,12 @@ def sold(office, method=PaymentMethod.CASH, items=None, **kw) -> tuple[int, int,
 
 def today(office) -> date:
     with office.session() as s:
-        return ledger.today(s, office.office_id)
+        return office_today(s, office.office_id)
 
 
-def shift_clock(monkeypatch, days: int) -> None:
-    """Move the services' clock ``days`` ahead (ledger, billing and closing read ``utcnow`` themselves)."""
-    moment = utcnow() + timedelta(days=days)
-    for module in (ledger, billing, closing):
-        monkeypatch.setattr(module, "utcnow", lambda moment=moment: moment)
+def shift_clock(time_machine, days: int) -> None:
+    """Move the clock of the whole process (the application's clock follows) ``days`` ahead."""
+    time_machine.move_to(utcnow() + timedelta(days=days), tick=True)
 
 
 def test_payment_is_recorded_once_for_one_key_and_ntpn_is_unique(office):
@@ -232,7 +231,7 @@ def test_close_day_stores_totals_audits_and_refuses_a_second_close_or_the_future
         assert s.get(Receipt, simponi).status is DocumentStatus.ISSUED
 
 
-def test_a_closed_day_takes_nothing_more_and_corrections_go_to_the_next_day(office, monkeypatch):
+def test_a_closed_day_takes_nothing_more_and_corrections_go_to_the_next_day(office_time, office, time_machine):
     _i, payment_id, receipt_id = sold(office)
     waiting = invoiced(office)
     day = today(office)
@@ -250,7 +249,7 @@ def test_a_closed_day_takes_nothing_more_and_corrections_go_to_the_next_day(offi
         assert s.get(Invoice, waiting).status is DocumentStatus.ISSUED
         assert s.get(Receipt, receipt_id).status is DocumentStatus.ISSUED
         closed_totals = dict(s.scalars(select(DailyClosing)).one().totals)
-    shift_clock(monkeypatch, 1)  # the next day
+    shift_clock(time_machine, 1)  # the next day
     with office.session() as s:
         ledger.cancel_receipt(s, office.treasurer, receipt_id, "Salah nama", "kepala", PASSWORD)
     reissued = receipt_of(office, payment_id)

@@ -23,9 +23,10 @@ from models import (
     VisitStatus,
 )
 from pstdesktop.services import audit, billing, delivery, feedback, guestbook, requests
-from pstdesktop.services.clock import utcnow
+from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import PermissionDenied, StateError, ValidationError
 from tests.conftest import visitor_answers
+from tests.unit.test_ledger import today
 
 
 def state(office, rid) -> RequestState:
@@ -46,10 +47,19 @@ def check(office, rid, expected: RequestState, actor_name: str):
     assert entry.actor_name == actor_name
 
 
-def test_walk_in_procedure(office, data_file):
+ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def test_walk_in_procedure(office_time, office, data_file):
+    """The whole walk-in, at each instant where the UTC date differs from the office's: numbers, queue
+    and books carry the office's date (WIT)."""
+    day = local_date(office_time, "WIT")
     # 1-2. guestbook, then the visitor tells the abstraction and the list
     ticket, rid = office.walk_in()
     assert ticket.queue_code == "B-001"
+    with office.session() as s:
+        assert s.get(Visit, ticket.visit_id).queue_date == day
+        assert [v.queue_code for v in guestbook.queue(s, office.officer)] == ["B-001"]  # today's queue
     officer, treasurer = "Yohanes Pattiasina", "Maria Latuconsina"
     with office.session() as s:
         req = s.get(ServiceRequest, rid)
@@ -66,7 +76,7 @@ def test_walk_in_procedure(office, data_file):
     # 4. invoice
     with office.session() as s:
         invoice = billing.issue_invoice(s, office.officer, rid, billing_code="820261123465628")
-    assert invoice.number == "INV-00001/8100/2026"
+    assert invoice.number == f"INV-00001/8100/{day.year}"
     assert invoice.billing_expires_at == invoice.issued_at + timedelta(days=7)
     check(office, rid, RequestState.INVOICED, officer)
     # 6. cash payment at the treasurer's desk, with change
@@ -78,7 +88,7 @@ def test_walk_in_procedure(office, data_file):
     # 7. kuitansi
     with office.session() as s:
         receipt = billing.issue_receipt(s, office.treasurer, payment.id)
-    assert receipt.number == "0001/054081/XI/2026"
+    assert receipt.number == f"0001/054081/{ROMAN[day.month - 1]}/{day.year}"
     assert receipt.amount == 3_000_000 and receipt.received_from == "Rahmat Hidayat"
     assert "Susenas Maret 2024 (KOR)" in receipt.description and receipt.account_code == "425435"
     check(office, rid, RequestState.RECEIPTED, treasurer)
@@ -318,10 +328,10 @@ def test_cash_deposit_with_ntpn(office):
         assert [r.id for r in billing.undeposited_cash(s, office.treasurer)] == [r.id for r in receipts]
     with office.session() as s, pytest.raises(ValidationError):
         billing.record_deposit(s, office.treasurer, [r.id for r in receipts], ntpn="ABC",
-                               deposited_on=utcnow().date())
+                               deposited_on=today(office))
     with office.session() as s:
         deposit = billing.record_deposit(s, office.treasurer, [r.id for r in receipts], ntpn="0a1b2c3d4e5f6a7b",
-                                         deposited_on=utcnow().date())
+                                         deposited_on=today(office))
         assert deposit.amount == 6_000_000 and deposit.ntpn == "0A1B2C3D4E5F6A7B"
     with office.session() as s:
         assert billing.undeposited_cash(s, office.treasurer) == []

@@ -141,7 +141,7 @@ class BackupsTab(AdminTab):
     def back_up_now(self) -> None:
         def work(_progress) -> backup.BackupFile:
             taken = backup.take(self.file, self.settings.backup_dir, "manual")
-            backup.rotate(self.settings.backup_dir)
+            backup.rotate(self.settings.backup_dir, self.zone)
             return taken
 
         self.status.setText(tr("Mencadangkan…", "Backing up…"))

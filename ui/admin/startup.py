@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QWidget
 
 from pstdesktop import backup
 from pstdesktop.config import Settings
+from pstdesktop.services.clock import fmt_local
 from ui.admin.common import KIND_WORDS, ask, inform, sqlite_file
 from ui.i18n import language, tr
 
@@ -28,7 +29,8 @@ def check_database_file(settings: Settings, parent: QWidget | None = None) -> bo
             "Do not delete that file. Close the application, copy the whole data folder to a flash drive, and "
             "contact the provincial BPS IT team or send them the copy to rescue."), warning=True)
         return False
-    when = good.taken_at.astimezone().strftime("%d-%m-%Y %H:%M")
+    zone_name = backup.office_zone(good.path)
+    when = fmt_local(good.taken_at, zone_name) if zone_name else good.taken_at.strftime("%d-%m-%Y %H:%M UTC")
     kind = KIND_WORDS.get(good.kind, (good.kind, good.kind))[language() == "en"]
     if not ask(parent, title, tr(
             f"Berkas basis data {file} rusak (gagal pemeriksaan integritas SQLite).\n\n"

@@ -4,13 +4,14 @@ otherwise a file in the data folder's ``tickets/``."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QSize, QSizeF
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
+
+from pstdesktop.services import clock
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ def deliver_ticket(pdf: bytes, queue_code: str, tickets_dir: Path, printer: QPri
 
 def save_ticket(pdf: bytes, queue_code: str, tickets_dir: Path) -> Path:
     tickets_dir.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
     target = tickets_dir / f"{stamp}-{queue_code}.pdf"
     target.write_bytes(pdf)
     return target

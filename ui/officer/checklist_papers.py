@@ -24,10 +24,10 @@ from models import Channel, PaymentMethod, RequestState
 from pstdesktop.services import billing, delivery, online
 from pstdesktop.services.online import CaseFile
 from ui.i18n import tr
-from ui.officer.common import hint, money, office_now, primary, to_utc
+from ui.officer.common import hint, money, primary
 from ui.officer.labels import CATEGORIES, PAYMENT, PURPOSES, word
 from ui.officer.preview import open_preview
-from ui.widgets import named
+from ui.widgets import named, office_now, to_utc
 
 S = RequestState
 CLOSED_STATES = (S.REDIRECTED, S.CANCELLED, S.CLOSED)

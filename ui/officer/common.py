@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -17,7 +15,6 @@ from PySide6.QtWidgets import (
 )
 
 from exports.text import rupiah
-from pstdesktop.services.clock import ZONES
 from pstdesktop.services.errors import DomainError
 from ui.i18n import language, tr
 from ui.widgets import named
@@ -151,17 +148,6 @@ def size_text(size: int) -> str:
     if size >= 1_000_000:
         shown += f" ({size / 1_000_000:,.1f} MB)".replace(",", "x").replace(".", ",").replace("x", ".")
     return shown
-
-
-def to_utc(value: QDateTime, zone_name: str) -> datetime:
-    """A date-time typed in office time, as an aware datetime."""
-    d, t = value.date(), value.time()
-    return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=ZONES[zone_name])
-
-
-def office_now(zone_name: str) -> QDateTime:
-    now = datetime.now(ZONES[zone_name])
-    return QDateTime(now.year, now.month, now.day, now.hour, now.minute, 0)
 
 
 def header_label(text: str, sub: str = "") -> QWidget:

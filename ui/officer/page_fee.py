@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
 
 from models import RequestState, WaiverCategory, WaiverPurpose
-from pstdesktop.services import requests, tariffs, validate
-from pstdesktop.services.clock import utcnow
+from pstdesktop.services import clock, requests, tariffs, validate
 from ui.i18n import tr
 from ui.officer.common import box, hint
 from ui.officer.fee_table import FeeTable
 from ui.officer.labels import CATEGORIES, PURPOSES, word
 from ui.officer.wizard import Page
-from ui.widgets import named
+from ui.widgets import named, office_qdate
 
 
 class FeePage(Page):
@@ -35,7 +33,7 @@ class FeePage(Page):
             self.purpose.addItem(word(PURPOSES, purpose), purpose)
         self.letter_number = named(QLineEdit(), "waiverLetterNumber", tr("Nomor surat permohonan", "Request letter number"))
         self.letter_number.setPlaceholderText(tr("mis. 050/123/BAPPEDA/XI/2026", "e.g. 050/123/BAPPEDA/XI/2026"))
-        self.letter_date = named(QDateEdit(QDate.currentDate()), "waiverLetterDate", tr("Tanggal surat", "Letter date"))
+        self.letter_date = named(QDateEdit(office_qdate(wizard.draft.time_zone)), "waiverLetterDate", tr("Tanggal surat", "Letter date"))
         self.letter_date.setDisplayFormat("dd-MM-yyyy")
         self.letter_date.setCalendarPopup(True)
         self.approver = named(QLabel(wizard.actor.name), "waiverApprover", tr("Petugas yang menyetujui", "Approving officer"))
@@ -88,7 +86,7 @@ class FeePage(Page):
             return None
         qdate = self.letter_date.date()
         letter_date = date(qdate.year(), qdate.month(), qdate.day())
-        validate.not_future("letter_date", letter_date, utcnow())
+        validate.not_after_today("letter_date", letter_date, clock.today(self.draft.time_zone))
         return {"category": WaiverCategory(category).value, "purpose": WaiverPurpose(self.purpose.currentData()).value,
                 "letter_number": validate.text("letter_number", self.letter_number.text(), max_length=100),
                 "letter_date": letter_date}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from pstdesktop.services import catalogue, requests, tariffs, validate
+from pstdesktop.services import catalogue, clock, requests, tariffs, validate
 from pstdesktop.services.clock import local_date
 from pstdesktop.services.errors import DomainError, ValidationError
 from ui.i18n import language, tr
@@ -80,7 +80,7 @@ class ProductsPage(Page):
         if self.form is None or self.form.channel is not d.channel:
             if self.form is not None:
                 self.form.setParent(None)
-            self.form = ProductForm(d.channel)
+            self.form = ProductForm(d.channel, clock.today(d.time_zone).year)
             self.form.changed.connect(self.preview)
             self.form_layout.addWidget(self.form)
             self.form.show()  # added to a page already on screen

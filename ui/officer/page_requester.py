@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
 )
 
 from models import Channel
-from pstdesktop.services import guestbook, validate
+from pstdesktop.services import clock, guestbook, validate
 from pstdesktop.services.clock import fmt_local, utcnow
 from ui.i18n import tr
-from ui.officer.common import Refusal, box, fill, hint, office_now, selected_key, table, to_utc
+from ui.officer.common import Refusal, box, fill, hint, selected_key, table
 from ui.officer.labels import ONLINE_VIA, VISIT, word
 from ui.officer.pager import Pager
 from ui.officer.requester_form import RequesterForm
 from ui.officer.wizard import Page
-from ui.widgets import named
+from ui.widgets import named, office_now, to_utc
 
 MAX_SEEK_PAGES = 40
 
@@ -134,7 +134,7 @@ class RequesterPage(Page):
         search.addWidget(find)
         search.addWidget(self.new_button)
         top.addRow(tr("Pemohon lama", "Returning"), search)
-        self.form = RequesterForm()
+        self.form = RequesterForm(clock.today(self.draft.time_zone).year)
         self.form_box = box(tr("Data pemohon baru (buku tamu)", "New requester (guestbook answers)"), "requesterFormBox")
         QVBoxLayout(self.form_box).addWidget(self.form)
         layout = QVBoxLayout(panel)
@@ -198,7 +198,7 @@ class RequesterPage(Page):
             self.draft.requester = self.found_name
         else:
             answers = self.form.answers()
-            guestbook.clean_visitor(answers, utcnow())  # refuses a broken answer before anything is saved
+            guestbook.clean_visitor(answers, clock.today(self.draft.time_zone).year)  # refuses a broken answer before anything is saved
             self.draft.visitor_id, self.draft.new_requester = None, answers
             self.draft.requester = answers["full_name"].strip()
         self.draft.channel, self.draft.visit_id = Channel.ONLINE, None

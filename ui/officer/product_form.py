@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
 )
 
 from models import Channel, ProductKind
-from pstdesktop.services.clock import utcnow
 from pstdesktop.services.requests import MEDIA
 from ui.i18n import tr
 from ui.officer.common import Refusal, size_text
@@ -41,9 +40,9 @@ def _form() -> tuple[QWidget, QFormLayout]:
 class ProductForm(QWidget):
     changed = Signal()
 
-    def __init__(self, channel: Channel):
+    def __init__(self, channel: Channel, this_year: int):
         super().__init__()
-        self.channel = channel
+        self.channel, self.this_year = channel, this_year
         self.kind = named(QComboBox(), "productKind", tr("Jenis produk", "Product kind"))
         for kind in (ProductKind.MICRODATA, ProductKind.MAP, ProductKind.PUBLICATION):
             self.kind.addItem(word(KINDS, kind), kind)
@@ -91,8 +90,8 @@ class ProductForm(QWidget):
         self.survey.setCurrentText("")
         self.survey.lineEdit().setPlaceholderText(tr("mis. Susenas Maret (KOR)", "e.g. Susenas Maret (KOR)"))
         self.year = named(QSpinBox(), "microdataYear", tr("Tahun / putaran", "Year / round"))
-        self.year.setRange(1945, utcnow().year + 1)
-        self.year.setValue(utcnow().year - 1)
+        self.year.setRange(1945, self.this_year + 1)
+        self.year.setValue(self.this_year - 1)
         self.coverage = named(QLineEdit(), "microdataCoverage", tr("Cakupan wilayah", "Coverage"))
         self.coverage.setPlaceholderText(tr("mis. Provinsi Maluku", "e.g. Maluku province"))
         self.fullset = named(QCheckBox(tr("Fullset (semua variabel)", "Full set (all variables)")), "microdataFullset",
@@ -157,8 +156,8 @@ class ProductForm(QWidget):
         self.pub_title = named(QLineEdit(), "publicationTitle", tr("Judul publikasi", "Publication title"))
         self.pub_title.setPlaceholderText(tr("mis. Provinsi Maluku Dalam Angka 2026", "e.g. Maluku in Figures 2026"))
         self.pub_year = named(QSpinBox(), "publicationYear", tr("Tahun terbit", "Year"))
-        self.pub_year.setRange(1945, utcnow().year + 1)
-        self.pub_year.setValue(utcnow().year)
+        self.pub_year.setRange(1945, self.this_year + 1)
+        self.pub_year.setValue(self.this_year)
         self.pages_count = named(QSpinBox(), "publicationPages", tr("Jumlah halaman", "Pages"))
         self.pages_count.setRange(1, 100_000)
         self.pages_count.setValue(50)

@@ -6,7 +6,6 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLineEdit, QSpinBox, QWidget
 
 from pstdesktop.services import guestbook
-from pstdesktop.services.clock import utcnow
 from ui.i18n import tr
 from ui.widgets import named
 
@@ -27,7 +26,7 @@ class RequesterForm(QWidget):
 
     changed = Signal()
 
-    def __init__(self):
+    def __init__(self, this_year: int):
         super().__init__()
         self.full_name = named(QLineEdit(), "requesterName", tr("Nama lengkap", "Full name"))
         self.gender = _combo("requesterGender", tr("Jenis kelamin", "Sex"), guestbook.GENDERS)
@@ -37,7 +36,7 @@ class RequesterForm(QWidget):
         self.occupation = _combo("requesterOccupation", tr("Pekerjaan", "Occupation"), guestbook.OCCUPATIONS)
         self.occupation_other = named(QLineEdit(), "requesterOccupationOther", tr("Pekerjaan lainnya", "Other occupation"))
         self.birth_year = named(QSpinBox(), "requesterBirthYear", tr("Tahun lahir", "Year of birth"))
-        self.birth_year.setRange(guestbook.FIRST_BIRTH_YEAR, utcnow().year)
+        self.birth_year.setRange(guestbook.FIRST_BIRTH_YEAR, this_year)
         self.birth_year.setValue(1990)
         self.education = _combo("requesterEducation", tr("Pendidikan tertinggi", "Highest education"), guestbook.EDUCATION)
         self.country = named(QLineEdit("Indonesia"), "requesterCountry", tr("Negara", "Country"))

@@ -8,9 +8,9 @@ typed."""
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import datetime
 
-from PySide6.QtCore import QDateTime, QTimeZone, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -33,10 +33,9 @@ from models import Channel, PaymentMethod
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import ledger
 from pstdesktop.services.access import Actor
-from pstdesktop.services.clock import ZONES
 from ui.i18n import tr
 from ui.treasurer.common import HEADLINE_STYLE, MUTED_STYLE, Banner, money, parse_rupiah
-from ui.widgets import named
+from ui.widgets import named, office_now, to_utc
 
 BANKS = ("BRI", "BNI", "Bank Mandiri", "BTN", "BSI", "Bank Maluku Malut", "Bank Jambi", "PT Pos Indonesia")
 
@@ -188,8 +187,7 @@ class PaymentDialog(QDialog):
         edit = named(QDateTimeEdit(), name, tr("Tanggal bayar", "Payment date"))
         edit.setCalendarPopup(True)
         edit.setDisplayFormat("dd-MM-yyyy HH:mm")
-        edit.setTimeZone(QTimeZone(int(ZONES[self.zone].utcoffset(None).total_seconds())))
-        edit.setDateTime(QDateTime.currentDateTime())
+        edit.setDateTime(office_now(self.zone))
         return edit
 
     def _choose_proof(self) -> None:
@@ -224,10 +222,9 @@ class PaymentDialog(QDialog):
         else:
             self.change.setText(money(tendered - paid))
 
-    @staticmethod
-    def _moment(edit: QDateTimeEdit) -> datetime:
-        """The moment shown (office time) as an aware UTC datetime."""
-        return datetime.fromtimestamp(edit.dateTime().toSecsSinceEpoch(), UTC)
+    def _moment(self, edit: QDateTimeEdit) -> datetime:
+        """The moment shown (office time) as an aware datetime."""
+        return to_utc(edit.dateTime(), self.zone)
 
     def arguments(self) -> dict:
         method = self.method

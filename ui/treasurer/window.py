@@ -13,6 +13,7 @@ from pstdesktop.bootstrap import Database
 from pstdesktop.services import ledger
 from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import PermissionDenied
+from pstdesktop.services.office import office_today
 from ui.i18n import tr
 from ui.treasurer.common import MUTED_STYLE, Banner, error_text, money
 from ui.treasurer.exporting import ExportPanel
@@ -33,7 +34,7 @@ class TreasurerWindow(QMainWindow):
         with database.unit_of_work() as session:
             office = ledger.letterhead(session, actor.office_id)
             self.zone = ledger.zone_of(session, actor.office_id)
-            self.today = ledger.today(session, actor.office_id)
+            self.today = office_today(session, actor.office_id)
         self.payment_dialog: PaymentDialog | None = None
         self.cancel_dialog: CancelReceiptDialog | None = None
         self.preview: ReceiptPreview | None = None
@@ -86,7 +87,7 @@ class TreasurerWindow(QMainWindow):
         """Reload every list (each a page from the database) and the cash on hand."""
         try:
             with self.database.unit_of_work() as session:
-                self.today = ledger.today(session, self.actor.office_id)
+                self.today = office_today(session, self.actor.office_id)
                 _page, cash = ledger.undeposited(session, self.actor, limit=1)
                 closed = ledger.closing_of(session, self.actor.office_id, self.today) is not None
         except Exception as error:  # a lost LAN connection must not close the window
