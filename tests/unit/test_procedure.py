@@ -235,9 +235,9 @@ def test_cancellation_cancels_the_invoice_and_keeps_its_number(office):
         invoice = billing.issue_invoice(s, office.officer, rid)
     with office.session() as s:
         requests.cancel(s, office.officer, rid, "Pemohon membatalkan permintaan.")
+    year = today(office).year  # the office's year, whatever UTC says
     with office.session() as s:
         stored = s.get(Invoice, invoice.id)
-        year = today(office).year  # the office's year, whatever UTC says
         assert stored.status is DocumentStatus.CANCELLED and stored.number == f"INV-00001/8100/{year}"
         assert stored.cancel_reason == "Pemohon membatalkan permintaan."
     check(office, rid, RequestState.CANCELLED, "Yohanes Pattiasina")
