@@ -5,7 +5,7 @@ closing and an export in a worker thread with progress and cancel."""
 import threading
 
 import pytest
-from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QCheckBox,
@@ -38,6 +38,7 @@ from tests.conftest import PASSWORD
 from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
 from ui.treasurer import TreasurerWindow
 from ui.treasurer.payment import PaymentDialog
+from ui.widgets import office_now
 
 LEFT = Qt.MouseButton.LeftButton
 
@@ -224,7 +225,8 @@ def test_a_payment_date_in_the_future_is_refused(qtbot, office, panel):
     dialog = open_form(qtbot, window)
     set_text(qtbot, dialog.findChild(QLineEdit, "ntpn"), "A1B2C3D4E5F60718")
     set_text(qtbot, dialog.findChild(QLineEdit, "ntb"), "BNI01")
-    dialog.findChild(QDateTimeEdit, "simponiPaidAt").setDateTime(QDateTime.currentDateTime().addDays(2))
+    paid_at = dialog.findChild(QDateTimeEdit, "simponiPaidAt")
+    paid_at.setDateTime(office_now("WIT").addDays(2))
     qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
     assert "tidak boleh di masa depan" in dialog.findChild(QLabel, "paymentMessage").text()
     assert count(office, Payment) == 0

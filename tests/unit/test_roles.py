@@ -26,7 +26,7 @@ from models import (
 )
 from pstdesktop.services import billing, catalogue, delivery, feedback, guestbook, ledger, requests
 from pstdesktop.services import office as office_service
-from pstdesktop.services.access import PERMISSIONS, Actor
+from pstdesktop.services.access import PERMISSIONS, Actor, actor_of
 from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.delivery import DeliveredFile
 from pstdesktop.services.errors import NotFound, PermissionDenied, ValidationError
@@ -37,7 +37,9 @@ ROLES = (Role.SUPERVISOR, Role.OFFICER, Role.TREASURER, Role.KIOSK)
 READ_ONLY = {"queue.view", "report.view"}
 # an Rp0 approval is an approval: the request.approve check comes first (both grant the same roles)
 CHECKED_AS = {"waiver.approve": "request.approve"}
-TODAY_IN_AMBON = local_date(utcnow(), OFFICE["time_zone"])  # the office-local day a deposit is made
+def today_in_ambon() -> date:
+    """The office-local day a deposit is made (read when the case runs, not when tests are collected)."""
+    return local_date(utcnow(), OFFICE["time_zone"])
 
 
 def snapshot(office) -> dict[str, list]:
@@ -72,6 +74,14 @@ def _receipted(office) -> tuple[int, int]:
     rid, pid = office.paid()
     with office.session() as s:
         return rid, billing.issue_receipt(s, office.treasurer, pid).id
+
+
+def _second_supervisor(office) -> Actor:
+    """Another supervisor, to approve what a supervisor does (nobody approves their own step)."""
+    with office.session() as s:
+        found = s.scalar(select(Account).where(Account.username == "wakil"))
+        return actor_of(found or office_service.create_account(s, office.supervisor, "wakil", "Wakil Kepala",
+                                                               Role.SUPERVISOR, PASSWORD))
 
 
 def _verified(office, data_dir) -> int:
@@ -160,7 +170,7 @@ CASES: dict[str, Case] = {
         _expect_state(RequestState.APPROVED)),
     "invoice.issue": Case(
         lambda o, d: o.approved(),
-        lambda s, a, rid, r: billing.issue_invoice(s, a, rid, billing_code="820220922465628"),
+        lambda s, a, rid, r: billing.issue_invoice(s, a, rid, billing_code=f"8202209224{rid:05d}"),  # one per billing
         _expect_state(RequestState.INVOICED)),
     "invoice.cancel": Case(
         lambda o, d: _invoiced(o),
@@ -183,16 +193,16 @@ CASES: dict[str, Case] = {
         lambda o, d: o.paid()[1],
         lambda s, a, payment_id, r: billing.issue_receipt(s, a, payment_id)),
     "receipt.cancel": Case(
-        lambda o, d: (_receipted(o)[1], o.supervisor),
+        lambda o, d: (_receipted(o)[1], _second_supervisor(o)),
         lambda s, a, c, r: billing.cancel_receipt(s, a, c[0], "Salah nama", approver=c[1])),
     "deposit.record": Case(
         lambda o, d: _receipted(o)[1],
         lambda s, a, receipt_id, r: billing.record_deposit(s, a, [receipt_id],
                                                            ntpn=f"A1B2C3D4E5F6{receipt_id:04d}",
-                                                           deposited_on=TODAY_IN_AMBON)),
+                                                           deposited_on=today_in_ambon())),
     "day.close": Case(  # a day without takings can be closed too; a closed day takes no more receipts
         lambda o, d: None,
-        lambda s, a, c, r: ledger.close_day(s, a, TODAY_IN_AMBON)),
+        lambda s, a, c, r: ledger.close_day(s, a, today_in_ambon())),
     "complaint.record": Case(
         lambda o, d: None,
         lambda s, a, c, r: feedback.record_complaint(s, a, "Ruang tunggu panas", "kotak_saran")),
