@@ -53,6 +53,14 @@ def suite_clock():
         yield start
 
 
+@pytest.fixture
+def office_hours(time_machine) -> datetime:
+    """For a scenario that needs the office open for a while (visitors who arrived an hour ago are in
+    today's queue): an ordinary afternoon, whatever the real hour. Ask for it before ``office``."""
+    time_machine.move_to(OFFICE_INSTANTS["afternoon"], tick=True)
+    return OFFICE_INSTANTS["afternoon"]
+
+
 @pytest.fixture(params=list(OFFICE_INSTANTS))
 def office_time(request, time_machine) -> datetime:
     """Run the test at each of OFFICE_INSTANTS (the clock ticks on from there). Ask for it before the

@@ -18,7 +18,7 @@ from ui.officer.preview import DocumentPreview, print_document
 from ui.officer.queue_view import TIMER_COLUMN
 
 
-def test_queue_counts_timer_and_call_next_in_arrival_order(qtbot, office):
+def test_queue_counts_timer_and_call_next_in_arrival_order(qtbot, office_hours, office):
     now = utcnow()
     with office.session() as s:
         late = guestbook.register_visit(s, office.kiosk, visitor_answers(full_name="Lama Menunggu"),
@@ -47,7 +47,7 @@ def test_queue_counts_timer_and_call_next_in_arrival_order(qtbot, office):
     assert message(window, "queueMessage") == "Tidak ada pengunjung yang menunggu."
 
 
-def test_queue_pages_in_the_database(qtbot, office):
+def test_queue_pages_in_the_database(qtbot, office_hours, office):
     with office.session() as s:
         for i in range(27):
             guestbook.register_visit(s, office.kiosk, visitor_answers(full_name=f"Tamu {i:02d}"), "Kunjungan Perpustakaan",

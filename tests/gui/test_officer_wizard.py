@@ -216,11 +216,12 @@ def test_walk_in_from_the_queue_to_delivered(qtbot, office, data_file):
     assert "Diperiksa dan diterima" in checklist.findChild(QLabel, "historyList").text()
 
 
-def test_rp0_path_needs_the_letter_and_skips_the_invoice(qtbot, office, data_file):
+def rp0_fee_page(qtbot, office):
+    """A visitor from Bappeda in the queue, their map request at the fee page with the Rp0 category:
+    (ticket, window, wizard)."""
     ticket = register(office, full_name="Siti Bappeda", institution="Bappeda Provinsi Maluku")
     window = window_for(qtbot, office)
-    queue = window.queue_table
-    queue.selectRow(0)
+    window.queue_table.selectRow(0)
     click(qtbot, window, "queueNewRequest")
     wizard = window.wizard
     click(qtbot, wizard, "wizardNext")
@@ -229,6 +230,11 @@ def test_rp0_path_needs_the_letter_and_skips_the_invoice(qtbot, office, data_fil
     add_map(qtbot, wizard, "Kabupaten Buru", level="kecamatan")
     click(qtbot, wizard, "wizardNext")
     choose(wizard, "requesterCategory", "education")
+    return ticket, window, wizard
+
+
+def test_rp0_path_needs_the_letter_and_skips_the_invoice(qtbot, office, data_file):
+    ticket, window, wizard = rp0_fee_page(qtbot, office)
     click(qtbot, wizard, "wizardNext")  # no letter number
     assert "Nomor surat permohonan wajib diisi" in message(wizard, "wizardMessage")
     rid = request_ids(office)[-1]
@@ -261,17 +267,7 @@ def test_rp0_letter_date_defaults_to_the_office_today(qtbot, office_time, office
     """At 08:00 WIT the UTC date is still yesterday: the letter date offered, and accepted, is today's
     office date; tomorrow's is refused with a message and changes nothing."""
     day = local_date(office_time, "WIT")
-    register(office, full_name="Siti Bappeda", institution="Bappeda Provinsi Maluku")
-    window = window_for(qtbot, office)
-    window.queue_table.selectRow(0)
-    click(qtbot, window, "queueNewRequest")
-    wizard = window.wizard
-    click(qtbot, wizard, "wizardNext")
-    type_into(qtbot, wizard, "abstractionText", ABSTRACTION, QPlainTextEdit)
-    click(qtbot, wizard, "wizardNext")
-    add_map(qtbot, wizard, "Kabupaten Buru", level="kecamatan")
-    click(qtbot, wizard, "wizardNext")
-    choose(wizard, "requesterCategory", "education")
+    _ticket, _window, wizard = rp0_fee_page(qtbot, office)
     type_into(qtbot, wizard, "waiverLetterNumber", "421/15/UNPATTI/2026")
     letter = wizard.findChild(QDateEdit, "waiverLetterDate")
     assert letter.date() == QDate(day.year, day.month, day.day)

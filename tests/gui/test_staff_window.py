@@ -59,7 +59,7 @@ def test_first_run_setup_refuses_bad_input_then_saves(qtbot, sqlite_db):
         assert s.scalar(select(OfficeProfile.name)) == "BPS Kota Jambi"
 
 
-def test_staff_window_shows_queue_and_flags_the_one_hour_standard(qtbot, office):
+def test_staff_window_shows_queue_and_flags_the_one_hour_standard(qtbot, office_hours, office):
     now = utcnow()
     with office.session() as s:
         guestbook.register_visit(s, office.kiosk, visitor_answers(full_name="Lama Menunggu"),
