@@ -137,7 +137,7 @@ def build(db, receipts_n: int, year: int, seed: int = 7) -> None:
                                  cancel_reason="Salah nama pembayar" if cancelled else "",
                                  cancelled_at=moment + timedelta(hours=1) if cancelled else None,
                                  cancelled_by_id=treasurer_id if cancelled else None,
-                                 cash_pending=False))  # every cash kuitansi is deposited the same day
+                                 awaiting_deposit=False))  # every cash kuitansi is deposited the same day
             if method == "cash" and not cancelled:
                 cash_today.append((receipt_seq, amount))
         if cash_today:

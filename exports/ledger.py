@@ -5,8 +5,17 @@ Plain data in, an ``.xlsx`` file out; nothing here opens a database session. She
 - one Buku Kas Umum (BKU) sheet per month: No | Tanggal | No. Bukti | Diterima dari | Uraian |
   Kode Akun | Cara Bayar | Debet (penerimaan) | Kredit (penyetoran) | Tgl Setor | NTPN | Saldo,
   opened by the balance carried from the month before and closed by a totals row written twice —
-  as ``=SUM()`` formulas and as the values the application computed — and the signature block;
-- Buku Pembantu Kas Tunai (cash received and its deposit) and Buku Pembantu SIMPONI/Bank;
+  as ``=SUM()`` formulas and as the values the application computed — the payments waiting for their
+  kuitansi (outside the BKU balance) and the signature block;
+- one subsidiary book per position, each the movements of the period with the figures the application
+  computed (``pstdesktop.services.positions``) beside the formulas:
+  - Kas Tunai (the treasurer's cash box): opening balance, cash taken (by its kuitansi, with the deposit
+    date and NTPN), cash deposits, cash refunds, running and closing balance, and what the closing
+    balance is made of: kuitansi not yet deposited and cash payments waiting for their kuitansi;
+  - Bank (the office's receiving account): the same for transfers in (bank, NTB/reference), deposits
+    from the account (NTPN) and refunds of transfers;
+  - SIMPONI (the state treasury, Kas Negara): billing codes paid (code, bank, NTB, NTPN) and deposits
+    (NTPN) in, refunds of SIMPONI payments out, and the net revenue of the period;
 - Rekap: amounts per account code and product, one column per month;
 - Daftar Rp0: requests served at the Rp0 tariff with the normal tariff that was waived.
 
@@ -23,7 +32,7 @@ import contextlib
 import os
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from types import MethodType
@@ -32,6 +41,8 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+
+from exports.text import rupiah
 
 RUPIAH_FORMAT = '"Rp"#,##0;[Red]-"Rp"#,##0'
 DATE_FORMAT = "DD-MM-YYYY"
@@ -90,6 +101,45 @@ class LedgerRow:
     balance: int
 
 
+@dataclass(slots=True)
+class MovementRow:
+    """One movement of a position in its subsidiary book: a payment taken (by its kuitansi), a deposit
+    (out of the cash box or the receiving account, into the treasury) or a refund. A row with neither
+    amount records a kuitansi issued for money counted in an earlier period. In ``pending_rows`` lists,
+    ``number`` is the invoice of a payment waiting for its kuitansi."""
+
+    day: date
+    number: str                      # No. Bukti: kuitansi, the deposit's NTPN, the refund
+    party: str                       # received from / paid back to
+    description: str
+    money_in: int
+    money_out: int
+    deposit_day: date | None = None  # when the money under this kuitansi reached Kas Negara
+    ntpn: str = ""                   # that deposit's NTPN (the payment's own for SIMPONI)
+    bank: str = ""
+    ntb: str = ""                    # NTB, or the bank reference of a transfer
+    billing_code: str = ""
+    method: str = ""                 # the payment's method (cash / transfer / simponi) in a pending list
+
+
+CashRow = BankRow = MovementRow  # the Kas Tunai, Bank and SIMPONI books share one row
+
+
+@dataclass
+class PositionBook:
+    """One position over the period: its rows, and the figures the application computed from the
+    movements (``positions.positions``) at the start and at the end, checked by the sheet's formulas."""
+
+    start: date                       # the first day of the period
+    as_of: date                       # the day the end figures are shown for
+    opening: int
+    rows: Iterable[MovementRow]
+    closing: int
+    pending: list[MovementRow] = field(default_factory=list)  # payments waiting for their kuitansi at the end
+    awaiting_deposit: int = 0         # live kuitansi not yet deposited at the end
+    opening_pending: int = 0          # of ``opening``, payments then waiting for their kuitansi
+
+
 @dataclass
 class LedgerMonth:
     """A month of the BKU. ``rows`` may be a generator that reads the month when it is written."""
@@ -100,29 +150,7 @@ class LedgerMonth:
     rows: Iterable[LedgerRow]
     last_day: date
     signed_on: date  # the last day, or the day it is produced when the month is not over yet
-
-
-@dataclass(slots=True)
-class CashRow:
-    day: date
-    number: str
-    received_from: str
-    amount: int
-    deposit_day: date | None
-    ntpn: str
-
-
-@dataclass(slots=True)
-class BankRow:
-    paid_day: date
-    number: str
-    received_from: str
-    method: str
-    billing_code: str
-    bank: str
-    ntb: str
-    ntpn: str
-    amount: int
+    pending: list[MovementRow] = field(default_factory=list)  # cash and transfers waiting for a kuitansi
 
 
 @dataclass(frozen=True)
@@ -154,8 +182,9 @@ class LedgerBook:
     letterhead: Letterhead
     year: int
     months: Iterable[LedgerMonth]
-    cash_rows: Callable[[], Iterable[CashRow]]
-    bank_rows: Callable[[], Iterable[BankRow]]
+    cash: Callable[[], PositionBook]
+    bank: Callable[[], PositionBook]
+    simponi: Callable[[], PositionBook]
     rekap_months: list[tuple[int, int]]
     rekap: Callable[[], list[RekapLine]]
     rp0: Callable[[], list[Rp0Row]]
@@ -251,6 +280,17 @@ def _cells_to_row(self, cells, row_idx):
             yield cell
 
 
+def _word_lines(text: str, capacity: float) -> int:
+    """Lines of ``text`` wrapped at spaces into lines of at most ``capacity`` characters (a header)."""
+    lines, used = 1, 0
+    for word in text.split():
+        if used and used + 1 + len(word) > capacity:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+    return lines
+
+
 class SheetWriter:
     """A streamed sheet: letterhead rows, a styled header, data rows through per-column template
     cells (styled once, reused for every row) and footer rows."""
@@ -297,7 +337,8 @@ class SheetWriter:
             cell.border = _BOX
             cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             header.append(cell)
-        self.ws.row_dimensions[self.header_row].height = 32
+        self.ws.row_dimensions[self.header_row].height = max(32, 13 * max(
+            _word_lines(name, width * 0.85) for name, width, _kind in columns) + 6)
         self._append(header)
         self.first_data = self.row + 1
         self.templates = [self._template(kind) for _name, _w, kind in columns]
@@ -318,29 +359,41 @@ class SheetWriter:
         self.ws.append(cells)
         self.row += 1
 
-    def data(self, values: tuple | list) -> None:
-        """One data row (``None``: an empty cell, still boxed). A row with long wrapped text gets the height of
-        its lines (neither Excel nor LibreOffice re-fits the rows of a generated file)."""
-        lines = 1
-        for index, width in self.wrapped:
-            text = values[index]
-            if text and len(text) > width:
-                lines = max(lines, -(-len(text) * 11 // (int(width) * 10)))
+    @staticmethod
+    def _lines(text: object, width: float, bold: bool = False) -> int:
+        """How many lines ``text`` takes wrapped in a column ``width`` characters wide (a bold font is wider)."""
+        if not isinstance(text, str) or len(text) <= width * (0.9 if bold else 1):
+            return 1
+        return -(-len(text) * (12 if bold else 11) // (int(width) * 10))
+
+    def _append_lines(self, cells: list, lines: int) -> None:
+        """Append a row of ``lines`` lines of text (neither Excel nor LibreOffice re-fits the rows of a
+        generated file)."""
         if lines > 1:  # a plain dict is what the streaming writer reads; dropped once the row is out
             dict.__setitem__(self.ws.row_dimensions, self.row + 1, {"ht": str(13 * lines + 2), "customHeight": "1"})
-        for template, value in zip(self.templates, values, strict=True):
-            template.value = value
-        self._append(self.templates)
+        self._append(cells)
         if lines > 1:
             dict.pop(self.ws.row_dimensions, self.row, None)
+
+    def data(self, values: tuple | list) -> None:
+        """One data row (``None``: an empty cell, still boxed). A row with long wrapped text gets the height of
+        its lines."""
+        lines = max([1] + [self._lines(values[index], width) for index, width in self.wrapped])
+        for template, value in zip(self.templates, values, strict=True):
+            template.value = value
+        self._append_lines(self.templates, lines)
 
     @property
     def last_data(self) -> int:
         return max(self.row, self.first_data - 1)
 
     def styled_row(self, values: list, *, bold: bool = False, fill: PatternFill | None = None,
-                   money_cols: Iterable[int] = (), border: Border | None = _BOX, italic: bool = False) -> None:
-        money = set(money_cols)
+                   money_cols: Iterable[int] = (), border: Border | None = _BOX, italic: bool = False,
+                   wrap: Iterable[int] = ()) -> None:
+        """A row outside the data (totals, closing balances, notes); text in the ``wrap`` columns wraps
+        and the row gets the height of its lines."""
+        money, wrapped = set(money_cols), set(wrap)
+        lines = max([1] + [self._lines(values[col - 1], self.columns[col - 1][1], bold) for col in wrapped])
         cells = []
         for index, value in enumerate(values, 1):
             cell = WriteOnlyCell(self.ws, value)
@@ -351,8 +404,10 @@ class SheetWriter:
                 cell.border = border
             if index in money:
                 cell.number_format = RUPIAH_FORMAT
+            if wrapped:
+                cell.alignment = Alignment(vertical="top", wrap_text=index in wrapped)
             cells.append(cell)
-        self._append(cells)
+        self._append_lines(cells, lines)
 
     def blank(self) -> None:
         self._append([])
@@ -403,20 +458,36 @@ class SheetWriter:
 
 
 BKU_COLUMNS = [
-    ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Bukti", 22, "text"), ("Diterima dari", 26, "text"),
-    ("Uraian", 52, "wrap"), ("Kode Akun", 11, "center"), ("Cara Bayar", 11, "center"),
+    ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Bukti", 22, "wrap"), ("Diterima dari", 26, "text"),
+    ("Uraian", 48, "wrap"), ("Kode Akun (MAK) dan jumlah", 22, "wrap"), ("Cara Bayar", 11, "center"),
     ("Debet (Penerimaan)", 17, "money"), ("Kredit (Penyetoran)", 17, "money"), ("Tgl Setor", 12, "date"),
     ("NTPN", 19, "text"), ("Saldo", 17, "money"),
 ]
 CASH_COLUMNS = [
-    ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Kuitansi", 22, "text"), ("Diterima dari", 30, "text"),
-    ("Jumlah", 17, "money"), ("Tgl Setor", 12, "date"), ("NTPN Setoran", 19, "text"),
+    ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Bukti", 22, "wrap"),
+    ("Diterima dari / Dibayar kepada", 26, "wrap"), ("Uraian", 46, "wrap"),
+    ("Masuk (Penerimaan Tunai)", 18, "money"), ("Keluar (Setoran / Pengembalian)", 18, "money"),
+    ("Saldo Kas Tunai", 18, "money"), ("Tgl Setor", 12, "date"), ("NTPN Setoran", 19, "text"),
 ]
 BANK_COLUMNS = [
-    ("No", 6, "center"), ("Tanggal Bayar", 13, "date"), ("No. Kuitansi", 22, "text"),
-    ("Diterima dari", 28, "text"), ("Cara Bayar", 11, "center"), ("Kode Billing", 18, "text"),
-    ("Bank/Pos", 14, "text"), ("NTB", 18, "text"), ("NTPN", 19, "text"), ("Jumlah", 17, "money"),
+    ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Bukti", 22, "wrap"),
+    ("Diterima dari / Dibayar kepada", 26, "wrap"), ("Uraian", 42, "wrap"), ("Bank", 14, "wrap"),
+    ("NTB / No. Referensi", 20, "text"), ("Masuk (Transfer)", 18, "money"),
+    ("Keluar (Setoran / Pengembalian)", 18, "money"), ("Saldo Rekening", 18, "money"), ("Tgl Setor", 12, "date"),
+    ("NTPN Setoran", 19, "text"),
 ]
+SIMPONI_COLUMNS = [
+    ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Bukti", 22, "wrap"),
+    ("Penyetor / Dibayar kepada", 26, "wrap"), ("Uraian", 42, "wrap"), ("Kode Billing", 18, "text"),
+    ("Bank/Pos", 14, "wrap"), ("NTB", 20, "text"), ("NTPN", 19, "text"), ("Masuk Kas Negara", 18, "money"),
+    ("Keluar (Pengembalian)", 18, "money"),
+]
+# the footer lines of the Kas Tunai and Bank books (closing balance) and of the SIMPONI book (net of the period)
+CLOSING_FORMULA = "SALDO AKHIR (rumus: saldo awal + masuk − keluar)"
+CLOSING_VALUE = "SALDO AKHIR (nilai aplikasi)"
+NET_FORMULA = "JUMLAH BERSIH (rumus: masuk − keluar)"
+NET_VALUE = "JUMLAH BERSIH (nilai aplikasi)"
+BKU_PENDING = "Di luar saldo BKU: pembayaran tunai dan transfer menunggu kuitansi"
 RP0_COLUMNS = [
     ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Permintaan", 22, "text"), ("Nama", 24, "text"),
     ("Instansi", 28, "text"), ("Kategori", 24, "text"), ("Tujuan", 24, "text"), ("No. Surat", 24, "text"),
@@ -440,6 +511,7 @@ def _build(book: LedgerBook, tick: Callable[[int], None] | None) -> Workbook:
             _bku_sheet(workbook, head, month, ticker)
         _cash_sheet(workbook, book, ticker)
         _bank_sheet(workbook, book, ticker)
+        _simponi_sheet(workbook, book, ticker)
         _rekap_sheet(workbook, book)
         _rp0_sheet(workbook, book)
         ticker.flush()
@@ -490,42 +562,152 @@ def _bku_sheet(workbook: Workbook, head: Letterhead, month: LedgerMonth, ticker:
     closing[11] = f"=L{first}+H{formula_row}-I{formula_row}"
     sheet.styled_row(closing, bold=True, money_cols=[12])
     closing_values = [None] * sheet.width
-    closing_values[4] = "SALDO AKHIR (nilai aplikasi): kas tunai belum disetor"
+    closing_values[4] = "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor"
     closing_values[11] = balance
     sheet.styled_row(closing_values, bold=True, money_cols=[12])
+    pending = month.pending
+    where = {"cash": "di kas tunai", "transfer": "di rekening penerimaan"}
+    words = ", ".join(f"{METHOD_WORDS.get(m, m).lower()} {rupiah(sum(r.money_in for r in pending if r.method == m))}"
+                      f" {where.get(m, '')}".rstrip() for m in dict.fromkeys(r.method for r in pending))
+    _pending_rows(sheet, BKU_PENDING, pending,
+                  month.signed_on, 12, sum(r.money_in for r in pending), f" ({words})" if words else "")
     sheet.signature(head, month.signed_on)
 
 
 def _cash_sheet(workbook: Workbook, book: LedgerBook, ticker: _Ticker) -> None:
-    sheet = SheetWriter(workbook, "Kas Tunai", CASH_COLUMNS, book.letterhead, "BUKU PEMBANTU KAS TUNAI",
-                        f"{book.period_label} · penerimaan tunai dan penyetorannya ke Kas Negara")
-    total = undeposited = 0
-    for number, row in enumerate(book.cash_rows(), 1):
-        total += row.amount
-        if row.deposit_day is None:
-            undeposited += row.amount
-        sheet.data((number, row.day, row.number, row.received_from, row.amount, row.deposit_day, row.ntpn))
-        ticker.row()
-    sheet.finish_table()
-    sheet.totals(4, [5], {5: total})
-    sheet.styled_row([None, None, None, "Belum disetor", undeposited, None, None], italic=True, money_cols=[5],
-                     border=None)
-    sheet.signature(book.letterhead, book.signed_on)
+    _position_sheet(workbook, book, book.cash(), ticker, _CASH)
 
 
 def _bank_sheet(workbook: Workbook, book: LedgerBook, ticker: _Ticker) -> None:
-    sheet = SheetWriter(workbook, "SIMPONI-Bank", BANK_COLUMNS, book.letterhead,
-                        "BUKU PEMBANTU SIMPONI / BANK",
-                        f"{book.period_label} · setoran langsung ke Kas Negara (kode billing) dan transfer")
-    total = 0
-    for number, row in enumerate(book.bank_rows(), 1):
-        total += row.amount
-        sheet.data((number, row.paid_day, row.number, row.received_from, METHOD_WORDS.get(row.method, row.method),
-                    row.billing_code, row.bank, row.ntb, row.ntpn, row.amount))
+    _position_sheet(workbook, book, book.bank(), ticker, _BANK)
+
+
+def _simponi_sheet(workbook: Workbook, book: LedgerBook, ticker: _Ticker) -> None:
+    _position_sheet(workbook, book, book.simponi(), ticker, _SIMPONI)
+
+
+@dataclass(frozen=True)
+class _Position:
+    """How one position's book is laid out: its columns, where a row's values go, and its words."""
+
+    title: str
+    heading: str
+    what: str                      # the subheading, after the period
+    columns: list[tuple[str, float, str]]
+    values: Callable[[int, MovementRow, int], tuple]  # (No, row, balance after it) -> the row's cells
+    money_in: int
+    money_out: int
+    balance: int | None            # the running balance column; None: the period's net (the treasury)
+    opening: str = ""              # the opening row's words
+    awaiting: str = ""             # the part of the closing balance under a kuitansi not yet deposited
+    pending: str = ""              # the payments waiting for their kuitansi
+
+
+# the cells of one movement in each book (an empty text is written as an empty cell, not as "")
+def _cash_cells(number: int, row: MovementRow, balance: int) -> tuple:
+    return (number, row.day, row.number or None, row.party or None, row.description, row.money_in or None,
+            row.money_out or None, balance, row.deposit_day, row.ntpn or None)
+
+
+def _bank_cells(number: int, row: MovementRow, balance: int) -> tuple:
+    return (number, row.day, row.number or None, row.party or None, row.description, row.bank or None,
+            row.ntb or None, row.money_in or None, row.money_out or None, balance, row.deposit_day, row.ntpn or None)
+
+
+def _simponi_cells(number: int, row: MovementRow, _balance: int) -> tuple:
+    return (number, row.day, row.number or None, row.party or None, row.description, row.billing_code or None,
+            row.bank or None, row.ntb or None, row.ntpn or None, row.money_in or None, row.money_out or None)
+
+
+_CASH = _Position(
+    "Kas Tunai", "BUKU PEMBANTU KAS TUNAI",
+    "uang tunai di kas bendahara: penerimaan tunai, penyetoran ke Kas Negara dan pengembalian", CASH_COLUMNS,
+    _cash_cells, 6, 7, 8,
+    opening="Saldo awal kas tunai", awaiting="terdiri dari: kuitansi tunai belum disetor ke Kas Negara",
+    pending="dan pembayaran tunai menunggu kuitansi")
+_BANK = _Position(
+    "Bank", "BUKU PEMBANTU BANK (REKENING PENERIMAAN)",
+    "transfer masuk ke rekening penerimaan, penyetoran dari rekening ke Kas Negara dan pengembalian", BANK_COLUMNS,
+    _bank_cells, 8, 9, 10,
+    opening="Saldo awal rekening penerimaan",
+    awaiting="terdiri dari: kuitansi transfer belum disetor ke Kas Negara",
+    pending="dan transfer menunggu kuitansi")
+_SIMPONI = _Position(
+    "SIMPONI", "BUKU PEMBANTU SIMPONI (KAS NEGARA)",
+    "PNBP yang sudah masuk Kas Negara: kode billing dibayar dan setoran dengan NTPN; pengembalian",
+    SIMPONI_COLUMNS,
+    _simponi_cells, 10, 11, None,
+    pending="pembayaran SIMPONI (sudah di Kas Negara) menunggu kuitansi")
+
+
+def _position_sheet(workbook: Workbook, book: LedgerBook, data: PositionBook, ticker: _Ticker,
+                    layout: _Position) -> None:
+    """A subsidiary book: (opening balance), the movements, the totals by formula and by the application,
+    the closing balance (or the period's net) both ways, what it is made of, and the payments waiting for
+    their kuitansi, one row each."""
+    sheet = SheetWriter(workbook, layout.title, layout.columns, book.letterhead, layout.heading,
+                        f"{book.period_label} · {layout.what}")
+    col_in, col_out, col_balance = layout.money_in, layout.money_out, layout.balance
+    balance = data.opening
+    if col_balance is not None:
+        opening: list[object] = [None] * sheet.width
+        opening[0], opening[1] = "", data.start
+        opening[4] = f"{layout.opening} per {_day(data.start)}" + (
+            f", termasuk {rupiah(data.opening_pending)} pembayaran yang menunggu kuitansi"
+            if data.opening_pending else "")
+        opening[col_balance - 1] = data.opening
+        sheet.data(opening)
+    total_in = total_out = 0
+    cells = layout.values
+    for number, row in enumerate(data.rows, 1):
+        total_in += row.money_in
+        total_out += row.money_out
+        balance += row.money_in - row.money_out
+        sheet.data(cells(number, row, balance))
         ticker.row()
     sheet.finish_table()
-    sheet.totals(4, [10], {10: total})
+    in_letter, out_letter = get_column_letter(col_in), get_column_letter(col_out)
+    formula_row, _value_row = sheet.totals(5, [col_in, col_out], {col_in: total_in, col_out: total_out})
+    pending = sum(row.money_in for row in data.pending)
+    if col_balance is not None:
+        letter = get_column_letter(col_balance)
+        _labelled_row(sheet, CLOSING_FORMULA, col_balance,
+                      f"={letter}{sheet.first_data}+{in_letter}{formula_row}-{out_letter}{formula_row}", bold=True)
+        _labelled_row(sheet, f"{CLOSING_VALUE} per {_day(data.as_of)}", col_balance, data.closing, bold=True)
+        _labelled_row(sheet, layout.awaiting, col_balance, data.awaiting_deposit, italic=True)
+        amount_col = col_balance
+    else:
+        _labelled_row(sheet, NET_FORMULA, col_in, f"={in_letter}{formula_row}-{out_letter}{formula_row}", bold=True)
+        _labelled_row(sheet, f"{NET_VALUE}: penerimaan negara periode ini", col_in, data.closing - data.opening,
+                      bold=True)
+        amount_col = col_in
+    _pending_rows(sheet, layout.pending, data.pending, data.as_of, amount_col, pending)
     sheet.signature(book.letterhead, book.signed_on)
+
+
+def _pending_rows(sheet: SheetWriter, label: str, rows: list[MovementRow], as_of: date, amount_col: int,
+                  amount: int, detail: str = "") -> None:
+    """The payments waiting for their kuitansi: a line with their sum in ``amount_col``, then one row each
+    (paid on, invoice, payer, what is missing, amount)."""
+    count = f"{len(rows)} pembayaran{detail}" if rows else "tidak ada"
+    _labelled_row(sheet, f"{label} per {_day(as_of)}: {count}", amount_col, amount, italic=True)
+    for row in rows:
+        values: list[object] = [None] * sheet.width
+        values[1:5] = [row.day, row.number, row.party, row.description]
+        values[amount_col - 1] = row.money_in
+        sheet.data(values)
+
+
+def _labelled_row(sheet: SheetWriter, label: str, col: int, value: object, *, bold: bool = False,
+                  italic: bool = False) -> None:
+    """A footer line: ``label`` in the Uraian column (wrapped), ``value`` (Rupiah) in column ``col``."""
+    values: list[object] = [None] * sheet.width
+    values[4], values[col - 1] = label, value
+    sheet.styled_row(values, bold=bold, italic=italic, money_cols=[col], wrap=[5])
+
+
+def _day(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
 
 
 def _rekap_sheet(workbook: Workbook, book: LedgerBook) -> None:

@@ -11,6 +11,11 @@ def rupiah(amount: int) -> str:
     return f"{sign}Rp{abs(amount):,}".replace(",", ".")
 
 
+def amounts_by_account(lines: list[dict], sign: int = 1) -> str:
+    """``425435 Rp3.000.000; 425439 Rp10.000``: the amount of every account code (MAK) of a kuitansi."""
+    return "; ".join(f"{line['account_code']} {rupiah(sign * int(line['amount']))}" for line in lines)
+
+
 def thousands(number: int) -> str:
     """``149.000``"""
     return f"{number:,}".replace(",", ".")

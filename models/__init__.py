@@ -3,7 +3,17 @@
 
 from models.audit import AuditEntry
 from models.base import Base
-from models.billing import DailyClosing, Deposit, DepositReceipt, DocumentCounter, Invoice, Payment, Receipt
+from models.billing import (
+    DailyClosing,
+    Deposit,
+    DepositReceipt,
+    DocumentCounter,
+    Invoice,
+    NtpnUse,
+    Payment,
+    Receipt,
+    Refund,
+)
 from models.catalogue import Product, TariffLine, TariffSchedule
 from models.delivery import Correction, Delivery, DeliveryItem
 from models.enums import (
@@ -26,8 +36,8 @@ from models.visitors import Visit, Visitor
 __all__ = [
     "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
-    "DocumentStatus", "Invoice", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
-    "ProductKind", "Receipt", "RequestItem", "RequestState", "Role", "ServiceRequest", "SppdAgreement",
+    "DocumentStatus", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
+    "ProductKind", "Receipt", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SppdAgreement",
     "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
     "WaiverPurpose",
 ]

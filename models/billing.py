@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Money, enum_type
 from models.enums import DocumentStatus, PaymentMethod
+
+LIVE_INVOICE = "status <> 'cancelled'"  # DocumentStatus is stored as its value
 
 
 class DocumentCounter(Base):
@@ -39,6 +41,9 @@ class Invoice(Base):
         ),
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_invoice_request", "request_id"),
+        # a SIMPONI billing code names one billing: at most one live (not cancelled) invoice carries it
+        Index("ux_invoice_live_billing_code", "billing_code", unique=True,
+              sqlite_where=text(LIVE_INVOICE), postgresql_where=text(LIVE_INVOICE)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -70,6 +75,8 @@ class Payment(Base):
         CheckConstraint("ntpn IS NULL OR length(ntpn) = 16", name="ntpn"),
         CheckConstraint("method <> 'cash' OR cash_tendered >= amount", name="cash_tendered"),
         Index("ix_payment_paid_at", "office_id", "paid_at"),
+        Index("ux_payment_ntpn", "ntpn", unique=True,
+              sqlite_where=text("ntpn IS NOT NULL"), postgresql_where=text("ntpn IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,7 +111,7 @@ class Receipt(Base):
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_receipt_issued_at", "office_id", "issued_at"),
         Index("ix_receipt_payment", "payment_id"),
-        Index("ix_receipt_cash_pending", "office_id", "cash_pending"),
+        Index("ix_receipt_awaiting_deposit", "office_id", "awaiting_deposit"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -123,17 +130,21 @@ class Receipt(Base):
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     cancelled_at: Mapped[datetime | None]
     cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
-    cash_pending: Mapped[bool] = mapped_column(default=False)  # cash taken, not yet deposited to Kas Negara
+    # cash in the box or a transfer on the receiving account, not yet deposited to Kas Negara
+    awaiting_deposit: Mapped[bool] = mapped_column(default=False)
+    lines: Mapped[list] = mapped_column(JSON, default=list)  # [{"account_code", "amount"}] per MAK
 
     payment: Mapped[Payment] = relationship()
 
 
 class Deposit(Base):
-    """Cash takings deposited to the state treasury (Kas Negara) with their own NTPN."""
+    """Takings deposited to the state treasury (Kas Negara) with their own NTPN: cash from the
+    treasurer's box, or transfers from the office's receiving account (``source``)."""
 
     __tablename__ = "deposit"
     __table_args__ = (
         CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("source IN ('cash', 'transfer')", name="source"),
         CheckConstraint("length(ntpn) = 16", name="ntpn"),
         UniqueConstraint("ntpn"),
     )
@@ -141,6 +152,7 @@ class Deposit(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
     deposited_on: Mapped[date]
+    source: Mapped[str] = mapped_column(String(10), default="cash")  # the payment method of its kuitansi
     ntpn: Mapped[str] = mapped_column(String(16))
     amount: Mapped[int] = mapped_column(Money)
     recorded_at: Mapped[datetime]
@@ -161,6 +173,49 @@ class DepositReceipt(Base):
     deposit: Mapped[Deposit] = relationship(back_populates="receipts")
 
 
+class NtpnUse(Base):
+    """The register of NTPNs (state revenue transaction numbers) taken by a SIMPONI payment or a
+    deposit to Kas Negara. An NTPN names one transaction: its primary key keeps it on one payment or
+    one deposit, never both, also when two PCs record it at the same moment. Written by the billing
+    service in the transaction that records the payment or deposit."""
+
+    __tablename__ = "ntpn_use"
+    __table_args__ = (
+        CheckConstraint("length(ntpn) = 16", name="ntpn"),
+        CheckConstraint("(payment_id IS NULL AND deposit_id IS NOT NULL) OR "
+                        "(payment_id IS NOT NULL AND deposit_id IS NULL)", name="one_use"),
+    )
+
+    ntpn: Mapped[str] = mapped_column(String(16), primary_key=True)
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payment.id"), unique=True)
+    deposit_id: Mapped[int | None] = mapped_column(ForeignKey("deposit.id"), unique=True)
+
+
+
+
+class Refund(Base):
+    """Money paid back (pengembalian) for a payment whose kuitansi was cancelled, approved by a
+    supervisor. It leaves the position that held the payment: the cash box, the receiving account,
+    or the state treasury (SIMPONI)."""
+
+    __tablename__ = "refund"
+    __table_args__ = (
+        CheckConstraint("amount > 0", name="amount"),
+        CheckConstraint("method IN ('cash', 'transfer')", name="method"),
+        CheckConstraint("length(reason) > 0", name="reason"),
+        Index("ix_refund_office_day", "office_id", "refunded_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    payment_id: Mapped[int] = mapped_column(ForeignKey("payment.id"), unique=True)
+    amount: Mapped[int] = mapped_column(Money)
+    method: Mapped[str] = mapped_column(String(10))  # how it was handed back: cash or transfer
+    refunded_on: Mapped[date]
+    reason: Mapped[str] = mapped_column(Text)
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    recorded_at: Mapped[datetime]
 
 
 class DailyClosing(Base):

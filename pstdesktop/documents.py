@@ -20,7 +20,7 @@ from exports.invoice import InvoiceData, InvoiceLine, render_invoice
 from exports.pdf import Letterhead
 from exports.receipt import ReceiptData, render_receipt
 from exports.sppd import SppdData, SppdItem, render_sppd
-from exports.text import thousands
+from exports.text import amounts_by_account, thousands
 from models import (
     Account,
     Channel,
@@ -168,7 +168,7 @@ def receipt_data(session: Session, receipt: Receipt) -> ReceiptData:
     return ReceiptData(
         letterhead=letterhead(office), city=office.city, number=receipt.number, budget_year=receipt.year,
         issued_at=local(receipt.issued_at, zone), received_from=receipt.received_from, amount=receipt.amount,
-        description=receipt.description, account_code=receipt.account_code,
+        description=receipt.description, account_code=amounts_by_account(receipt.lines) or receipt.account_code,
         payment_method=method_words(payment),
         treasurer_name=office.treasurer_name or (issuer.full_name if issuer else ""),
         treasurer_nip=office.treasurer_nip or (issuer.nip if issuer else ""),

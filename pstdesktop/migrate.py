@@ -31,7 +31,7 @@ def head_revision() -> str:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return current_revision_of(connection)
 
 
 def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
@@ -42,11 +42,35 @@ def upgrade(engine: Engine, backup_dir: Path | None = None) -> Path | None:
     copy = None
     if current is not None and engine.dialect.name == "sqlite" and backup_dir is not None:
         copy = sqlite_copy(engine, backup_dir / f"pre-upgrade-{current}-{_stamp()}.sqlite")
-    config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    migrate_to(engine, "head")
     return copy
+
+
+def migrate_to(engine: Engine, revision: str, *, down: bool = False) -> None:
+    """Run the migrations up (or ``down``) to ``revision`` in one transaction. On SQLite, a table changed by a
+    migration is rebuilt (copied, dropped, renamed), which foreign keys would refuse while rows point at
+    it: they are switched off for the run and every reference is checked before it commits."""
+    config = alembic_config()
+    with engine.connect() as connection:
+        raw = connection.connection.driver_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")  # outside a transaction, where SQLite honours it
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                (command.downgrade if down else command.upgrade)(config, revision)
+                if raw is not None:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise RuntimeError(f"the migration to {revision} left {len(broken)} broken references: "
+                                           f"{broken[:5]}")
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
+
+
+def current_revision_of(connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def sqlite_copy(engine: Engine, target: Path) -> Path:

@@ -6,7 +6,9 @@ panel (run off the GUI thread, with progress and cancel) and for the command lin
 
 The ledger is read one month at a time, each month in its own short unit of work (SQLite begins every
 transaction IMMEDIATE, so a long read would hold the write lock against the other PCs), and streamed
-into a write-only workbook; the file appears only when complete (see ``exports.ledger.atomic_save``)."""
+into a write-only workbook; the file appears only when complete (see ``exports.ledger.atomic_save``).
+Each subsidiary book (Kas Tunai, Bank, SIMPONI) is read in one unit of work with the positions
+(``services.positions``) at the start and the end of the period that its formulas are checked against."""
 
 from __future__ import annotations
 
@@ -16,15 +18,28 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from exports.ledger import ExportCancelled, LedgerBook, LedgerMonth, WriteRefused, month_label, write_ledger
+from exports.ledger import (
+    ExportCancelled,
+    LedgerBook,
+    LedgerMonth,
+    PositionBook,
+    WriteRefused,
+    month_label,
+    write_ledger,
+)
 from exports.report import SHEET_COUNT, write_report
+from models import PaymentMethod
 from pstdesktop.services import ledger
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.errors import DomainError, NotFound, ValidationError
 from pstdesktop.services.office import first_office, office_today
+from pstdesktop.services.positions import positions
 
 Progress = Callable[[int, int], None]
 FIRST_YEAR = 2000
+HELD = (PaymentMethod.CASH, PaymentMethod.TRANSFER)  # money the treasurer holds until it is deposited
+# the position (a field of ``positions.Positions``) that holds the payments of each method
+POSITION_OF = {PaymentMethod.CASH: "cash", PaymentMethod.TRANSFER: "bank", PaymentMethod.SIMPONI: "treasury"}
 
 __all__ = ["ExportCancelled", "ExportSummary", "export_command", "export_ledger", "export_report",
            "ledger_months", "parse_report_month"]
@@ -120,8 +135,8 @@ def export_ledger(database, actor: Actor | None, year: object, month: object, ou
         opening = ledger.opening_balance(session, office_id, year, months[0])
         expected = ledger.receipt_count(session, office_id, year, months)
         totals = ledger.ledger_totals(session, office_id, year, months)
-    start = ledger.month_bounds(year, months[0], zone)[0]
-    end = ledger.month_bounds(year, months[-1], zone)[1]
+    start, _end, first_day, _following = ledger.month_bounds(year, months[0], zone)
+    _start, end, _first, following = ledger.month_bounds(year, months[-1], zone)
     tick = _Tick(expected + 1, progress, cancelled)
     written = [0]
 
@@ -129,11 +144,13 @@ def export_ledger(database, actor: Actor | None, year: object, month: object, ou
         balance = opening
         for number in months:
             tick(0)
+            _s, month_end, _f, next_first = ledger.month_bounds(year, number, zone)
             with database.unit_of_work() as session:
                 rows = ledger.month_rows(session, office_id, year, number, balance)
+                pending = ledger.pending_rows(session, office_id, month_end, HELD)
             written[0] += len(rows)
-            last = ledger.month_bounds(year, number, zone)[3] - timedelta(days=1)
-            yield LedgerMonth(year, number, balance, rows, last, min(last, today))
+            last = next_first - timedelta(days=1)
+            yield LedgerMonth(year, number, balance, rows, last, min(last, today), pending)
             balance = rows[-1].balance if rows else balance
 
     def read(reader):
@@ -144,11 +161,27 @@ def export_ledger(database, actor: Actor | None, year: object, month: object, ou
         return run
 
     period = f"Tahun Anggaran {year}" if len(months) > 1 else f"Bulan {month_label(year, months[0])}"
-    last_day = min(ledger.month_bounds(year, months[-1], zone)[3] - timedelta(days=1), today)
+    last_day = min(following - timedelta(days=1), today)
+
+    def position(method: PaymentMethod, rows_of) -> Callable[[], PositionBook]:
+        """The book of the position that holds ``method``'s payments, checked against ``positions``."""
+        def book(session) -> PositionBook:
+            at_start = positions(session, office_id, start, first_day)
+            at_end = positions(session, office_id, end, following)
+            return PositionBook(
+                start=first_day, as_of=last_day, opening=getattr(at_start, POSITION_OF[method]),
+                rows=rows_of(session, office_id, start, end), closing=getattr(at_end, POSITION_OF[method]),
+                pending=ledger.pending_rows(session, office_id, end, (method,)),
+                awaiting_deposit=(ledger.awaiting_deposit_at(session, office_id, end, method)
+                                  if method in HELD else 0),
+                opening_pending=at_start.pending[method.value])
+        return read(book)
+
     book = LedgerBook(
         letterhead=head, year=year, months=month_sheets(),
-        cash_rows=read(lambda s: ledger.cash_rows(s, office_id, start, end)),
-        bank_rows=read(lambda s: ledger.bank_rows(s, office_id, start, end)),
+        cash=position(PaymentMethod.CASH, ledger.cash_rows),
+        bank=position(PaymentMethod.TRANSFER, ledger.bank_rows),
+        simponi=position(PaymentMethod.SIMPONI, ledger.simponi_rows),
         rekap_months=[(year, m) for m in months],
         rekap=read(lambda s: ledger.rekap(s, office_id, [(year, m) for m in months])),
         rp0=read(lambda s: ledger.rp0_rows(s, office_id, start, end)),

@@ -33,6 +33,13 @@ def office_now(zone_name: str) -> QDateTime:
     return QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
 
 
+def office_datetime(moment: datetime, zone_name: str) -> QDateTime:
+    """An instant on the office's wall clock (to the minute), for a date-time field; read it back
+    with :func:`to_utc`."""
+    shown = clock.local(moment, zone_name)
+    return QDateTime(QDate(shown.year, shown.month, shown.day), QTime(shown.hour, shown.minute))
+
+
 def to_utc(value: QDateTime, zone_name: str) -> datetime:
     """A date-time typed in office time (as :func:`office_now` gives it), as an aware datetime."""
     d, t = value.date(), value.time()

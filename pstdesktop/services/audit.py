@@ -27,6 +27,7 @@ from models import (
     OfficeProfile,
     Payment,
     Receipt,
+    Refund,
     ServiceRequest,
     TariffLine,
 )
@@ -43,6 +44,7 @@ AUDITED: dict[str, tuple[type, tuple[str, ...]]] = {
     "payment": (Payment, ("invoice_id", "method", "amount", "ntpn", "ntb", "billing_code")),
     "receipt": (Receipt, ("number", "payment_id", "amount", "status", "received_from")),
     "deposit": (Deposit, ("ntpn", "amount", "deposited_on")),
+    "refund": (Refund, ("payment_id", "amount", "method", "refunded_on")),
     "tariff_line": (TariffLine, ("schedule_id", "product_id", "base_amount", "base_quantity",
                                  "step_amount", "step_quantity")),
     "office_profile": (OfficeProfile, ("name", "unit_code", "treasurer_name", "treasurer_nip",

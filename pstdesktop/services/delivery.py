@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import (
+    Account,
     Channel,
     Correction,
     Delivery,
@@ -144,13 +145,21 @@ def report_problem(session: Session, actor: Actor, request_id: int, problem: str
 
 
 def confirm_checked(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
-    """The visitor checked the receipt and the data and accepts them."""
+    """The visitor checked the receipt and the data and accepts them (recorded by the officer)."""
     account = require(session, actor, "delivery.record")
     request = load_request(session, request_id, actor.office_id)
-    move(session, account, request, RequestState.VERIFIED)
-    last = session.scalar(select(Delivery).where(Delivery.request_id == request.id).order_by(Delivery.round.desc()))
-    last.checked_at = utcnow()
+    record_check(session, account, request)
     return request
+
+
+def record_check(session: Session, account: Account, request: ServiceRequest, *, reason: str = "",
+                 action: str | None = None, allowed_by: str | None = None, at: datetime | None = None) -> None:
+    """DELIVERED -> VERIFIED and the time of the check (``at``, default now) on the last hand-over; for a
+    service that has already checked its own action and locked ``request`` (``allowed_by``: see
+    ``workflow.move``)."""
+    move(session, account, request, RequestState.VERIFIED, reason=reason, action=action, allowed_by=allowed_by)
+    last = session.scalar(select(Delivery).where(Delivery.request_id == request.id).order_by(Delivery.round.desc()))
+    last.checked_at = at or utcnow()
 
 
 def close(session: Session, actor: Actor, request_id: int) -> ServiceRequest:

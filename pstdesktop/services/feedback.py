@@ -9,11 +9,12 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Complaint, PollAnswer, RequestState, ServiceRequest, Visit, VisitStatus
+from models import Channel, Complaint, PollAnswer, RequestState, ServiceRequest, Visit, VisitStatus
 from models.feedback import SKM_ELEMENTS
 from pstdesktop.services import validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import utcnow
+from pstdesktop.services.delivery import record_check
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
 from pstdesktop.services.workflow import move
 
@@ -31,6 +32,8 @@ ELEMENT_LABELS: tuple[tuple[str, str], ...] = (
 RATING_WORDS = {1: ("Tidak baik", "Poor"), 2: ("Kurang baik", "Fair"), 3: ("Baik", "Good"), 4: ("Sangat baik", "Very good")}
 GRADES = ((88.31, "A", "Sangat Baik"), (76.61, "B", "Baik"), (65.00, "C", "Kurang Baik"), (25.00, "D", "Tidak Baik"))
 COMPLAINT_CHANNELS = ("kiosk", "kotak_saran", "website", "email", "sms_wa")
+# the audit reason of a check recorded by the visitor's own answer to the exit poll
+CHECKED_AT_EXIT = "Diperiksa dan diterima pengunjung: dikonfirmasi dengan mengisi survei kepuasan di pintu keluar"
 
 
 @dataclass(frozen=True)
@@ -52,8 +55,11 @@ class SatisfactionIndex:
 
 def answer_poll(session: Session, actor: Actor, visit_id: int, ratings: list[int], *, comment: str = "",
                 complaint: str = "") -> PollAnswer:
-    """The visitor's ratings (1-4) of the nine elements; the visit ends (departure time) and its
-    checked requests are closed."""
+    """The visitor's ratings (1-4) of the nine elements; the visit ends (departure time). Answering
+    is the visitor's check at the exit (step 11 of the walk-in sheet): each walk-in request of the
+    visit whose data was handed over is recorded as checked and accepted, then closed, like those the
+    officer already recorded as checked. A request waiting for a fix or not yet handed over stays
+    as it is, for the officer."""
     account = require(session, actor, "poll.answer")
     visit = session.get(Visit, validate.record_id("visit", visit_id), with_for_update=True)
     if visit is None or visit.office_id != actor.office_id:
@@ -73,8 +79,15 @@ def answer_poll(session: Session, actor: Actor, visit_id: int, ratings: list[int
         session.add(Complaint(office_id=visit.office_id, visit_id=visit.id, channel="kiosk", text=complaint,
                               received_at=now))
     visit.status, visit.departed_at = VisitStatus.DONE, now
-    for request in session.scalars(select(ServiceRequest).where(ServiceRequest.visit_id == visit.id,
-                                                                ServiceRequest.state == RequestState.VERIFIED)):
+    handed_over = (RequestState.DELIVERED, RequestState.VERIFIED)
+    for request in list(session.scalars(
+            select(ServiceRequest).where(ServiceRequest.visit_id == visit.id, ServiceRequest.state.in_(handed_over))
+            .order_by(ServiceRequest.id).with_for_update().execution_options(populate_existing=True))):
+        if request.state is RequestState.DELIVERED:
+            if request.channel is not Channel.WALK_IN:
+                continue
+            record_check(session, account, request, reason=CHECKED_AT_EXIT, action="request.checked_at_exit",
+                         allowed_by="poll.answer", at=now)
         move(session, account, request, RequestState.CLOSED, action="request.closed_at_exit")
     session.flush()
     return answer

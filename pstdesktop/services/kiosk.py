@@ -13,7 +13,17 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models import Account, PollAnswer, Role, Visit, Visitor, VisitStatus
+from models import (
+    Account,
+    Channel,
+    PollAnswer,
+    RequestState,
+    Role,
+    ServiceRequest,
+    Visit,
+    Visitor,
+    VisitStatus,
+)
 from pstdesktop.services import audit, clock, guestbook, validate
 from pstdesktop.services.access import Actor, actor_of, require
 from pstdesktop.services.clock import fmt_local, local_date, utcnow, zone
@@ -217,6 +227,7 @@ class PollVisit:
     purpose: str
     arrived: str   # HH:MM office time
     visitor: str   # short name
+    handed_over: int = 0  # walk-in requests whose data was handed over, not yet checked: the answer checks them
 
 
 def visit_for_poll(session: Session, actor: Actor, key: str, now: datetime | None = None) -> PollVisit:
@@ -245,8 +256,11 @@ def visit_for_poll(session: Session, actor: Actor, key: str, now: datetime | Non
     if not open_visits:
         raise StateError("poll_done", queue=visits[0].queue_code)
     visit = open_visits[0]
+    handed_over = session.scalar(select(func.count(ServiceRequest.id)).where(
+        ServiceRequest.visit_id == visit.id, ServiceRequest.channel == Channel.WALK_IN,
+        ServiceRequest.state == RequestState.DELIVERED))
     return PollVisit(visit.id, visit.queue_code, visit.purpose, fmt_local(visit.arrived_at, office.time_zone)[11:16],
-                     short_name(visit.visitor.full_name))
+                     short_name(visit.visitor.full_name), handed_over or 0)
 
 
 def monthly_satisfaction(session: Session, actor: Actor, year: int, month: int) -> SatisfactionIndex | None:

@@ -5,14 +5,17 @@ closing, the Buku Kas Umum (BKU) with its running balance, and the data of the m
 How the BKU is kept (PER-3/PB/2014 practice, see domain.md):
 
 - a kuitansi is booked on the day it is issued (office time): debit = its amount. SIMPONI payments
-  (billing code paid at a bank, post office or ATM) go straight to Kas Negara and transfers to the
-  receiving account: they never pass the treasurer's cash box, so the same line also carries the
-  credit (setoran langsung) with the payment's NTPN;
+  (billing code paid at a bank, post office or ATM) go straight to Kas Negara: the same line also
+  carries the credit (setoran langsung) with the payment's NTPN. A transfer lands on the office's
+  receiving account, which is not yet state revenue: it is credited when it is deposited;
 - a cancelled kuitansi stays on its own day; the cancellation is booked as a correction on the day it
-  is made (negative debit, and negative credit for a non-cash payment) naming the original kuitansi
-  and its date;
-- a deposit of cash takings is a credit on its deposit date with its NTPN;
-- the balance (saldo) is therefore the cash received and not yet deposited.
+  is made (negative debit, and negative credit for a SIMPONI payment) naming the original kuitansi
+  and its date; a refund of that payment is listed on its day (the money left with the correction);
+- a deposit of cash takings or of transfers on the receiving account is a credit on its deposit date
+  with its NTPN;
+- the balance (saldo) is therefore what the treasurer holds under a live kuitansi, in the cash box and
+  on the receiving account (``positions.Positions.held``); payments waiting for their kuitansi are
+  listed beside it as pending.
 
 The daily closing rule: ``close_day`` stores a day's totals by payment method and locks the day.
 Once day D is closed nothing more is booked on D: while the office's date is D, payments, kuitansi,
@@ -45,6 +48,7 @@ from exports.ledger import (
     month_label,
 )
 from exports.report import AccountRevenue, Count, OnTime, ProductCount, Revenue, Satisfaction, ServiceReport
+from exports.text import amounts_by_account
 from models import (
     Account,
     Channel,
@@ -58,6 +62,7 @@ from models import (
     PaymentMethod,
     Product,
     Receipt,
+    Refund,
     RequestItem,
     Role,
     ServiceRequest,
@@ -68,9 +73,10 @@ from models import (
 from pstdesktop.services import audit, billing, feedback, references, validate
 from pstdesktop.services.access import Actor, actor_of, require
 from pstdesktop.services.clock import day_start, fmt_local, local, local_date, utcnow
-from pstdesktop.services.closing import closing_of
+from pstdesktop.services.closing import closing_of, lock_books
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
 from pstdesktop.services.office import MAX_FAILED_LOGINS, office_of, office_today, password_matches
+from pstdesktop.services.positions import Positions, positions
 from pstdesktop.services.workflow import STATE_LABELS
 
 T = TypeVar("T")
@@ -131,23 +137,12 @@ def take_payment(session: Session, actor: Actor, invoice_id: int, *, method: Pay
                  paid_at: datetime | None = None, proof_file: str | Path | None = None) -> Payment:
     """Record the full payment of an invoice, once (``billing.record_payment``), on an open day.
 
-    The same ``idempotency_key`` returns the payment already recorded (a double press, a retry). An
-    NTPN is a state revenue transaction number: one already on another payment or a deposit is refused."""
+    The same ``idempotency_key`` returns the payment already recorded (a double press, a retry); an
+    NTPN already on another payment or a deposit is refused (both rules in ``billing``)."""
     require(session, actor, "payment.record")
-    existing = session.scalar(select(Payment).where(Payment.idempotency_key == str(idempotency_key or "")))
-    if existing is not None and existing.office_id == actor.office_id and existing.invoice_id == invoice_id:
-        return existing
-    if str(method) == PaymentMethod.SIMPONI.value and ntpn:
-        _ntpn_unused(session, validate.alnum("ntpn", ntpn, billing.NTPN_LENGTH))
     return billing.record_payment(session, actor, invoice_id, method=method, amount=amount,
                                   idempotency_key=idempotency_key, cash_tendered=cash_tendered, ntpn=ntpn,
                                   ntb=ntb, bank=bank, paid_at=paid_at, proof_file=proof_file)
-
-
-def _ntpn_unused(session: Session, ntpn: str) -> None:
-    if session.scalar(select(Payment.id).where(Payment.ntpn == ntpn).limit(1)) or \
-            session.scalar(select(Deposit.id).where(Deposit.ntpn == ntpn).limit(1)):
-        raise ValidationError("duplicate", "ntpn", value=ntpn)
 
 
 def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
@@ -179,15 +174,34 @@ def cancel_receipt(session: Session, actor: Actor, receipt_id: int, reason: str,
     return billing.cancel_receipt(session, actor, receipt_id, reason, approver)
 
 
+def reissue_receipt(session: Session, actor: Actor, receipt_id: int, reason: str, supervisor_username: str,
+                    supervisor_password: str) -> Receipt:
+    """Cancel a wrong kuitansi and issue the corrected one for the same payment, in one step
+    (``billing.reissue_receipt``), approved by a supervisor. Returns the new kuitansi."""
+    require(session, actor, "receipt.cancel")
+    validate.text("reason", reason, max_length=2000, multiline=True)
+    approver = supervisor_approval(session, actor.office_id, supervisor_username, supervisor_password)
+    return billing.reissue_receipt(session, actor, receipt_id, reason, approver)
+
+
+def record_refund(session: Session, actor: Actor, payment_id: int, *, method: str, refunded_on: date,
+                  reason: str, supervisor_username: str, supervisor_password: str) -> Refund:
+    """Refund a payment whose kuitansi was cancelled (``billing.record_refund``), approved by a supervisor."""
+    require(session, actor, "receipt.cancel")
+    validate.text("reason", reason, max_length=2000, multiline=True)
+    approver = supervisor_approval(session, actor.office_id, supervisor_username, supervisor_password)
+    return billing.record_refund(session, actor, payment_id, method=method, refunded_on=refunded_on,
+                                 reason=reason, approver=approver)
+
+
 def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, ntpn: str,
-                   deposited_on: date) -> Deposit:
+                   deposited_on: date, source: str = "cash") -> Deposit:
     """Cash takings deposited to Kas Negara with the deposit's NTPN (``billing.record_deposit``).
     Refused on a closed day, for a deposit dated a closed day, an NTPN already used, or a date
     before a kuitansi it covers was issued."""
     require(session, actor, "deposit.record")
-    if ntpn:
-        _ntpn_unused(session, validate.alnum("ntpn", ntpn, billing.NTPN_LENGTH))
-    return billing.record_deposit(session, actor, receipt_ids, ntpn=ntpn, deposited_on=deposited_on)
+    return billing.record_deposit(session, actor, receipt_ids, ntpn=ntpn, deposited_on=deposited_on,
+                                  source=source)
 
 
 @dataclass(frozen=True)
@@ -201,9 +215,11 @@ class DayTotals:
     cancellations: int
     deposits: int                # Rupiah deposited (dated that day)
     deposit_count: int
-    opening: int                 # cash held at the start of the day
-    closing: int                 # cash held at the end of the day (not yet deposited)
+    opening: int                 # BKU balance at the start of the day (held under a live kuitansi)
+    closing: int                 # BKU balance at the end of the day (not yet deposited)
     unreceipted: int             # payments recorded that day still without a kuitansi
+    positions: Positions         # cash box, receiving account, treasury and pending, at the end of the day
+    refunds: int = 0             # Rupiah refunded that day
 
     @property
     def net(self) -> dict[str, int]:
@@ -213,7 +229,23 @@ class DayTotals:
         return {**self.net, "receipts": self.receipts, "cancellations": self.cancellations,
                 "cancelled": sum(self.cancelled.values()), "gross": sum(self.issued.values()),
                 "deposits": self.deposits, "deposit_count": self.deposit_count, "opening": self.opening,
-                "closing": self.closing}
+                "closing": self.closing, "refunds": self.refunds, **self.positions.as_json()}
+
+
+def positions_now(session: Session, actor: Actor) -> Positions:
+    """The cash box, receiving account, treasury and pending payments at this moment."""
+    require(session, actor, "payment.record")
+    now = utcnow()
+    return positions(session, actor.office_id, now + timedelta(microseconds=1),
+                     office_today(session, actor.office_id) + timedelta(days=1))
+
+
+def receipt_number(session: Session, actor: Actor, receipt_id: int) -> str:
+    require(session, actor, "receipt.issue")
+    receipt = session.get(Receipt, validate.record_id("receipt", receipt_id))
+    if receipt is None or receipt.office_id != actor.office_id:
+        raise NotFound("not_found", "receipt")
+    return receipt.number
 
 
 def day_totals(session: Session, actor: Actor, day: date) -> DayTotals:
@@ -249,10 +281,13 @@ def _day_totals(session: Session, office_id: int, day: date) -> DayTotals:
                                       Receipt.status != DocumentStatus.CANCELLED).exists()
     unreceipted = session.scalar(select(func.count(Payment.id)).where(
         Payment.office_id == office_id, Payment.recorded_at >= start, Payment.recorded_at < end, ~active))
+    refunds = session.scalar(select(func.coalesce(func.sum(Refund.amount), 0))
+                             .where(Refund.office_id == office_id, Refund.refunded_on == day))
     opening = cash_balance(session, office_id, start, day)
     closing = cash_balance(session, office_id, end, day + timedelta(days=1))
     return DayTotals(day, issued, cancelled, receipts, cancellations, int(deposits), int(deposit_count),
-                     opening, closing, int(unreceipted or 0))
+                     opening, closing, int(unreceipted or 0), positions(session, office_id, end, day + timedelta(days=1)),
+                     int(refunds or 0))
 
 
 def close_day(session: Session, actor: Actor, day: date, note: str = "") -> DailyClosing:
@@ -264,6 +299,7 @@ def close_day(session: Session, actor: Actor, day: date, note: str = "") -> Dail
     if day > office_today(session, actor.office_id):
         raise ValidationError("future", "closing_day")
     note = validate.text("note", note, required=False, max_length=2000, multiline=True)
+    lock_books(session, actor.office_id)  # a booking in flight finishes first, or waits for the closing
     if closing_of(session, actor.office_id, day) is not None:
         raise StateError("day_already_closed", day=day.strftime("%d-%m-%Y"))
     totals = _day_totals(session, actor.office_id, day)
@@ -380,8 +416,9 @@ def payments_without_receipt(session: Session, actor: Actor, *, limit: int = PAG
     zone = zone_of(session, actor.office_id)
     active = select(Receipt.id).where(Receipt.payment_id == Payment.id,
                                       Receipt.status != DocumentStatus.CANCELLED).exists()
+    refunded = select(Refund.id).where(Refund.payment_id == Payment.id).exists()
     query = (select(Payment, Invoice.number, Invoice.payer_name).join(Invoice, Invoice.id == Payment.invoice_id)
-             .where(Payment.office_id == actor.office_id, ~active))
+             .where(Payment.office_id == actor.office_id, ~active, ~refunded))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = [PaymentRow(p.id, number, payer, p.method.value, p.amount, fmt_local(p.paid_at, zone),
                        fmt_local(p.recorded_at, zone))
@@ -416,10 +453,13 @@ def receipts(session: Session, actor: Actor, search: str = "", *, limit: int = P
     return _receipt_page(session, actor, query.order_by(Receipt.issued_at.desc(), Receipt.id.desc()), limit, offset)
 
 
-def undeposited(session: Session, actor: Actor, *, limit: int = 200, offset: int = 0) -> tuple[Page[ReceiptRow], int]:
-    """Cash kuitansi not yet deposited (oldest first) and their total in Rupiah."""
+def undeposited(session: Session, actor: Actor, source: str = "cash", *, limit: int = 200,
+                offset: int = 0) -> tuple[Page[ReceiptRow], int]:
+    """Kuitansi awaiting their deposit (oldest first) and their total in Rupiah: cash in the box, or
+    transfers on the receiving account (``source``)."""
     require(session, actor, "deposit.record")
-    query = _receipt_query(actor.office_id).where(Receipt.cash_pending.is_(True))  # cash, not cancelled, not deposited
+    query = _receipt_query(actor.office_id).where(Receipt.awaiting_deposit.is_(True),  # live, not deposited
+                                                  Payment.method == PaymentMethod(source))
     amount = session.scalar(select(func.coalesce(func.sum(query.subquery().c.amount), 0)))
     return _receipt_page(session, actor, query.order_by(Receipt.issued_at, Receipt.id), limit, offset), int(amount)
 
@@ -451,6 +491,7 @@ class DepositRow:
     amount: int
     receipts: int
     recorded: str
+    source: str = "cash"  # cash box or receiving account (transfer)
 
 
 def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: int = 0) -> Page[DepositRow]:
@@ -461,7 +502,7 @@ def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: 
     query = (select(Deposit, counts.c.n).outerjoin(counts, counts.c.deposit_id == Deposit.id)
              .where(Deposit.office_id == actor.office_id))
     total = session.scalar(select(func.count(Deposit.id)).where(Deposit.office_id == actor.office_id))
-    rows = [DepositRow(d.id, d.deposited_on, d.ntpn, d.amount, int(n or 0), fmt_local(d.recorded_at, zone))
+    rows = [DepositRow(d.id, d.deposited_on, d.ntpn, d.amount, int(n or 0), fmt_local(d.recorded_at, zone), d.source)
             for d, n in session.execute(query.order_by(Deposit.deposited_on.desc(), Deposit.id.desc())
                                         .limit(limit).offset(offset))]
     return Page(rows, int(total or 0), offset, limit)
@@ -507,10 +548,10 @@ def month_bounds(year: int, month: int, zone_name: str) -> tuple[datetime, datet
 
 
 def cash_balance(session: Session, office_id: int, before: datetime, before_day: date) -> int:
-    """Cash held by the treasurer at moment ``before``: cash kuitansi issued, less those cancelled, less
-    deposits dated before ``before_day`` (the day ``before`` falls on)."""
+    """The BKU balance at moment ``before``: cash and transfer kuitansi issued, less those cancelled,
+    less deposits dated before ``before_day`` (the day ``before`` falls on)."""
     cash = (select(func.coalesce(func.sum(Receipt.amount), 0)).join(Payment, Payment.id == Receipt.payment_id)
-            .where(Receipt.office_id == office_id, Payment.method == PaymentMethod.CASH))
+            .where(Receipt.office_id == office_id, Payment.method.in_(billing.HELD_METHODS)))
     received = session.scalar(cash.where(Receipt.issued_at < before))
     cancelled = session.scalar(cash.where(Receipt.status == DocumentStatus.CANCELLED, Receipt.cancelled_at < before))
     deposited = session.scalar(select(func.coalesce(func.sum(Deposit.amount), 0))
@@ -524,7 +565,7 @@ def opening_balance(session: Session, office_id: int, year: int, month: int) -> 
 
 
 _RECEIPT_COLUMNS = (Receipt.id, Receipt.issued_at, Receipt.number, Receipt.received_from, Receipt.description,
-                    Receipt.account_code, Receipt.amount, Receipt.cancelled_at, Receipt.cancel_reason,
+                    Receipt.lines, Receipt.amount, Receipt.cancelled_at, Receipt.cancel_reason,
                     Payment.method, Payment.ntpn, Payment.paid_at, Deposit.deposited_on, Deposit.ntpn)
 
 
@@ -542,22 +583,23 @@ def month_rows(session: Session, office_id: int, year: int, month: int, opening:
     entries: list[tuple[date, datetime, int, LedgerRow]] = []
     for (rid, issued, number, who, description, code, amount, _cancelled_at, _reason, method, pay_ntpn, paid_at,
          dep_day, dep_ntpn) in session.execute(_receipts_between(office_id, Receipt.issued_at, start, end)):
-        direct = method is not PaymentMethod.CASH
+        direct = method is PaymentMethod.SIMPONI
         day = local_date(issued, zone)
         entries.append((day, issued, rid, LedgerRow(
-            day, number, who, description + _direct_note(method), code, method.value, amount,
+            day, number, who, description + _direct_note(method), amounts_by_account(code), method.value, amount,
             amount if direct else 0, local_date(paid_at, zone) if direct else dep_day,
             (pay_ntpn or "") if direct else (dep_ntpn or ""), 0)))
     for (rid, issued, number, who, _description, code, amount, cancelled_at, reason, method, pay_ntpn, paid_at,
          _dep_day, _dep_ntpn) in session.execute(
             _receipts_between(office_id, Receipt.cancelled_at, start, end)
             .where(Receipt.status == DocumentStatus.CANCELLED)):
-        direct = method is not PaymentMethod.CASH
+        direct = method is PaymentMethod.SIMPONI
         day = local_date(cancelled_at, zone)
         text = (f"Koreksi: pembatalan kuitansi {number} tanggal {local_date(issued, zone).strftime('%d-%m-%Y')}"
                 f" — {reason}")
         entries.append((day, cancelled_at, rid, LedgerRow(
-            day, f"Batal {number}", who, text, code, method.value, -amount, -amount if direct else 0,
+            day, f"Batal {number}", who, text, amounts_by_account(code, -1), method.value, -amount,
+            -amount if direct else 0,
             local_date(paid_at, zone) if direct else None, (pay_ntpn or "") if direct else "", 0)))
     counts = dict(session.execute(select(DepositReceipt.deposit_id, func.count(DepositReceipt.id))
                                   .join(Deposit, Deposit.id == DepositReceipt.deposit_id)
@@ -567,10 +609,21 @@ def month_rows(session: Session, office_id: int, year: int, month: int, opening:
     for deposit in session.scalars(select(Deposit).where(Deposit.office_id == office_id, Deposit.deposited_on >= first,
                                                          Deposit.deposited_on < following)):
         day_end = day_bounds(deposit.deposited_on, zone)[1] - timedelta(microseconds=1)
+        what = "tunai" if deposit.source == "cash" else "transfer dari rekening penerimaan"
         entries.append((deposit.deposited_on, min(deposit.recorded_at, day_end), 10**12 + deposit.id, LedgerRow(
-            deposit.deposited_on, deposit.ntpn, "", f"Penyetoran penerimaan tunai ke Kas Negara "
-            f"({counts.get(deposit.id, 0)} kuitansi), NTPN {deposit.ntpn}", "", "", 0, deposit.amount,
+            deposit.deposited_on, deposit.ntpn, "", f"Penyetoran penerimaan {what} ke Kas Negara "
+            f"({counts.get(deposit.id, 0)} kuitansi), NTPN {deposit.ntpn}", "", deposit.source, 0, deposit.amount,
             deposit.deposited_on, deposit.ntpn, 0)))
+    for refund, method, payer in session.execute(
+            select(Refund, Payment.method, Invoice.payer_name).join(Payment, Payment.id == Refund.payment_id)
+            .join(Invoice, Invoice.id == Payment.invoice_id)
+            .where(Refund.office_id == office_id, Refund.refunded_on >= first, Refund.refunded_on < following)):
+        day_end = day_bounds(refund.refunded_on, zone)[1] - timedelta(microseconds=1)
+        entries.append((refund.refunded_on, min(refund.recorded_at, day_end), 2 * 10**12 + refund.id, LedgerRow(
+            refund.refunded_on, f"Kembali {refund.id}", payer,
+            f"Pengembalian uang ({REFUND_WORDS[refund.method]}) pembayaran {method_label(method.value)} yang "
+            f"kuitansinya dibatalkan: Rp{refund.amount:,} — {refund.reason}".replace(",", "."),
+            "", method.value, 0, 0, None, "", 0)))
     entries.sort(key=lambda e: (e[0], e[1], e[2]))
     balance = opening
     rows = []
@@ -585,55 +638,204 @@ def _direct_note(method: PaymentMethod) -> str:
     if method is PaymentMethod.SIMPONI:
         return " [disetor langsung ke Kas Negara melalui kode billing SIMPONI]"
     if method is PaymentMethod.TRANSFER:
-        return " [diterima melalui transfer ke rekening penerimaan]"
+        return " [diterima di rekening penerimaan; disetor ke Kas Negara dengan NTPN tersendiri]"
     return ""
 
 
-def cash_rows(session: Session, office_id: int, start: datetime, end: datetime) -> list[CashRow]:
-    """Buku pembantu kas tunai: cash kuitansi (not cancelled) issued in [start, end) and their deposit."""
+# --- the subsidiary books: one per position (cash box, receiving account, state treasury) --------------------
+#
+# Each lists the movements that ``positions.positions`` adds up, with the same dates: a payment on the day it
+# was paid (by its kuitansi), a deposit on its deposit date, a refund on its refund date (it leaves the position
+# of the payment it returns). So a book's opening balance plus its movements is the position at its end.
+
+_TAKEN = {PaymentMethod.CASH: "Penerimaan tunai", PaymentMethod.TRANSFER: "Transfer masuk ke rekening penerimaan",
+          PaymentMethod.SIMPONI: "Pembayaran kode billing SIMPONI (langsung ke Kas Negara)"}
+
+
+def _day_text(day: date) -> str:
+    return day.strftime("%d-%m-%Y")
+
+
+def _live_at(end: datetime):
+    """A kuitansi that was live at instant ``end``: issued before it and not cancelled before it."""
+    return (Receipt.issued_at < end) & ((Receipt.status != DocumentStatus.CANCELLED) | (Receipt.cancelled_at >= end))
+
+
+def _period_days(zone: str, start: datetime, end: datetime) -> tuple[date, date]:
+    """The office days [first, following) of the instants [start, end) (both are office midnights)."""
+    return local_date(start, zone), local_date(end, zone)
+
+
+def _position_rows(session: Session, office_id: int, method: PaymentMethod, start: datetime,
+                   end: datetime) -> list[CashRow]:
+    """The movements of the position that holds ``method``'s payments, in [start, end), in booking order."""
     zone = zone_of(session, office_id)
-    query = (_receipts_between(office_id, Receipt.issued_at, start, end)
-             .where(Payment.method == PaymentMethod.CASH, Receipt.status != DocumentStatus.CANCELLED)
-             .order_by(Receipt.issued_at, Receipt.id))
-    return [CashRow(local_date(issued, zone), number, who, amount, dep_day, dep_ntpn or "")
-            for (_rid, issued, number, who, _d, _c, amount, _ca, _r, _m, _pn, _pa, dep_day, dep_ntpn)
-            in session.execute(query)]
+    first, following = _period_days(zone, start, end)
+    entries: list[tuple[date, datetime, int, CashRow]] = []
+    # the kuitansi of each payment until the end of the period (live, or cancelled before the end)
+    receipts: dict[int, list[tuple]] = defaultdict(list)
+    for payment_id, number, status, cancelled_at, dep_day, dep_ntpn in session.execute(
+            select(Receipt.payment_id, Receipt.number, Receipt.status, Receipt.cancelled_at, Deposit.deposited_on,
+                   Deposit.ntpn)
+            .join(Payment, Payment.id == Receipt.payment_id)
+            .outerjoin(DepositReceipt, DepositReceipt.receipt_id == Receipt.id)
+            .outerjoin(Deposit, (Deposit.id == DepositReceipt.deposit_id) & (Deposit.deposited_on < following))
+            .where(Receipt.office_id == office_id, Payment.method == method, Payment.paid_at >= start,
+                   Payment.paid_at < end, Receipt.issued_at < end)
+            .order_by(Receipt.issued_at, Receipt.id)):
+        live = status is not DocumentStatus.CANCELLED or cancelled_at >= end
+        receipts[payment_id].append((number, live, cancelled_at, dep_day, dep_ntpn))
+    refunded = dict(session.execute(
+        select(Refund.payment_id, Refund.refunded_on).join(Payment, Payment.id == Refund.payment_id)
+        .where(Refund.office_id == office_id, Payment.method == method, Payment.paid_at >= start,
+               Payment.paid_at < end, Refund.refunded_on < following)).all())
+    for payment_id, paid_at, amount, bank, ntb, code, pay_ntpn, invoice_number, payer in session.execute(
+            select(Payment.id, Payment.paid_at, Payment.amount, Payment.bank, Payment.ntb, Payment.billing_code,
+                   Payment.ntpn, Invoice.number, Invoice.payer_name)
+            .join(Invoice, Invoice.id == Payment.invoice_id)
+            .where(Payment.office_id == office_id, Payment.method == method, Payment.paid_at >= start,
+                   Payment.paid_at < end)):
+        kuitansi = receipts.get(payment_id, [])
+        live = next((k for k in kuitansi if k[1]), None)
+        cancelled = [k for k in kuitansi if not k[1]]
+        text = f"{_TAKEN[method]}, invoice {invoice_number}"
+        if cancelled:
+            text += "; kuitansi " + ", ".join(f"{k[0]} dibatalkan {_day_text(local_date(k[2], zone))}"
+                                            for k in cancelled)
+        if live is not None:
+            number, dep_day, dep_ntpn = live[0], live[3], live[4] or ""
+        elif payment_id in refunded:
+            number, dep_day, dep_ntpn = "(kuitansi dibatalkan)", None, ""
+            text += f"; uang dikembalikan {_day_text(refunded[payment_id])}"
+        else:
+            number, dep_day, dep_ntpn = "(menunggu kuitansi)", None, ""
+            text += "; menunggu kuitansi" + (" pengganti" if cancelled else "")
+        day = local_date(paid_at, zone)
+        if method is PaymentMethod.SIMPONI:  # in the treasury the day it was paid, with its own NTPN
+            dep_day, dep_ntpn = day, pay_ntpn or ""
+        entries.append((day, paid_at, payment_id, CashRow(day, number, payer, text, amount, 0, dep_day, dep_ntpn,
+                                                          bank or "", ntb or "", code or "")))
+    # kuitansi issued in the period for money taken before it (already in the opening balance)
+    for rid, issued, number, who, paid_at, dep_day, dep_ntpn, pay_ntpn in session.execute(
+            select(Receipt.id, Receipt.issued_at, Receipt.number, Receipt.received_from, Payment.paid_at,
+                   Deposit.deposited_on, Deposit.ntpn, Payment.ntpn)
+            .join(Payment, Payment.id == Receipt.payment_id)
+            .outerjoin(DepositReceipt, DepositReceipt.receipt_id == Receipt.id)
+            .outerjoin(Deposit, (Deposit.id == DepositReceipt.deposit_id) & (Deposit.deposited_on < following))
+            .where(Receipt.office_id == office_id, Payment.method == method, Payment.paid_at < start,
+                   Receipt.issued_at >= start, _live_at(end))):
+        paid = local_date(paid_at, zone)
+        if method is PaymentMethod.SIMPONI:
+            dep_day, dep_ntpn = paid, pay_ntpn
+        entries.append((local_date(issued, zone), issued, rid, CashRow(
+            local_date(issued, zone), number, who, f"Kuitansi atas pembayaran tanggal {_day_text(paid)}, yang "
+            "sudah tercatat pada periode pembayarannya (tidak dihitung lagi)", 0, 0, dep_day,
+            dep_ntpn or "")))
+    # deposits to Kas Negara: out of the cash box or the receiving account, into the treasury
+    deposits = select(Deposit).where(Deposit.office_id == office_id, Deposit.deposited_on >= first,
+                                     Deposit.deposited_on < following)
+    if method is not PaymentMethod.SIMPONI:
+        deposits = deposits.where(Deposit.source == method.value)
+    counts = dict(session.execute(select(DepositReceipt.deposit_id, func.count(DepositReceipt.id))
+                                  .where(DepositReceipt.deposit_id.in_(deposits.with_only_columns(Deposit.id)))
+                                  .group_by(DepositReceipt.deposit_id)).all())
+    for deposit in session.scalars(deposits):
+        day_end = day_bounds(deposit.deposited_on, zone)[1] - timedelta(microseconds=1)
+        what = "penerimaan tunai" if deposit.source == "cash" else "dari rekening penerimaan"
+        amount_in, amount_out = (deposit.amount, 0) if method is PaymentMethod.SIMPONI else (0, deposit.amount)
+        entries.append((deposit.deposited_on, min(deposit.recorded_at, day_end), 10**12 + deposit.id, CashRow(
+            deposit.deposited_on, deposit.ntpn,
+            "Bendahara Penerimaan" if method is PaymentMethod.SIMPONI else "Kas Negara",
+            f"Penyetoran {what} ke Kas Negara ({counts.get(deposit.id, 0)} kuitansi)",
+            amount_in, amount_out, deposit.deposited_on, deposit.ntpn)))
+    # refunds leave the position of the payment they return
+    for refund, paid_at, invoice_number, payer in session.execute(
+            select(Refund, Payment.paid_at, Invoice.number, Invoice.payer_name)
+            .join(Payment, Payment.id == Refund.payment_id).join(Invoice, Invoice.id == Payment.invoice_id)
+            .where(Refund.office_id == office_id, Payment.method == method, Refund.refunded_on >= first,
+                   Refund.refunded_on < following)):
+        day_end = day_bounds(refund.refunded_on, zone)[1] - timedelta(microseconds=1)
+        entries.append((refund.refunded_on, min(refund.recorded_at, day_end), 2 * 10**12 + refund.id, CashRow(
+            refund.refunded_on, f"Kembali {refund.id}", payer,
+            f"Pengembalian uang ({REFUND_WORDS.get(refund.method, refund.method)}) pembayaran invoice "
+            f"{invoice_number} tanggal {_day_text(local_date(paid_at, zone))} yang kuitansinya dibatalkan"
+            f" — {refund.reason}", 0, refund.amount)))
+    entries.sort(key=lambda e: (e[0], e[1], e[2]))
+    return [row for _day, _moment, _key, row in entries]
+
+
+def cash_rows(session: Session, office_id: int, start: datetime, end: datetime) -> list[CashRow]:
+    """Buku pembantu kas tunai, [start, end): cash taken (by its kuitansi, with the deposit date and NTPN),
+    cash deposited to Kas Negara and cash payments refunded; a payment still without a kuitansi at the
+    end is marked pending."""
+    return _position_rows(session, office_id, PaymentMethod.CASH, start, end)
 
 
 def bank_rows(session: Session, office_id: int, start: datetime, end: datetime) -> list[BankRow]:
-    """Buku pembantu SIMPONI/bank: non-cash kuitansi (not cancelled) issued in [start, end)."""
+    """Buku pembantu bank (the receiving account), [start, end): transfers in (bank, NTB/reference, their
+    kuitansi), deposits from the account to Kas Negara with their NTPN, and transfers refunded."""
+    return _position_rows(session, office_id, PaymentMethod.TRANSFER, start, end)
+
+
+def simponi_rows(session: Session, office_id: int, start: datetime, end: datetime) -> list[BankRow]:
+    """Buku pembantu SIMPONI (the state treasury), [start, end): billing codes paid (code, bank, NTB,
+    NTPN), deposits of cash and of the receiving account (NTPN), and SIMPONI payments refunded."""
+    return _position_rows(session, office_id, PaymentMethod.SIMPONI, start, end)
+
+
+def pending_rows(session: Session, office_id: int, end: datetime,
+                 methods: tuple[PaymentMethod, ...] = (PaymentMethod.CASH,)) -> list[CashRow]:
+    """Payments by ``methods`` taken before ``end`` that then had no live kuitansi and no refund (as in
+    ``positions.pending``), oldest first; ``number`` is the invoice."""
     zone = zone_of(session, office_id)
-    query = (select(Receipt.number, Receipt.received_from, Receipt.amount, Payment.method, Payment.paid_at,
-                    Payment.billing_code, Payment.bank, Payment.ntb, Payment.ntpn)
-             .join(Payment, Payment.id == Receipt.payment_id)
-             .where(Receipt.office_id == office_id, Receipt.issued_at >= start, Receipt.issued_at < end,
-                    Payment.method != PaymentMethod.CASH, Receipt.status != DocumentStatus.CANCELLED)
-             .order_by(Payment.paid_at, Receipt.id))
-    return [BankRow(local_date(paid_at, zone), number, who, method.value, code or "", bank or "", ntb or "",
-                    ntpn or "", amount)
-            for number, who, amount, method, paid_at, code, bank, ntb, ntpn in session.execute(query)]
+    following = local_date(end, zone)
+    live = select(Receipt.id).where(Receipt.payment_id == Payment.id, _live_at(end)).exists()
+    refunded = select(Refund.id).where(Refund.payment_id == Payment.id, Refund.refunded_on < following).exists()
+    cancelled = (select(func.count(Receipt.id)).where(Receipt.payment_id == Payment.id, Receipt.issued_at < end)
+                 .scalar_subquery())
+    return [CashRow(local_date(paid_at, zone), number, payer,
+                    f"{method_label(method.value)} — " + ("kuitansi dibatalkan, menunggu kuitansi pengganti"
+                                                          if n else "belum ada kuitansi"),
+                    amount, 0, method=method.value)
+            for paid_at, number, payer, method, amount, n in session.execute(
+                select(Payment.paid_at, Invoice.number, Invoice.payer_name, Payment.method, Payment.amount, cancelled)
+                .join(Invoice, Invoice.id == Payment.invoice_id)
+                .where(Payment.office_id == office_id, Payment.method.in_(methods), Payment.paid_at < end, ~live,
+                       ~refunded)
+                .order_by(Payment.paid_at, Payment.id))]
+
+
+def awaiting_deposit_at(session: Session, office_id: int, end: datetime, method: PaymentMethod) -> int:
+    """Rupiah of the ``method`` kuitansi live at ``end`` and not deposited before the day ``end`` begins."""
+    following = local_date(end, zone_of(session, office_id))
+    deposited = (select(DepositReceipt.id).join(Deposit, Deposit.id == DepositReceipt.deposit_id)
+                 .where(DepositReceipt.receipt_id == Receipt.id, Deposit.deposited_on < following).exists())
+    return int(session.scalar(
+        select(func.coalesce(func.sum(Receipt.amount), 0)).join(Payment, Payment.id == Receipt.payment_id)
+        .where(Receipt.office_id == office_id, Payment.method == method, _live_at(end), ~deposited)))
 
 
 def rekap(session: Session, office_id: int, months: list[tuple[int, int]]) -> list[RekapLine]:
-    """Amounts of the kuitansi (not cancelled) per account code and product, one column per month,
-    from the priced lines of the invoices they settle."""
+    """Amounts per account code and product, one column per month, from the priced lines of the
+    invoices the kuitansi settle, by the BKU's rule: a kuitansi counts in the month it is issued and its
+    cancellation is taken off in the month it is booked."""
     zone = zone_of(session, office_id)
     start = month_bounds(*months[0], zone)[0]
     end = month_bounds(*months[-1], zone)[1]
     index = {ym: i for i, ym in enumerate(months)}
     names = dict(session.execute(select(Product.code, Product.name_id)).all())
     sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * len(months))
-    query = (select(Receipt.issued_at, Invoice.lines).join(Payment, Payment.id == Receipt.payment_id)
-             .join(Invoice, Invoice.id == Payment.invoice_id)
-             .where(Receipt.office_id == office_id, Receipt.status != DocumentStatus.CANCELLED,
-                    Receipt.issued_at >= start, Receipt.issued_at < end)
-             .execution_options(yield_per=2000))
-    for issued, lines in session.execute(query):
-        shown = local(issued, zone)
-        column = index[(shown.year, shown.month)]
-        for line in lines:
-            key = (line["account_code"], names.get(line["product_code"], line["product_name"]))
-            sums[key][column] += int(line["amount"])
+    for moment, sign in ((Receipt.issued_at, 1), (Receipt.cancelled_at, -1)):
+        query = (select(moment, Invoice.lines).join(Payment, Payment.id == Receipt.payment_id)
+                 .join(Invoice, Invoice.id == Payment.invoice_id)
+                 .where(Receipt.office_id == office_id, moment >= start, moment < end)
+                 .execution_options(yield_per=2000))
+        for booked, lines in session.execute(query):
+            shown = local(booked, zone)
+            column = index[(shown.year, shown.month)]
+            for line in lines:
+                key = (line["account_code"], names.get(line["product_code"], line["product_name"]))
+                sums[key][column] += sign * int(line["amount"])
     return [RekapLine(code, product, tuple(amounts)) for (code, product), amounts in sorted(sums.items())]
 
 
@@ -681,7 +883,7 @@ def ledger_totals(session: Session, office_id: int, year: int, months: list[int]
     issued = int(session.scalar(base.where(Receipt.issued_at >= start, Receipt.issued_at < end)))
     cancelled = int(session.scalar(base.where(Receipt.status == DocumentStatus.CANCELLED,
                                               Receipt.cancelled_at >= start, Receipt.cancelled_at < end)))
-    direct = base.where(Payment.method != PaymentMethod.CASH)
+    direct = base.where(Payment.method == PaymentMethod.SIMPONI)
     direct_in = int(session.scalar(direct.where(Receipt.issued_at >= start, Receipt.issued_at < end)))
     direct_out = int(session.scalar(direct.where(Receipt.status == DocumentStatus.CANCELLED,
                                                  Receipt.cancelled_at >= start, Receipt.cancelled_at < end)))
@@ -739,13 +941,16 @@ def service_report(session: Session, office_id: int, year: int, month: int) -> S
     states = dict(session.execute(select(ServiceRequest.state, func.count(ServiceRequest.id)).where(*received)
                                   .group_by(ServiceRequest.state)).all())
     by_state = [Count(STATE_LABELS[state][0], int(states[state])) for state in STATE_LABELS if state in states]
-    revenue = {m.value: (0, 0) for m in PaymentMethod}
-    for method, count, amount in session.execute(
-            select(Payment.method, func.count(Receipt.id), func.sum(Receipt.amount))
-            .join(Payment, Payment.id == Receipt.payment_id)
-            .where(Receipt.office_id == office_id, Receipt.status != DocumentStatus.CANCELLED,
-                   Receipt.issued_at >= start, Receipt.issued_at < end).group_by(Payment.method)):
+    revenue = {m.value: (0, 0) for m in PaymentMethod}  # the BKU's rule: issued, less cancellations booked
+    by_receipt = select(Payment.method, func.count(Receipt.id), func.sum(Receipt.amount)).join(
+        Payment, Payment.id == Receipt.payment_id).where(Receipt.office_id == office_id).group_by(Payment.method)
+    for method, count, amount in session.execute(by_receipt.where(Receipt.issued_at >= start,
+                                                                  Receipt.issued_at < end)):
         revenue[method.value] = (int(count), int(amount or 0))
+    for method, _count, amount in session.execute(by_receipt.where(
+            Receipt.status == DocumentStatus.CANCELLED, Receipt.cancelled_at >= start, Receipt.cancelled_at < end)):
+        count, booked = revenue[method.value]
+        revenue[method.value] = (count, booked - int(amount or 0))
     by_method = [Revenue(METHOD_LABELS[m][0], n, a) for m, (n, a) in revenue.items()]
     by_account = [AccountRevenue(line.account_code, line.product, line.amounts[0])
                   for line in rekap(session, office_id, [(year, month)])]
@@ -778,10 +983,15 @@ def service_report(session: Session, office_id: int, year: int, month: int) -> S
         on_time=[OnTime(WALK_IN_STANDARD, *on_time[Channel.WALK_IN]), OnTime(ONLINE_STANDARD, *on_time[Channel.ONLINE])],
         satisfaction=satisfaction, made_on=min(last_day, office_today(session, office_id)),
         notes=[f"Periode: {long_date(date(year, month, 1))} s.d. {long_date(last_day)} (waktu {zone}).",
-               "Pendapatan: kuitansi yang diterbitkan pada bulan ini dan tidak dibatalkan.",
+               "Pendapatan: seperti BKU — kuitansi yang diterbitkan pada bulan ini, dikurangi pembatalan "
+               "kuitansi yang dibukukan pada bulan ini (kuitansi bulan lalu yang dibatalkan bulan ini "
+               "mengurangi bulan ini; bulan lalu tetap seperti dicetak).",
                "Ketepatan waktu: permintaan yang penyerahan datanya yang pertama jatuh pada bulan ini.",
                f"Dibuat oleh PST Desktop; periode {month_label(year, month)}."],
     )
+
+
+REFUND_WORDS = {"cash": "tunai", "transfer": "transfer"}
 
 
 def method_label(method: str, lang: str = "id") -> str:

@@ -23,6 +23,7 @@ from models import (
     Invoice,
     Payment,
     PaymentMethod,
+    PollAnswer,
     Product,
     ProductKind,
     Receipt,
@@ -193,6 +194,9 @@ class CaseFile:
     deliveries: tuple[DeliveryRow, ...]
     open_problem: str
     version: int
+    # a walk-in visit's exit poll: "open" while the visitor can still answer it at the kiosk (today's
+    # visit, not answered yet), "answered" once answered, "" otherwise (no visit, or an earlier day's)
+    exit_poll: str = ""
 
     @property
     def waived(self) -> bool:
@@ -253,8 +257,17 @@ def case_file(session: Session, actor: Actor, request_id: int, lang: str = "id")
         sample_sent=shown(request.sample_sent_at), sample_checked=shown(request.sample_checked_at),
         sample_note=request.sample_note, deliveries=tuple(_deliveries(session, request.id, shown)),
         open_problem=(problem or "") if request.state is RequestState.CORRECTION_REQUESTED else "",
-        version=request.version,
+        version=request.version, exit_poll=_exit_poll(session, visit, actor.office_id),
     )
+
+
+def _exit_poll(session: Session, visit: Visit | None, office_id: int) -> str:
+    """See ``CaseFile.exit_poll``; the kiosk finds only today's visits for the poll."""
+    if visit is None:
+        return ""
+    if session.scalar(select(PollAnswer.id).where(PollAnswer.visit_id == visit.id)) is not None:
+        return "answered"
+    return "open" if visit.queue_date == office_today(session, office_id) else ""
 
 
 def _items(session: Session, request: ServiceRequest):

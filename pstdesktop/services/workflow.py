@@ -5,11 +5,16 @@ and the one function that moves a request, checks it and writes the audit trail.
                  |            \\-- Rp0 tariff: no payment ----------------------> DELIVERED
                  \\-> REDIRECTED (to statistical consultation, with the reason)
     DELIVERED -> CORRECTION_REQUESTED -> DELIVERED (again, with what was fixed)
+    DELIVERED -> VERIFIED is the visitor's check: recorded by the officer, or by the visitor's own
+    answer to the exit poll at the kiosk (step 11), which then closes the request too
     INVOICED -> APPROVED (the invoice was cancelled with a reason)
     DRAFT, SUBMITTED, APPROVED, INVOICED -> CANCELLED (with the reason)
+    RECEIPTED ... CLOSED -> PAID (its kuitansi was cancelled: paid, kuitansi pending; deliveries stay recorded)
+    PAID -> CANCELLED (the money was refunded, with a supervisor's approval)
 
-Once money has been received (PAID and later) a request is not cancelled: the receipt is cancelled
-by the treasurer with a supervisor's approval instead, and stays in the books."""
+Once money has been received (PAID and later) a request is not cancelled by the officer: the treasurer
+cancels the kuitansi with a supervisor's approval (it stays in the books) and either issues a corrected
+one or refunds the money."""
 
 from __future__ import annotations
 
@@ -38,6 +43,17 @@ TRANSITIONS: dict[tuple[RequestState, RequestState], str] = {
     (S.DELIVERED, S.VERIFIED): "delivery.record",
     (S.VERIFIED, S.CLOSED): "request.close",
     **{(state, S.CANCELLED): "request.cancel" for state in (S.DRAFT, S.SUBMITTED, S.APPROVED, S.INVOICED)},
+    **{(state, S.PAID): "receipt.cancel"
+       for state in (S.RECEIPTED, S.DELIVERED, S.CORRECTION_REQUESTED, S.VERIFIED, S.CLOSED)},
+}
+RECEIPTED_STATES = frozenset({S.RECEIPTED, S.DELIVERED, S.CORRECTION_REQUESTED, S.VERIFIED, S.CLOSED})
+
+# Transitions that one named service may also make under its own action: the visitor who answers the
+# exit poll for a delivered walk-in request has checked it (feedback.answer_poll, at the kiosk); a paid
+# request whose money was refunded is cancelled (billing.record_refund), never by the officer.
+ALSO_ALLOWED: dict[tuple[RequestState, RequestState], str] = {
+    (S.DELIVERED, S.VERIFIED): "poll.answer",
+    (S.PAID, S.CANCELLED): "receipt.cancel",
 }
 
 OPEN_STATES = frozenset(S) - {S.CLOSED, S.CANCELLED, S.REDIRECTED}
@@ -73,9 +89,13 @@ def load_request(session: Session, request_id: int, office_id: int) -> ServiceRe
 
 
 def move(session: Session, account: Account, request: ServiceRequest, target: RequestState, *,
-         reason: str = "", action: str | None = None) -> None:
-    """Move ``request`` to ``target`` or raise (wrong state or role: nothing changed)."""
+         reason: str = "", action: str | None = None, allowed_by: str | None = None) -> None:
+    """Move ``request`` to ``target`` or raise (wrong state or role: nothing changed). ``allowed_by``
+    names the caller's own action where ``ALSO_ALLOWED`` lets it make this transition; anywhere
+    else it is ignored and the transition's usual action is checked."""
     needed = TRANSITIONS.get((request.state, target))
+    if allowed_by is not None and ALSO_ALLOWED.get((request.state, target)) == allowed_by:
+        needed = allowed_by
     if needed is None:
         raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
                          action=STATE_LABELS[target][0])

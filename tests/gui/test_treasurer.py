@@ -30,9 +30,10 @@ from models import (
     Payment,
     PaymentMethod,
     Receipt,
+    Refund,
 )
 from pstdesktop import reports
-from pstdesktop.services import references
+from pstdesktop.services import ledger, references
 from pstdesktop.services.errors import PermissionDenied
 from tests.conftest import PASSWORD
 from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
@@ -241,6 +242,7 @@ def test_cancelling_a_receipt_needs_a_supervisor(qtbot, office, panel):
     dialog = window.cancel_dialog
     assert dialog.isVisible()
     dialog.findChild(QPlainTextEdit, "cancelReason").setPlainText("Nama pembayar salah ditulis")
+    dialog.findChild(QCheckBox, "reissueNow").setChecked(False)  # cancel only: the payment waits
     qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorUsername"), "kepala")
     qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorPassword"), "bukan-sandinya")
     qtbot.mouseClick(dialog.findChild(QPushButton, "confirmCancelReceipt"), LEFT)
@@ -258,6 +260,50 @@ def test_cancelling_a_receipt_needs_a_supervisor(qtbot, office, panel):
     assert window.receipts.pending.item(0, 0).data(Qt.ItemDataRole.UserRole) == payment_id
     qtbot.mouseClick(window.findChild(QPushButton, "cancelReceipt"), LEFT)
     assert "sudah dibatalkan" in window.findChild(QLabel, "receiptMessage").text()
+    assert "menunggu kuitansi" in window.findChild(QLabel, "cashOnHand").text()  # pending beside the cash
+
+
+def test_a_wrong_receipt_is_replaced_in_one_step(qtbot, office, panel):
+    _i, payment_id, receipt_id = sold(office)
+    window = panel()
+    window.receipts.table.selectRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "cancelReceipt"), LEFT)
+    dialog = window.cancel_dialog
+    assert dialog.findChild(QCheckBox, "reissueNow").isChecked()  # the usual correction
+    dialog.findChild(QPlainTextEdit, "cancelReason").setPlainText("Nama pembayar salah ditulis")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorUsername"), "kepala")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorPassword"), PASSWORD)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "confirmCancelReceipt"), LEFT)
+    assert not dialog.isVisible()
+    with office.session() as s:
+        receipts = list(s.scalars(select(Receipt).where(Receipt.payment_id == payment_id).order_by(Receipt.id)))
+    assert [r.status for r in receipts] == [DocumentStatus.CANCELLED, DocumentStatus.ISSUED]
+    assert receipts[1].number in window.findChild(QLabel, "receiptMessage").text()
+    assert window.receipts.pending.rowCount() == 0 and window.preview is not None  # the new one, to print
+
+
+def test_a_payment_without_receipt_is_refunded_with_approval(qtbot, office, panel):
+    _i, payment_id, receipt_id = sold(office)
+    with office.session() as s:
+        ledger.cancel_receipt(s, office.treasurer, receipt_id, "Pembelian dibatalkan", "kepala", PASSWORD)
+    window = panel()
+    window.receipts.pending.selectRow(0)
+    qtbot.mouseClick(window.findChild(QPushButton, "refundPayment"), LEFT)
+    dialog = window.refund_dialog
+    assert dialog.isVisible() and dialog.findChild(QComboBox, "refundMethod").currentData() == "cash"
+    qtbot.mouseClick(dialog.findChild(QPushButton, "confirmRefund"), LEFT)  # no reason, no approval
+    assert dialog.isVisible() and dialog.findChild(QLabel, "refundMessage").text()
+    assert count(office, Refund) == 0
+    dialog.findChild(QPlainTextEdit, "refundReason").setPlainText("Pemohon membatalkan pembelian")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorUsername"), "kepala")
+    qtbot.keyClicks(dialog.findChild(QLineEdit, "supervisorPassword"), PASSWORD)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "confirmRefund"), LEFT)
+    assert not dialog.isVisible()
+    with office.session() as s:
+        refund = s.scalars(select(Refund)).one()
+        assert (refund.payment_id, refund.amount, refund.method) == (payment_id, TOTAL, "cash")
+    assert window.receipts.pending.rowCount() == 0
+    assert "Rp0" in window.findChild(QLabel, "cashOnHand").text()
 
 
 def test_reprint_is_marked_as_a_copy(qtbot, office, panel):
@@ -273,7 +319,8 @@ def test_a_deposit_of_the_cash_takings(qtbot, office, panel):
     sold(office, items=(("microdata_raw", "Podes 2024", 1_000_000, ""),))
     window = panel()
     window.tabs.setCurrentWidget(window.deposits)
-    assert window.findChild(QLabel, "undepositedTotal").text() == "Kas tunai belum disetor: Rp3.020.000 (2 kuitansi)"
+    assert window.findChild(QLabel, "undepositedTotal").text() == \
+        "Belum disetor dari kas tunai bendahara: Rp3.020.000 (2 kuitansi)"
     assert window.findChild(QLabel, "depositSelectedTotal").text() == "Rp3.020.000 (2 kuitansi)"
     table = window.findChild(QTableWidget, "undepositedTable")
     table.item(1, 0).setCheckState(Qt.CheckState.Unchecked)
@@ -291,8 +338,10 @@ def test_a_deposit_of_the_cash_takings(qtbot, office, panel):
     with office.session() as s:
         deposit = s.scalars(select(Deposit)).one()
         assert (deposit.amount, deposit.ntpn, len(deposit.receipts)) == (TOTAL, "0A1B2C3D4E5F6789", 1)
-    assert window.findChild(QLabel, "undepositedTotal").text() == "Kas tunai belum disetor: Rp20.000 (1 kuitansi)"
-    assert window.findChild(QTableWidget, "depositTable").item(0, 1).text() == "0A1B2C3D4E5F6789"
+    assert window.findChild(QLabel, "undepositedTotal").text() == \
+        "Belum disetor dari kas tunai bendahara: Rp20.000 (1 kuitansi)"
+    history = window.findChild(QTableWidget, "depositTable")
+    assert (history.item(0, 1).text(), history.item(0, 2).text()) == ("Kas tunai", "0A1B2C3D4E5F6789")
     assert "Rp20.000" in window.findChild(QLabel, "cashOnHand").text()
 
 

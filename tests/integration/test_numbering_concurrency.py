@@ -41,17 +41,20 @@ def shared_office(request, tmp_path) -> Office:
         db.dispose()
 
 
-def race(*calls: Callable[[], object]) -> list[tuple[str, object]]:
-    """Run ``calls`` in threads released together by a barrier; ``("ok", result)`` or ``("error", exc)``
-    per call, in order. Fails when a thread does not finish (a deadlock or a lost wake-up)."""
+def race(*calls: Callable[[], object], delays: tuple[float, ...] = ()) -> list[tuple[str, object]]:
+    """Run ``calls`` in threads released together by a barrier (each after its ``delays`` head start);
+    ``("ok", result)`` or ``("error", exception)`` per call, in order. Fails when a thread hangs."""
     barrier = threading.Barrier(len(calls))
     outcomes: list[tuple[str, object]] = [("missing", None)] * len(calls)
+    delays = delays or (0,) * len(calls)
 
     def run(index: int, call: Callable[[], object]) -> None:
         try:
             barrier.wait(JOIN_TIMEOUT)
+            if delays[index]:
+                time.sleep(delays[index])
             outcomes[index] = ("ok", call())
-        except BaseException as exc:  # reported to the test, never swallowed
+        except BaseException as exc:  # handed to the test, never swallowed
             outcomes[index] = ("error", exc)
 
     threads = [threading.Thread(target=run, args=(i, call), daemon=True) for i, call in enumerate(calls)]
@@ -59,7 +62,7 @@ def race(*calls: Callable[[], object]) -> list[tuple[str, object]]:
         thread.start()
     for thread in threads:
         thread.join(JOIN_TIMEOUT)
-    assert not any(thread.is_alive() for thread in threads), "a concurrent call never finished"
+    assert not any(thread.is_alive() for thread in threads), "a racing call never finished (deadlock?)"
     return outcomes
 
 

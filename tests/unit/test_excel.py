@@ -1,5 +1,7 @@
 """The Excel exports re-opened with openpyxl and checked against the database; where LibreOffice is
-installed, recomputed by it to prove the formulas agree with the values the application wrote."""
+installed, recomputed by it to prove the formulas agree with the values the application wrote. The
+closing figures of the Kas Tunai, Bank and SIMPONI books are checked against the positions of the
+services and against sums the test makes itself from the rows of Payment, Deposit and Refund."""
 
 import os
 import shutil
@@ -13,13 +15,14 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 import exports.ledger as xl
-from models import DocumentStatus, Payment, PaymentMethod, Receipt
+from models import Deposit, DocumentStatus, Invoice, Payment, PaymentMethod, Receipt, Refund
 from pstdesktop import reports
 from pstdesktop.services import ledger, requests
 from pstdesktop.services.clock import local_date
 from pstdesktop.services.errors import DomainError, ValidationError
+from pstdesktop.services.positions import positions
 from tests.conftest import PASSWORD, Office
-from tests.unit.test_ledger import TOTAL, sold, today
+from tests.unit.test_ledger import TOTAL, invoiced, pay, sold, today
 
 MONEY = xl.RUPIAH_FORMAT
 LIBREOFFICE = shutil.which("libreoffice") or shutil.which("soffice")
@@ -49,6 +52,72 @@ def books(office, data_file):
     return day
 
 
+def raw(size: int) -> tuple:
+    """A raw dataset of ``size`` bytes: Rp20.000 for the first MB and Rp20 per further 1.000 bytes."""
+    return (("microdata_raw", "Sakernas Agustus 2024", size, ""),)
+
+
+@pytest.fixture
+def desk(office, books, data_file):
+    """``books`` and the rest of the day: a cash payment (Rp40.000) and a transfer (Rp60.000) still waiting
+    for their kuitansi, a cash payment (Rp80.000) refunded in cash and a SIMPONI payment (Rp100.000)
+    refunded by transfer after their kuitansi were cancelled, and the transfer of ``books`` deposited
+    from the receiving account."""
+    day = books
+    pay(office, invoiced(office, items=raw(2_000_000)))
+    pay(office, invoiced(office, items=raw(3_000_000)), PaymentMethod.TRANSFER, proof_file=data_file("b2.pdf", 100),
+        ntb="TRF-0002")
+    _i, cash_back, cash_receipt = sold(office, items=raw(4_000_000))
+    _i, simponi_back, simponi_receipt = sold(office, PaymentMethod.SIMPONI, items=raw(5_000_000))
+    with office.session() as s:
+        transfers = [r.receipt_id for r in ledger.undeposited(s, office.treasurer, "transfer")[0].rows]
+    assert len(transfers) == 1
+    with office.session() as s:
+        ledger.record_deposit(s, office.treasurer, transfers, ntpn="DEP0000000000002", deposited_on=day,
+                              source="transfer")
+    for receipt, payment, how in ((cash_receipt, cash_back, "cash"), (simponi_receipt, simponi_back, "transfer")):
+        with office.session() as s:
+            ledger.cancel_receipt(s, office.treasurer, receipt, "Pemohon membatalkan pembelian", "kepala", PASSWORD)
+        with office.session() as s:
+            ledger.record_refund(s, office.treasurer, payment, method=how, refunded_on=day,
+                                 reason="Pemohon membatalkan pembelian", supervisor_username="kepala",
+                                 supervisor_password=PASSWORD)
+    return day
+
+
+def counted(session, before, before_day) -> dict[str, int]:
+    """The three positions summed here from the rows of Payment, Deposit and Refund (not by the services)."""
+    payments = list(session.scalars(select(Payment)))
+    method = {p.id: p.method for p in payments}
+
+    def paid(m):
+        return sum(p.amount for p in payments if p.method is m and p.paid_at < before)
+
+    def deposited(source):
+        return sum(d.amount for d in session.scalars(select(Deposit)) if d.source == source
+                   and d.deposited_on < before_day)
+
+    def refunded(m):
+        return sum(r.amount for r in session.scalars(select(Refund)) if method[r.payment_id] is m
+                   and r.refunded_on < before_day)
+
+    cash, transfer, simponi = PaymentMethod.CASH, PaymentMethod.TRANSFER, PaymentMethod.SIMPONI
+    return {"cash": paid(cash) - deposited("cash") - refunded(cash),
+            "bank": paid(transfer) - deposited("transfer") - refunded(transfer),
+            "treasury": paid(simponi) + deposited("cash") + deposited("transfer") - refunded(simponi)}
+
+
+def waiting(session) -> dict[str, dict[str, int]]:
+    """Method -> {invoice number: amount} of the payments with no live kuitansi and no refund, now."""
+    live = {r.payment_id for r in session.scalars(select(Receipt)) if r.status is not DocumentStatus.CANCELLED}
+    refunded = {r.payment_id for r in session.scalars(select(Refund))}
+    found: dict[str, dict[str, int]] = {m.value: {} for m in PaymentMethod}
+    for payment, number in session.execute(select(Payment, Invoice.number).join(Invoice)):
+        if payment.id not in live and payment.id not in refunded:
+            found[payment.method.value][number] = payment.amount
+    return found
+
+
 @pytest.fixture
 def outdir(tmp_path):
     """An empty folder for the workbooks (the database lives beside it in tmp_path)."""
@@ -69,6 +138,25 @@ def labelled(ws, label, column):
     raise AssertionError(f"no row labelled {label!r} in {ws.title}")
 
 
+def starting(ws, prefix, column=5):
+    """The row whose cell in ``column`` begins with ``prefix`` (a footer line that carries a date)."""
+    for row in ws.iter_rows():
+        value = row[column - 1].value
+        if isinstance(value, str) and value.startswith(prefix):
+            return row
+    raise AssertionError(f"no row starting {prefix!r} in {ws.title}")
+
+
+def columns(ws) -> dict[str, int]:
+    """Header name -> 0-based index in a row."""
+    return {cell.value: cell.column - 1 for cell in ws[6]}
+
+
+def after(ws, row, count):
+    """The ``count`` rows under ``row`` (the payments listed under a pending line)."""
+    return [tuple(c.value for c in r) for r in ws.iter_rows(min_row=row[0].row + 1, max_row=row[0].row + count)]
+
+
 def data_rows(ws, first=8):
     rows = []
     for row in ws.iter_rows(min_row=first, values_only=True):
@@ -78,14 +166,16 @@ def data_rows(ws, first=8):
     return rows
 
 
-def test_month_ledger_workbook_matches_the_database(office, books, tmp_path):
-    day = books
+SHEETS = ["Kas Tunai", "Bank", "SIMPONI", "Rekap", "Daftar Rp0"]
+
+
+def test_month_ledger_workbook_matches_the_database(office, desk, tmp_path):
+    day = desk
     out = tmp_path / "bku.xlsx"
     summary = reports.export_ledger(office.db, office.treasurer, day.year, day.month, out)
     assert summary.path == out and out.exists() and zipfile.is_zipfile(out)
     workbook = load_workbook(out)
-    assert workbook.sheetnames == [f"BKU {xl.MONTHS_ID[day.month - 1][:3]} {day.year}", "Kas Tunai", "SIMPONI-Bank",
-                                   "Rekap", "Daftar Rp0"]
+    assert workbook.sheetnames == [f"BKU {xl.MONTHS_ID[day.month - 1][:3]} {day.year}", *SHEETS]
     ws = bku_sheet(workbook, day)
     assert ws["A1"].value == "BPS PROVINSI MALUKU" and "BUKU KAS UMUM" in ws["A4"].value
     assert [c.value for c in ws[6]] == [name for name, _w, _k in xl.BKU_COLUMNS]
@@ -94,37 +184,119 @@ def test_month_ledger_workbook_matches_the_database(office, books, tmp_path):
     last = 7 + len(rows)
     assert ws.auto_filter.ref == f"A6:L{last}"
     assert ws["L7"].value == 0 and ws["E7"].value.startswith("Saldo awal")
+    _start, end, first, following = ledger.month_bounds(day.year, day.month, "WIT")
     with office.session() as s:
         totals = ledger.ledger_totals(s, office.office_id, day.year, [day.month])
         receipts = s.scalar(select(func.count(Receipt.id)))
         cancelled = s.scalar(select(func.count(Receipt.id)).where(Receipt.status == DocumentStatus.CANCELLED))
-        _page, in_box = ledger.undeposited(s, office.treasurer)
-        active_cash = s.scalar(select(func.sum(Receipt.amount)).join(Payment, Payment.id == Receipt.payment_id).where(
-            Receipt.status != DocumentStatus.CANCELLED, Payment.method == PaymentMethod.CASH))
-        direct = s.scalar(select(func.sum(Receipt.amount)).join(Payment, Payment.id == Receipt.payment_id).where(
-            Receipt.status != DocumentStatus.CANCELLED, Payment.method != PaymentMethod.CASH))
+        in_box = ledger.undeposited(s, office.treasurer)[1]
+        on_account = ledger.undeposited(s, office.treasurer, "transfer")[1]
         active = s.scalar(select(func.sum(Receipt.amount)).where(Receipt.status != DocumentStatus.CANCELLED))
-    assert len(rows) == receipts + cancelled + 1  # kuitansi, the correction line and the deposit
+        held = positions(s, office.office_id, end, following)
+        expected, at_start = counted(s, end, following), counted(s, _start, first)
+        pending = waiting(s)
+    # the services and the test's own sums agree, with the figures of the day built by ``desk``
+    assert (held.cash, held.bank, held.treasury) == (expected["cash"], expected["bank"], expected["treasury"])
+    assert expected == {"cash": 140_000 + 20_000 + 40_000, "bank": 60_000, "treasury": 3 * TOTAL}
+    assert at_start == {"cash": 0, "bank": 0, "treasury": 0}
+    assert {m: sum(v.values()) for m, v in pending.items()} == {"cash": 40_000, "transfer": 60_000, "simponi": 0}
+    assert held.pending == {"cash": 40_000, "transfer": 60_000, "simponi": 0}
+
+    # BKU: kuitansi, corrections, the two deposits and the two refunds; its balance is what is held
+    assert len(rows) == receipts + cancelled + 2 + 2
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
+    assert [r[2] for r in rows if r[2].startswith("Kembali")] and all(
+        r[7] is None and r[8] is None for r in rows if r[2].startswith("Kembali"))
     formula = labelled(ws, "JUMLAH (rumus)", 5)
     values = labelled(ws, "JUMLAH (nilai aplikasi)", 5)
     assert formula[7].value == f"=SUM(H7:H{last})" and formula[8].value == f"=SUM(I7:I{last})"
     assert (values[7].value, values[8].value) == (totals.debit, totals.credit)
     assert totals.debit == sum(r[7] or 0 for r in rows) and totals.credit == sum(r[8] or 0 for r in rows)
-    closing = labelled(ws, "SALDO AKHIR (nilai aplikasi): kas tunai belum disetor", 5)
-    assert closing[11].value == totals.closing == in_box == rows[-1][11]
+    closing = labelled(ws, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)
+    assert closing[11].value == totals.closing == in_box + on_account == rows[-1][11] == held.held == 160_000
     assert labelled(ws, "SALDO AKHIR (rumus: saldo awal + debet − kredit)", 5)[11].value == \
         f"=L7+H{formula[7].row}-I{formula[7].row}"
+    outside = starting(ws, xl.BKU_PENDING)
+    assert outside[11].value == 100_000 and "2 pembayaran (tunai Rp40.000 di kas tunai, transfer Rp60.000" in outside[4].value
+    listed = after(ws, outside, 2)
+    assert {r[2]: r[11] for r in listed} == pending["cash"] | pending["transfer"]
     assert ws.cell(row=8, column=8).number_format == MONEY and ws.cell(row=8, column=12).number_format == MONEY
     assert ws.cell(row=8, column=2).number_format == xl.DATE_FORMAT and ws.cell(row=8, column=2).value.date() == day
     assert any(isinstance(c.value, str) and c.value == "Bendahara Penerimaan" for row in ws.iter_rows() for c in row)
 
+    # Kas Tunai: the cash box from its opening to positions(...).cash, a refund out, a payment pending
     cash = workbook["Kas Tunai"]
-    assert labelled(cash, "JUMLAH (nilai aplikasi)", 4)[4].value == active_cash
-    assert labelled(cash, "Belum disetor", 4)[4].value == in_box
-    bank = workbook["SIMPONI-Bank"]
-    assert labelled(bank, "JUMLAH (nilai aplikasi)", 4)[9].value == direct == 2 * TOTAL
-    assert [r[4] for r in data_rows(bank, 7)] == ["SIMPONI", "Transfer"]
+    col = columns(cash)
+    assert list(col) == [name for name, _w, _k in xl.CASH_COLUMNS] and cash.freeze_panes == "A7"
+    assert cash["H7"].value == at_start["cash"] and cash["E7"].value.startswith("Saldo awal kas tunai")
+    moves = data_rows(cash)
+    money_in, money_out, saldo = col["Masuk (Penerimaan Tunai)"], col["Keluar (Setoran / Pengembalian)"], \
+        col["Saldo Kas Tunai"]
+    assert cash.auto_filter.ref == f"A6:J{7 + len(moves)}"
+    assert len(moves) == 5 + 1 + 1  # five cash payments (one kuitansi cancelled and issued again), deposit, refund
+    assert sum(r[money_in] or 0 for r in moves) - sum(r[money_out] or 0 for r in moves) == expected["cash"]
+    assert moves[-1][saldo] == expected["cash"]
+    refund = [r for r in moves if r[2].startswith("Kembali")]
+    assert len(refund) == 1 and refund[0][money_out] == 80_000 and "Pemohon membatalkan" in refund[0][4]
+    assert [r[money_in] for r in moves if r[2] == "(kuitansi dibatalkan)"] == [80_000]
+    waiting_row = [r for r in moves if r[2] == "(menunggu kuitansi)"]
+    assert len(waiting_row) == 1 and waiting_row[0][money_in] == 40_000 and waiting_row[0][col["Tgl Setor"]] is None
+    deposited = [r for r in moves if r[col["NTPN Setoran"]] == "DEP0000000000001"]
+    assert sorted((r[money_in] or 0, r[money_out] or 0) for r in deposited) == [(0, TOTAL), (TOTAL, 0)]
+    assert any("dibatalkan" in r[4] and r[money_in] == 140_000 for r in moves)  # the map, its kuitansi issued again
+    sums = labelled(cash, "JUMLAH (rumus)", 5)
+    assert sums[money_in].value == f"=SUM(F7:F{7 + len(moves)})" and sums[money_out].value == f"=SUM(G7:G{7 + len(moves)})"
+    assert labelled(cash, xl.CLOSING_FORMULA, 5)[saldo].value == f"=H7+F{sums[0].row}-G{sums[0].row}"
+    end_value = starting(cash, xl.CLOSING_VALUE)
+    assert end_value[saldo].value == held.cash == expected["cash"] and end_value[4].value.endswith(f"{day:%d-%m-%Y}")
+    assert starting(cash, "terdiri dari: kuitansi tunai belum disetor")[saldo].value == in_box == 160_000
+    pending_line = starting(cash, "dan pembayaran tunai menunggu kuitansi")
+    assert pending_line[saldo].value == held.pending["cash"] == 40_000 and "1 pembayaran" in pending_line[4].value
+    assert {r[2]: r[saldo] for r in after(cash, pending_line, 1)} == pending["cash"]
+    assert in_box + pending_line[saldo].value == end_value[saldo].value
+    assert cash.cell(row=8, column=money_in + 1).number_format == MONEY
+
+    # Bank: transfers in, the deposit from the account out, the transfer waiting for its kuitansi
+    bank = workbook["Bank"]
+    col = columns(bank)
+    assert list(col) == [name for name, _w, _k in xl.BANK_COLUMNS]
+    moves = data_rows(bank)
+    money_in, money_out, saldo = col["Masuk (Transfer)"], col["Keluar (Setoran / Pengembalian)"], col["Saldo Rekening"]
+    assert bank["J7"].value == at_start["bank"]
+    assert sorted((r[money_in] or 0, r[money_out] or 0) for r in moves) == [(0, TOTAL), (60_000, 0), (TOTAL, 0)]
+    assert {r[col["NTB / No. Referensi"]] for r in moves if r[money_in]} == {"TRF-0001", "TRF-0002"}
+    assert [r[col["NTPN Setoran"]] for r in moves if r[money_out]] == ["DEP0000000000002"]
+    assert not [r for r in moves if r[2].startswith("Kembali")]  # no transfer was refunded
+    assert moves[-1][saldo] == starting(bank, xl.CLOSING_VALUE)[saldo].value == held.bank == expected["bank"]
+    assert starting(bank, "terdiri dari: kuitansi transfer belum disetor")[saldo].value == on_account == 0
+    pending_line = starting(bank, "dan transfer menunggu kuitansi")
+    assert pending_line[saldo].value == 60_000 and {r[2]: r[saldo] for r in after(bank, pending_line, 1)} == \
+        pending["transfer"]
+
+    # SIMPONI: billing codes paid and both deposits in, the SIMPONI refund out; net = the treasury's movement
+    treasury = workbook["SIMPONI"]
+    col = columns(treasury)
+    assert list(col) == [name for name, _w, _k in xl.SIMPONI_COLUMNS]
+    moves = data_rows(treasury, 7)
+    money_in, money_out = col["Masuk Kas Negara"], col["Keluar (Pengembalian)"]
+    assert sorted(r[money_in] or 0 for r in moves) == [0, 100_000, TOTAL, TOTAL, TOTAL]
+    paid = [r for r in moves if r[col["Kode Billing"]]]
+    assert len(paid) == 2 and all(len(r[col["NTPN"]]) == 16 and r[col["NTB"]] == "BNI0001" for r in paid)
+    assert {r[col["NTPN"]] for r in moves if r[2].startswith("DEP")} == {"DEP0000000000001", "DEP0000000000002"}
+    refund = [r for r in moves if r[2].startswith("Kembali")]
+    assert len(refund) == 1 and refund[0][money_out] == 100_000
+    net = starting(treasury, xl.NET_VALUE)[money_in].value
+    assert net == held.treasury - at_start["treasury"] == expected["treasury"] - at_start["treasury"] == \
+        sum(r[money_in] or 0 for r in moves) - sum(r[money_out] or 0 for r in moves)
+    assert labelled(treasury, xl.NET_FORMULA, 5)[money_in].value.startswith("=J")
+    assert starting(treasury, "pembayaran SIMPONI (sudah di Kas Negara) menunggu kuitansi")[money_in].value == 0
+
+    for title in ("Kas Tunai", "Bank", "SIMPONI"):
+        sheet = workbook[title]
+        assert "BUKU PEMBANTU" in sheet["A4"].value and sheet.column_dimensions["E"].width >= 40
+        assert any(c.value == "Bendahara Penerimaan" for row in sheet.iter_rows() for c in row)
+        assert all(sheet.cell(row=6, column=c).alignment.wrap_text for c in range(1, sheet.max_column + 1))
+
     rekap = workbook["Rekap"]
     assert [c.value for c in rekap[6]][:4] == ["No", "Kode Akun", "Produk", f"{xl.MONTHS_ID[day.month - 1][:3]} {day.year}"]
     rekap_values = labelled(rekap, "JUMLAH (nilai aplikasi)", 3)
@@ -139,8 +311,11 @@ def test_month_ledger_workbook_matches_the_database(office, books, tmp_path):
 
 
 @pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice is not installed")
-def test_libreoffice_recomputes_the_formulas_to_the_values(office, books, tmp_path):
-    day = books
+def test_libreoffice_recomputes_the_formulas_to_the_values(office, desk, tmp_path):
+    """Every sheet's totals, the BKU's closing balance, the closing balances of the cash box and of the
+    receiving account (and their running balance) and the SIMPONI book's net, recomputed by LibreOffice
+    from the formulas, equal the values the application wrote — with a refund and payments pending."""
+    day = desk
     ledger_file, report_file = tmp_path / "bku.xlsx", tmp_path / "laporan.xlsx"
     reports.export_ledger(office.db, office.treasurer, day.year, None, ledger_file)
     reports.export_report(office.db, office.treasurer, f"{day.year}-{day.month:02d}", report_file)
@@ -149,20 +324,40 @@ def test_libreoffice_recomputes_the_formulas_to_the_values(office, books, tmp_pa
                     "--convert-to", "xlsx", "--outdir", str(recalculated), str(ledger_file), str(report_file)],
                    check=True, capture_output=True, timeout=240)
     computed = load_workbook(recalculated / "bku.xlsx", data_only=True)
+    assert computed.sheetnames[-5:] == SHEETS
     checked = 0
+    closings = {}
     for ws in computed.worksheets:
-        label_col = {"Rekap": 3, "Kas Tunai": 4, "SIMPONI-Bank": 4, "Daftar Rp0": 10}.get(ws.title, 5)
+        label_col = {"Rekap": 3, "Daftar Rp0": 10}.get(ws.title, 5)
         formula, values = labelled(ws, "JUMLAH (rumus)", label_col), labelled(ws, "JUMLAH (nilai aplikasi)", label_col)
         numbers = [(f.value, v.value) for f, v in zip(formula, values, strict=True) if isinstance(v.value, int)]
         assert numbers and all(f == v for f, v in numbers), (ws.title, numbers)
         checked += len(numbers)
         if ws.title.startswith("BKU"):
             assert labelled(ws, "SALDO AKHIR (rumus: saldo awal + debet − kredit)", 5)[11].value == \
-                labelled(ws, "SALDO AKHIR (nilai aplikasi): kas tunai belum disetor", 5)[11].value
+                labelled(ws, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value
+        if ws.title in ("Kas Tunai", "Bank"):
+            saldo = columns(ws)["Saldo Kas Tunai" if ws.title == "Kas Tunai" else "Saldo Rekening"]
+            by_formula = labelled(ws, xl.CLOSING_FORMULA, 5)[saldo].value
+            assert by_formula == starting(ws, xl.CLOSING_VALUE)[saldo].value == data_rows(ws)[-1][saldo], ws.title
+            closings[ws.title] = by_formula
+            checked += 1
+        if ws.title == "SIMPONI":
+            masuk = columns(ws)["Masuk Kas Negara"]
+            closings[ws.title] = labelled(ws, xl.NET_FORMULA, 5)[masuk].value
+            assert closings[ws.title] == starting(ws, xl.NET_VALUE)[masuk].value
+            checked += 1
         if ws.title == "Rekap":
             for row in data_rows(ws, 7):
                 assert row[-2] == row[-1]  # the row total by formula and by value
-    assert checked >= 2 * day.month + 6
+    _start, end, _first, following = ledger.month_bounds(day.year, day.month, "WIT")
+    with office.session() as s:
+        year_start, _e, january, _f = ledger.month_bounds(day.year, 1, "WIT")
+        held, before = positions(s, office.office_id, end, following), positions(s, office.office_id, year_start, january)
+    assert closings == {"Kas Tunai": held.cash, "Bank": held.bank, "SIMPONI": held.treasury - before.treasury}
+    # BKU: debit and credit per month; Kas Tunai, Bank, SIMPONI: in and out, and the closing or net;
+    # Rekap: each month, the total by formula and by value; Daftar Rp0: normal tariff and charged
+    assert checked == 2 * day.month + 3 * 3 + (day.month + 2) + 2
     report = load_workbook(recalculated / "laporan.xlsx", data_only=True)
     for ws in report.worksheets:
         for formula in [r for r in ws.iter_rows() if r[0].value == "Jumlah (rumus)" or
@@ -199,11 +394,11 @@ def test_year_ledger_has_one_sheet_per_month_and_carries_the_balance(before, aft
     reports.export_ledger(office.db, office.treasurer, day.year, None, out)
     workbook = load_workbook(out)
     months = [f"BKU {xl.MONTHS_ID[m - 1][:3]} {day.year}" for m in range(1, day.month + 1)]
-    assert workbook.sheetnames == [*months, "Kas Tunai", "SIMPONI-Bank", "Rekap", "Daftar Rp0"]
+    assert workbook.sheetnames == [*months, *SHEETS]
     previous, current = workbook[months[-2]], workbook[months[-1]]
-    assert labelled(previous, "SALDO AKHIR (nilai aplikasi): kas tunai belum disetor", 5)[11].value == TOTAL
+    assert labelled(previous, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value == TOTAL
     assert current["L7"].value == TOTAL  # carried over as the opening balance
-    assert labelled(current, "SALDO AKHIR (nilai aplikasi): kas tunai belum disetor", 5)[11].value == TOTAL + 20_000
+    assert labelled(current, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value == TOTAL + 20_000
     for title in months[:-2]:
         assert data_rows(workbook[title]) == [] and workbook[title]["L7"].value == 0
     rekap = workbook["Rekap"]
@@ -227,7 +422,7 @@ def test_report_workbook_has_the_figures_and_charts(office, books, tmp_path):
     assert summary["Permintaan tarif Rp0"] == 1 and summary["Nilai tarif normal yang dibebaskan (Rp)"] == 30_000
     revenue = workbook["Pendapatan"]
     by_method = labelled(revenue, "Jumlah (nilai aplikasi)", 1)
-    assert by_method[2].value == active and by_method[1].value == 5
+    assert by_method[2].value == active and by_method[1].value == 6  # 6 issued; one cancelled the same month
     assert labelled(revenue, "Jumlah (rumus)", 1)[2].value.startswith("=SUM(C")
     assert labelled(revenue, "Jumlah (nilai aplikasi)", 2)[2].value == active  # by account code and product
     assert revenue.cell(row=8, column=3).number_format == MONEY
@@ -322,3 +517,55 @@ def test_export_command_for_a_scheduled_task(office, books, outdir, capsys):
     assert reports.export_command(office.db, "report", month="11-2026", out=outdir / "y.xlsx") == 2
     assert "Periode" in capsys.readouterr().err
     assert sorted(p.name for p in outdir.iterdir()) == ["bku.xlsx", "r.xlsx"]
+
+
+def test_cash_waiting_at_the_month_end_is_pending_then_in_the_next_opening(sqlite_db, time_machine, tmp_path):
+    """Cash taken on 30-11 without its kuitansi: November's Kas Tunai holds it (listed as pending) and the
+    BKU lists it outside its balance; the kuitansi issued on 02-12 is a December row with no amount (the
+    cash is in December's opening balance). Every closing equals the positions at its month's end."""
+    time_machine.move_to(datetime(2026, 11, 30, 1, 0, tzinfo=UTC), tick=True)  # Mon 30-11 10:00 WIT
+    office = Office(sqlite_db)
+    payment = pay(office, invoiced(office))
+    time_machine.move_to(datetime(2026, 12, 2, 1, 0, tzinfo=UTC), tick=True)  # Wed 02-12 10:00 WIT
+    with office.session() as s:
+        number = ledger.issue_receipt(s, office.treasurer, payment).number
+    files = {month: tmp_path / f"{month}.xlsx" for month in (11, 12)}
+    for month, out in files.items():
+        reports.export_ledger(office.db, office.treasurer, 2026, month, out)
+    reports.export_ledger(office.db, office.treasurer, 2026, None, tmp_path / "year.xlsx")
+    with office.session() as s:
+        invoice = s.scalar(select(Invoice.number).join(Payment).where(Payment.id == payment))
+        at = {month: positions(s, office.office_id, *ledger.month_bounds(2026, month, "WIT")[1::2])
+              for month in (11, 12)}
+        assert {month: counted(s, *ledger.month_bounds(2026, month, "WIT")[1::2])["cash"] for month in at} == \
+            {11: TOTAL, 12: TOTAL}
+    assert (at[11].cash, at[11].pending["cash"], at[11].held) == (TOTAL, TOTAL, 0)
+    assert (at[12].cash, at[12].pending["cash"], at[12].held) == (TOTAL, 0, TOTAL)
+
+    november = load_workbook(files[11])
+    cash = november["Kas Tunai"]
+    saldo = columns(cash)["Saldo Kas Tunai"]
+    assert [(r[2], r[5], r[saldo]) for r in data_rows(cash)] == [("(menunggu kuitansi)", TOTAL, TOTAL)]
+    assert starting(cash, xl.CLOSING_VALUE)[saldo].value == at[11].cash
+    assert starting(cash, "terdiri dari: kuitansi tunai belum disetor")[saldo].value == 0
+    line = starting(cash, "dan pembayaran tunai menunggu kuitansi per 30-11-2026: 1 pembayaran")
+    assert line[saldo].value == TOTAL and after(cash, line, 1)[0][2] == invoice
+    bku = november["BKU Nov 2026"]
+    assert data_rows(bku) == [] and labelled(
+        bku, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value == 0
+    line = starting(bku, xl.BKU_PENDING)
+    assert line[11].value == TOTAL and "30-11-2026: 1 pembayaran (tunai Rp3.000.000 di kas tunai)" in line[4].value
+    assert after(bku, line, 1)[0][2] == invoice
+
+    december = load_workbook(files[12])
+    cash = december["Kas Tunai"]
+    assert cash["H7"].value == at[11].cash and "termasuk Rp3.000.000 pembayaran yang menunggu kuitansi" in \
+        cash["E7"].value
+    assert [(r[2], r[5], r[6], r[saldo]) for r in data_rows(cash)] == [(number, None, None, TOTAL)]
+    assert starting(cash, xl.CLOSING_VALUE)[saldo].value == at[12].cash
+    assert starting(cash, "terdiri dari: kuitansi tunai belum disetor")[saldo].value == TOTAL
+    assert starting(cash, "dan pembayaran tunai menunggu kuitansi per")[saldo].value == 0
+    assert starting(december["BKU Des 2026"], xl.BKU_PENDING)[11].value == 0
+
+    year = load_workbook(tmp_path / "year.xlsx")["Kas Tunai"]  # the whole year: one payment, by its kuitansi
+    assert [(r[2], r[5], r[saldo]) for r in data_rows(year)] == [(number, TOTAL, TOTAL)]

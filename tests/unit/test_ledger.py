@@ -2,6 +2,7 @@
 a cancellation, deposits, the daily closing, the BKU with its running balance, the lists of the panel
 and the monthly service report data."""
 
+import itertools
 from datetime import date, timedelta
 
 import pytest
@@ -22,10 +23,17 @@ from pstdesktop.services import billing, delivery, feedback, ledger, references,
 from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import PermissionDenied, StateError, ValidationError
 from pstdesktop.services.office import office_today
+from pstdesktop.services.positions import positions
 from tests.conftest import PASSWORD
 
 TOTAL = 3_000_000  # the default walk-in: 150.000.000 bytes of raw microdata
 SIMPONI_CODE = "820261123465628"
+_codes = itertools.count(1)
+
+
+def fresh_code() -> str:
+    """A billing code on no other live invoice (SIMPONI gives each billing its own)."""
+    return f"8202611{next(_codes):08d}"
 
 
 def invoiced(office, billing_code=None, **kw) -> int:
@@ -50,7 +58,7 @@ def receipt_of(office, payment_id) -> int:
 
 def sold(office, method=PaymentMethod.CASH, items=None, **kw) -> tuple[int, int, int]:
     """An invoice paid by ``method`` with its kuitansi: (invoice, payment, receipt) ids."""
-    invoice_id = invoiced(office, billing_code=SIMPONI_CODE if method is PaymentMethod.SIMPONI else None,
+    invoice_id = invoiced(office, billing_code=fresh_code() if method is PaymentMethod.SIMPONI else None,
                           **({"items": items} if items else {}))
     extra = dict(kw)
     if method is PaymentMethod.SIMPONI:
@@ -81,7 +89,7 @@ def test_payment_is_recorded_once_for_one_key_and_ntpn_is_unique(office):
         assert s.scalar(select(func.count(Payment.id))) == 1
         assert s.get(Payment, first).ntpn == "A1B2C3D4E5F60718"
         assert s.scalar(select(func.count(AuditEntry.seq)).where(AuditEntry.action == "payment.record")) == 1
-    other = invoiced(office, billing_code=SIMPONI_CODE)
+    other = invoiced(office, billing_code=fresh_code())
     with pytest.raises(ValidationError) as refused:
         pay(office, other, PaymentMethod.SIMPONI, key="form-2", ntpn="A1B2C3D4E5F60718", ntb="BNI02")
     assert refused.value.code == "duplicate" and "NTPN" in refused.value.message()
@@ -160,7 +168,8 @@ def test_bku_rows_debit_credit_and_running_balance(office, data_file):
     assert (b.debit, b.credit) == (140_000, 0)
     s_row, t_row = by_number[numbers[simponi]], by_number[numbers[transfer]]
     assert s_row.debit == s_row.credit == TOTAL and s_row.ntpn.startswith("NTPN") and "SIMPONI" in s_row.description
-    assert t_row.debit == t_row.credit == TOTAL and "transfer" in t_row.description
+    # a transfer lands on the receiving account: not state revenue until it is deposited with an NTPN
+    assert (t_row.debit, t_row.credit, t_row.ntpn) == (TOTAL, 0, "") and "rekening penerimaan" in t_row.description
     correction = by_number[f"Batal {numbers[cash_b]}"]
     assert (correction.debit, correction.credit) == (-140_000, 0)
     assert numbers[cash_b] in correction.description and "Salah jumlah peta" in correction.description
@@ -170,13 +179,27 @@ def test_bku_rows_debit_credit_and_running_balance(office, data_file):
     for row in rows:  # each balance follows from the one before
         balance += row.debit - row.credit
         assert row.balance == balance
-    assert rows[-1].balance == 0  # cash A deposited, cash B cancelled: no cash in the box
+    assert rows[-1].balance == TOTAL  # cash A deposited, cash B cancelled; the transfer is still held
     assert totals.debit == sum(r.debit for r in rows) == 3 * TOTAL
-    assert totals.credit == sum(r.credit for r in rows) == 3 * TOTAL
+    assert totals.credit == sum(r.credit for r in rows) == 2 * TOTAL
+    with office.session() as s:  # the positions add up to the same money
+        held = positions(s, office.office_id, utcnow() + timedelta(seconds=1), day + timedelta(days=1))
+    assert (held.cash, held.bank, held.treasury) == (140_000, TOTAL, 2 * TOTAL)
+    assert held.pending == {"cash": 140_000, "simponi": 0, "transfer": 0}  # B paid, its kuitansi cancelled
+    assert held.held == rows[-1].balance
     assert totals.closing == rows[-1].balance
     with office.session() as s:
-        page, amount = ledger.undeposited(s, office.treasurer)
-    assert amount == totals.closing and page.total == 0
+        cash_page, cash = ledger.undeposited(s, office.treasurer)
+        bank_page, bank = ledger.undeposited(s, office.treasurer, "transfer")
+    assert (cash, cash_page.total, bank, bank_page.total) == (0, 0, TOTAL, 1)
+    assert cash + bank == totals.closing
+    with office.session() as s:  # the transfer is deposited from the receiving account with its NTPN
+        ledger.record_deposit(s, office.treasurer, [transfer], ntpn="DEP0000000000002", deposited_on=day,
+                              source="transfer")
+    with office.session() as s:
+        after = positions(s, office.office_id, utcnow() + timedelta(seconds=1), day + timedelta(days=1))
+        closing = ledger.ledger_totals(s, office.office_id, day.year, [day.month]).closing
+    assert (after.cash, after.bank, after.treasury, after.held, closing) == (140_000, 0, 3 * TOTAL, 0, 0)
 
 
 def test_cash_balance_carries_over_and_matches_undeposited(office):

@@ -107,7 +107,7 @@ def test_malformed_text_is_refused(office, text):
 
 
 def test_tampered_references_are_refused(office):
-    first, second = invoiced(office), invoiced(office)
+    first, second = invoiced(office), invoiced(office, billing_code="820220922465630")  # one code per billing
     text = qr_of_invoice(office, first)
     code, reference = parse_qr_text(text)
     parts = fields(reference)

@@ -45,9 +45,9 @@ def test_edited_or_removed_rows_are_reported(receipted, sql, expected):
 
 def test_row_added_behind_the_back_is_reported(receipted):
     tamper(receipted, "INSERT INTO receipt (office_id, payment_id, year, sequence, number, issued_at, issued_by_id,"
-           " received_from, amount, description, account_code, status, cancel_reason, cash_pending) SELECT office_id,"
+           " received_from, amount, description, account_code, status, cancel_reason, awaiting_deposit) SELECT office_id,"
            " payment_id, year, 2, 'X', issued_at, issued_by_id, received_from, amount, description, account_code,"
-           " status, cancel_reason, cash_pending FROM receipt")
+           " status, cancel_reason, awaiting_deposit FROM receipt")
     assert any("not in the audit trail" in f for f in findings(receipted))
 
 

@@ -1,5 +1,7 @@
 """The exit poll: find the visit (queue number or phone), confirm it, rate the nine SKM elements one
-page at a time with big buttons in plain words, and leave an optional comment or complaint."""
+page at a time with big buttons in plain words, and leave an optional comment or complaint. When data
+was handed over in the visit, the last page says that sending the rating confirms the visitor's check
+and closes the request (feedback.answer_poll does both)."""
 
 from __future__ import annotations
 
@@ -146,6 +148,15 @@ class PollFlow(QWidget):
                                                     "Complaint (staff will follow it up)"), self.complaint, t)
         self.comment.textChanged.connect(lambda: self.comment_box.set_error(None))
         self.complaint.textChanged.connect(lambda: self.complaint_box.set_error(None))
+        self.hand_over_note = label(
+            t, "pollHandOverNote", "notice",
+            "Data Anda sudah diserahkan. Dengan mengirim penilaian ini, Anda menyatakan sudah memeriksa data "
+            "(dan kuitansi) yang Anda terima dan menerimanya; permintaan Anda lalu selesai. Ada yang salah? "
+            "Sampaikan kepada petugas sebelum mengirim penilaian.",
+            "Your data has been handed over. By sending this rating you confirm that you have checked the data "
+            "(and the receipt) you received and accept them; your request is then closed. Something wrong? "
+            "Tell the staff before sending your rating.")
+        self.hand_over_note.setVisible(False)
         self.submit_button = button(t, "pollSubmit", "primary", "Kirim penilaian", "Send my rating")
         self.submit_button.clicked.connect(self.submit)
         back = button(t, "pollCommentBack", "secondary", "Kembali", "Back")
@@ -164,6 +175,7 @@ class PollFlow(QWidget):
         layout.addWidget(heading)
         layout.addWidget(hint)
         layout.addLayout(boxes, 1)
+        layout.addWidget(self.hand_over_note)
         layout.addLayout(row)
         return page
 
@@ -171,6 +183,7 @@ class PollFlow(QWidget):
     def show_visit(self, visit: PollVisit) -> None:
         self.visit = visit
         self.ratings = [None] * len(ELEMENT_LABELS)
+        self.hand_over_note.setVisible(visit.handed_over > 0)
         self.stack.setCurrentIndex(1)
         self.retranslate()
 
@@ -229,6 +242,7 @@ class PollFlow(QWidget):
     def restart(self) -> None:
         self.visit = None
         self.ratings = [None] * len(ELEMENT_LABELS)
+        self.hand_over_note.setVisible(False)
         self.lookup.reset()
         self.stack.setCurrentIndex(0)
 

@@ -332,8 +332,7 @@ class VisitorCheckBox(Section):
         more.addWidget(self.close_button)
         more.addStretch(1)
         layout.addLayout(more)
-        self.poll_hint = hint(tr("Permintaan juga selesai sendiri saat pengunjung mengisi survei kepuasan di pintu keluar.",
-                                 "The request also closes when the visitor answers the satisfaction poll at the exit."))
+        self.poll_hint = named(hint(""), "pollHint", tr("Survei kepuasan di pintu keluar", "The exit poll"))
         layout.addWidget(self.poll_hint)
 
     def show_case(self, case: CaseFile) -> None:
@@ -342,7 +341,8 @@ class VisitorCheckBox(Section):
         for widget in (self.accept_button, self.problem, self.report_button):
             widget.setVisible(delivered)
         self.close_button.setVisible(case.state is S.VERIFIED)
-        self.poll_hint.setVisible(case.state is not S.CLOSED and case.channel is Channel.WALK_IN)
+        self.poll_hint.setText(exit_poll_text(case))
+        self.poll_hint.setVisible(bool(self.poll_hint.text()))
         last = case.deliveries[-1] if case.deliveries else None
         if case.state in (S.VERIFIED, S.CLOSED) and last is not None:
             self.done.setText(tr(f"Diperiksa dan diterima {last.checked}.", f"Checked and accepted {last.checked}."))
@@ -365,6 +365,36 @@ class VisitorCheckBox(Section):
     def close_request(self) -> None:
         self.owner.run_step(lambda s: delivery.close(s, self.owner.actor, self.owner.request_id),
                             tr("Permintaan selesai.", "Request closed."))
+
+
+def exit_poll_text(case: CaseFile) -> str:
+    """What the visitor's answer to the exit poll will do to this request (feedback.answer_poll);
+    empty when the poll has nothing to do with it."""
+    if case.channel is not Channel.WALK_IN or case.state not in (S.DELIVERED, S.CORRECTION_REQUESTED, S.VERIFIED):
+        return ""
+    if case.exit_poll == "answered":
+        return tr("Pengunjung sudah mengisi survei kepuasan; survei tidak akan menyelesaikan permintaan ini. "
+                  "Selesaikan dengan tombol di sini.",
+                  "The visitor has already answered the satisfaction poll; the poll will not close this request. "
+                  "Finish it with the buttons here.")
+    if case.exit_poll != "open":
+        return ""
+    if case.state is S.DELIVERED:
+        return tr("Jika pengunjung mengisi survei kepuasan di pintu keluar, jawabannya dicatat sebagai pemeriksaan "
+                  "pengunjung (diperiksa dan diterima) dan permintaan selesai. Jika pengunjung pergi tanpa mengisi "
+                  "survei, tekan \u201cDiperiksa dan diterima pengunjung\u201d lalu \u201cSelesaikan permintaan\u201d.",
+                  "If the visitor answers the satisfaction poll at the exit, the answer is recorded as the visitor's "
+                  "check (checked and accepted) and the request closes. If the visitor leaves without answering "
+                  "it, press \u201cChecked and accepted\u201d, then \u201cClose the request\u201d.")
+    if case.state is S.VERIFIED:
+        return tr("Permintaan selesai saat pengunjung mengisi survei kepuasan di pintu keluar. Jika pengunjung pergi "
+                  "tanpa mengisi survei, tekan \u201cSelesaikan permintaan\u201d.",
+                  "The request closes when the visitor answers the satisfaction poll at the exit. If the visitor "
+                  "leaves without answering it, press \u201cClose the request\u201d.")
+    return tr("Survei kepuasan tidak menyelesaikan permintaan yang menunggu perbaikan: serahkan data lagi sebelum "
+              "pengunjung mengisi survei.",
+              "The satisfaction poll does not close a request waiting for a fix: hand the data over again before "
+              "the visitor answers the poll.")
 
 
 class HistoryBox(Section):

@@ -22,12 +22,13 @@ from PySide6.QtWidgets import (
 
 from models import Channel, PaymentMethod, RequestState
 from pstdesktop.services import billing, delivery, online
+from pstdesktop.services.errors import DomainError
 from pstdesktop.services.online import CaseFile
 from ui.i18n import tr
-from ui.officer.common import hint, money, primary
+from ui.officer.common import billing_expiry_field, hint, money, primary
 from ui.officer.labels import CATEGORIES, PAYMENT, PURPOSES, word
 from ui.officer.preview import open_preview
-from ui.widgets import named, office_now, to_utc
+from ui.widgets import named, office_datetime, office_now, to_utc
 
 S = RequestState
 CLOSED_STATES = (S.REDIRECTED, S.CANCELLED, S.CLOSED)
@@ -124,6 +125,12 @@ class InvoiceBox(Section):
         self.state = _label("invoiceStatus", tr("Invoice", "Invoice"))
         self.billing_code = named(QLineEdit(), "checklistBillingCode", tr("Kode billing SIMPONI", "SIMPONI billing code"))
         self.billing_code.setPlaceholderText(tr("15 digit dari SIMPONI", "15 digits from SIMPONI"))
+        self.expiry_label = QLabel(tr("Berlaku s.d.", "Valid until"))
+        self.expiry_hint = hint(tr("sesuai cetakan SIMPONI", "as printed by SIMPONI"))
+        self.expiry_hint.setWordWrap(False)
+        self.billing_code.setMinimumWidth(self.billing_code.fontMetrics().horizontalAdvance("0" * 18))
+        self.billing_expiry = billing_expiry_field("checklistBillingExpiry")
+        self.expiry_label.setBuddy(self.billing_expiry)
         self.issue_button = primary(named(QPushButton(tr("Terbitkan invoice", "Issue the invoice")),
                                           "checklistIssueInvoice", tr("Terbitkan invoice", "Issue the invoice")))
         self.code_button = named(QPushButton(tr("Simpan kode billing", "Save the billing code")), "checklistSaveCode",
@@ -157,7 +164,12 @@ class InvoiceBox(Section):
         receipt_row.addWidget(self.reprint_receipt)
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
+        expiry_row = QHBoxLayout()
+        for widget in (self.expiry_label, self.billing_expiry, self.expiry_hint):
+            expiry_row.addWidget(widget)
+        expiry_row.addStretch(1)
         layout.addLayout(code_row)
+        layout.addLayout(expiry_row)
         layout.addLayout(pay_row)
         layout.addLayout(receipt_row)
 
@@ -177,7 +189,12 @@ class InvoiceBox(Section):
                                   "The invoice is issued once the request is approved."))
         else:
             self.state.setText(tr("Belum ada invoice.", "No invoice yet."))
-        self.billing_code.setVisible(can_issue or (issued and not case.billing_code and case.invoice_status == "issued"))
+        typing_code = can_issue or (issued and not case.billing_code and case.invoice_status == "issued")
+        self.billing_code.setVisible(typing_code)
+        for widget in (self.expiry_label, self.billing_expiry, self.expiry_hint):
+            widget.setVisible(typing_code)
+        if typing_code and not self.billing_code.text().strip():  # keep what the officer is typing
+            self.default_expiry(case.time_zone)
         self.issue_button.setVisible(can_issue)
         self.code_button.setVisible(issued and not case.billing_code and case.invoice_status == "issued")
         self.reprint_invoice.setVisible(issued)
@@ -200,10 +217,24 @@ class InvoiceBox(Section):
         self.receipt.setVisible(bool(case.receipt_number))
         self.reprint_receipt.setVisible(bool(case.receipt_number))
 
+    def default_expiry(self, zone_name: str) -> None:
+        """The office's validity from now; the officer overwrites it with the expiry SIMPONI printed."""
+        try:
+            with self.owner.database.unit_of_work() as session:
+                moment = billing.default_billing_expiry(session, self.owner.actor)
+        except DomainError:
+            return
+        self.billing_expiry.setDateTime(office_datetime(moment, zone_name))
+
+    def expiry(self, code: str | None):
+        """The expiry typed next to a billing code (none without a code)."""
+        return to_utc(self.billing_expiry.dateTime(), self.owner.case.time_zone) if code else None
+
     def issue(self) -> None:
         code = self.billing_code.text().strip() or None
+        expires = self.expiry(code)
         if self.owner.run_step(lambda s: billing.issue_invoice(s, self.owner.actor, self.owner.request_id,
-                                                               billing_code=code),
+                                                               billing_code=code, billing_expires_at=expires),
                                tr("Invoice diterbitkan.", "Invoice issued.")):
             self.billing_code.clear()
             case = self.owner.case
@@ -213,7 +244,9 @@ class InvoiceBox(Section):
 
     def save_code(self) -> None:
         code, invoice_id = self.billing_code.text(), self.owner.case.invoice_id
-        if self.owner.run_step(lambda s: billing.set_billing_code(s, self.owner.actor, invoice_id, code),
+        expires = self.expiry(code.strip() or None)
+        if self.owner.run_step(lambda s: billing.set_billing_code(s, self.owner.actor, invoice_id, code,
+                                                                  billing_expires_at=expires),
                                tr("Kode billing disimpan; cetak ulang invoice agar QR memuatnya.",
                                   "Billing code saved; reprint the invoice so its QR carries it.")):
             self.billing_code.clear()

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateTimeEdit,
     QGroupBox,
     QHeaderView,
     QLabel,
@@ -136,6 +137,18 @@ def hint(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(HINT_STYLE)
     return label
+
+
+def billing_expiry_field(name: str) -> QDateTimeEdit:
+    """Until when the billing code may be paid, in office time: the expiry SIMPONI printed on the billing."""
+    field = named(QDateTimeEdit(), name, tr("Kode billing berlaku s.d.", "Billing code valid until"))
+    field.setDisplayFormat("dd-MM-yyyy HH:mm")
+    field.setCalendarPopup(True)
+    field.setToolTip(tr("Isi sesuai masa berlaku yang tercetak pada billing SIMPONI; bawaannya masa berlaku "
+                        "kode billing di profil kantor.",
+                        "Enter the expiry printed on the SIMPONI billing; it defaults to the billing code "
+                        "validity of the office profile."))
+    return field
 
 
 def money(amount: int | None) -> str:

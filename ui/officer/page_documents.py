@@ -11,10 +11,10 @@ from models import Channel, RequestState
 from pstdesktop.services import billing, delivery, online
 from pstdesktop.services.online import CaseFile
 from ui.i18n import language, tr
-from ui.officer.common import box, hint, money, primary
+from ui.officer.common import billing_expiry_field, box, hint, money, primary
 from ui.officer.preview import open_preview
 from ui.officer.wizard import Page
-from ui.widgets import named
+from ui.widgets import named, office_datetime, to_utc
 
 
 class DocumentsPage(Page):
@@ -30,6 +30,7 @@ class DocumentsPage(Page):
         self.invoice_box = box(tr("Invoice", "Invoice"), "invoiceBox")
         self.billing_code = named(QLineEdit(), "billingCode", tr("Kode billing SIMPONI", "SIMPONI billing code"))
         self.billing_code.setPlaceholderText(tr("15 digit dari SIMPONI (boleh dikosongkan)", "15 digits from SIMPONI (optional)"))
+        self.billing_expiry = billing_expiry_field("billingExpiry")
         self.issue_button = primary(named(QPushButton(tr("Terbitkan invoice", "Issue the invoice")), "issueInvoice",
                                           tr("Terbitkan invoice", "Issue the invoice")))
         self.invoice_state = named(QLabel(""), "invoiceState", tr("Invoice", "Invoice"))
@@ -45,6 +46,14 @@ class DocumentsPage(Page):
         code_row.addWidget(self.issue_button)
         code_row.addStretch(1)
         form.addRow(tr("Kode billing", "Billing code"), code_row)
+        self.expiry_row = QHBoxLayout()
+        self.expiry_row.addWidget(self.billing_expiry)
+        expiry_hint = hint(tr("sesuai cetakan SIMPONI", "as printed by SIMPONI"))
+        expiry_hint.setWordWrap(False)
+        self.expiry_row.addWidget(expiry_hint)
+        self.expiry_row.addStretch(1)
+        form.addRow(tr("Berlaku s.d.", "Valid until"), self.expiry_row)
+        self.invoice_form = form
         form.addRow(self.invoice_state)
         preview_row = QHBoxLayout()
         preview_row.addWidget(self.invoice_preview)
@@ -103,6 +112,7 @@ class DocumentsPage(Page):
     def enter(self) -> None:
         with self.wizard.database.unit_of_work() as session:
             self.case = online.case_file(session, self.wizard.actor, self.draft.request_id, language())
+            expiry = billing.default_billing_expiry(session, self.wizard.actor)
         case = self.case
         redirected = case.state is RequestState.REDIRECTED
         self.redirected.setVisible(redirected)
@@ -126,7 +136,9 @@ class DocumentsPage(Page):
                 f"Rp0 tariff ({escape(case.waiver['letter_number'])}): no invoice. The normal tariff "
                 f"{money(case.waiver['normal_amount'])} is recorded."))
         elif case.invoice_number:
-            code = case.billing_code or tr("tanpa kode billing", "no billing code")
+            code = (tr(f"kode billing {case.billing_code} (berlaku s.d. {case.billing_expires})",
+                       f"billing code {case.billing_code} (valid until {case.billing_expires})")
+                    if case.billing_code else tr("tanpa kode billing", "no billing code"))
             self.invoice_state.setText(tr(f"<b>Invoice {case.invoice_number}</b> · {money(case.invoice_total)} · {code}",
                                           f"<b>Invoice {case.invoice_number}</b> · {money(case.invoice_total)} · {code}"))
         else:
@@ -134,6 +146,9 @@ class DocumentsPage(Page):
                                           f"Amount to invoice: <b>{money(total)}</b>"))
         issued = bool(case.invoice_number)
         self.billing_code.setEnabled(not case.waived and not issued)
+        self.invoice_form.setRowVisible(self.expiry_row, not case.waived and not issued)
+        if not self.billing_code.text().strip():  # keep what the officer is typing
+            self.billing_expiry.setDateTime(office_datetime(expiry, case.time_zone))
         self.issue_button.setEnabled(not case.waived and not issued)
         self.invoice_preview.setEnabled(issued)
         online_request = case.channel is Channel.ONLINE
@@ -159,9 +174,11 @@ class DocumentsPage(Page):
     def issue_invoice(self) -> None:
         self.wizard.message.clear()
         try:
+            code = self.billing_code.text().strip() or None
+            expires = to_utc(self.billing_expiry.dateTime(), self.case.time_zone) if code else None
             with self.wizard.database.unit_of_work() as session:
                 invoice = billing.issue_invoice(session, self.wizard.actor, self.draft.request_id,
-                                                billing_code=self.billing_code.text().strip() or None)
+                                                billing_code=code, billing_expires_at=expires)
                 number, invoice_id = invoice.number, invoice.id
         except Exception as error:
             self.wizard.message.error(error)

@@ -1,16 +1,22 @@
-"""The kuitansi on screen (preview, print, save as PDF) and its cancellation with a reason and a
-supervisor's approval (the supervisor types username and password at the treasurer's PC)."""
+"""The kuitansi on screen (preview, print, save as PDF), its cancellation with a reason and a
+supervisor's approval (the supervisor types username and password at the treasurer's PC) — with the
+corrected kuitansi issued in the same step, or the payment left waiting — and the refund of a payment
+whose kuitansi was cancelled."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QPointF, QSize, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, QSize, Signal
 from PySide6.QtGui import QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
     QDialog,
     QFileDialog,
     QFormLayout,
@@ -115,10 +121,48 @@ class ReceiptPreview(QDialog):
         return True
 
 
-class CancelReceiptDialog(QDialog):
-    """Cancel a wrong kuitansi: the reason, and the approving supervisor's username and password."""
+class ApprovalDialog(QDialog):
+    """A correction approved by a supervisor: a reason, the supervisor's username and password, and
+    a confirm button; ``submit`` does the step."""
 
-    cancelled = Signal(int)
+    def _approval_form(self, reason_name: str, placeholder: tuple[str, str]) -> QFormLayout:
+        self.reason = named(QPlainTextEdit(), reason_name, tr("Alasan", "Reason"))
+        self.reason.setPlaceholderText(tr(*placeholder))
+        self.reason.setFixedHeight(72)
+        self.username = named(QLineEdit(), "supervisorUsername", tr("Nama pengguna supervisor", "Supervisor username"))
+        self.password = named(QLineEdit(), "supervisorPassword", tr("Kata sandi supervisor", "Supervisor password"))
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        form = QFormLayout()
+        form.addRow(tr("Alasan", "Reason"), self.reason)
+        form.addRow(tr("Supervisor", "Supervisor"), self.username)
+        form.addRow(tr("Kata sandi", "Password"), self.password)
+        return form
+
+    def _layout(self, intro: QLabel, fields: list, confirm: QPushButton, close_name: str) -> None:
+        note = QLabel(tr("Persetujuan: supervisor lain mengetik nama pengguna dan kata sandinya sendiri.",
+                         "Approval: another supervisor types their own username and password."))
+        note.setStyleSheet(MUTED_STYLE)
+        close = named(QPushButton(tr("Kembali", "Back")), close_name, tr("Kembali", "Back"))
+        close.clicked.connect(self.reject)
+        confirm.clicked.connect(self.submit)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(close)
+        buttons.addWidget(confirm)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        for field in fields:
+            (layout.addLayout if isinstance(field, QFormLayout) else layout.addWidget)(field)
+        layout.addWidget(note)
+        layout.addWidget(self.message)
+        layout.addLayout(buttons)
+
+
+class CancelReceiptDialog(ApprovalDialog):
+    """Cancel a wrong kuitansi: the reason, the approving supervisor, and whether the corrected
+    kuitansi is issued now (the usual case) or the payment waits (for a later kuitansi or a refund)."""
+
+    cancelled = Signal(int)  # the new kuitansi's id, or 0 when the payment now waits
 
     def __init__(self, database: Database, actor: Actor, receipt: ledger.ReceiptRow, parent=None):
         super().__init__(parent)
@@ -127,50 +171,100 @@ class CancelReceiptDialog(QDialog):
         self.setWindowTitle(tr(f"Batalkan kuitansi {receipt.number}", f"Cancel receipt {receipt.number}"))
         self.setMinimumWidth(520)
         intro = QLabel(tr(f"Kuitansi <b>{receipt.number}</b> ({money(receipt.amount)}, {receipt.received_from}) "
-                          "tetap tercatat di buku dengan tanda DIBATALKAN; koreksinya dibukukan hari ini. "
-                          "Kuitansi baru dapat diterbitkan untuk pembayaran yang sama.",
+                          "tetap tercatat di buku dengan tanda DIBATALKAN; koreksinya dibukukan hari ini.",
                           f"Receipt <b>{receipt.number}</b> ({money(receipt.amount)}, {receipt.received_from}) "
-                          "stays in the books marked CANCELLED; the correction is booked today. A new receipt "
-                          "can be issued for the same payment."))
+                          "stays in the books marked CANCELLED; the correction is booked today."))
         intro.setWordWrap(True)
-        self.reason = named(QPlainTextEdit(), "cancelReason", tr("Alasan pembatalan", "Reason"))
-        self.reason.setPlaceholderText(tr("contoh: nama pembayar salah ditulis", "e.g. the payer's name was wrong"))
-        self.reason.setFixedHeight(80)
-        self.username = named(QLineEdit(), "supervisorUsername", tr("Nama pengguna supervisor", "Supervisor username"))
-        self.password = named(QLineEdit(), "supervisorPassword", tr("Kata sandi supervisor", "Supervisor password"))
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        note = QLabel(tr("Persetujuan: supervisor mengetik nama pengguna dan kata sandinya sendiri.",
-                         "Approval: the supervisor types their own username and password."))
-        note.setStyleSheet(MUTED_STYLE)
-        form = QFormLayout()
-        form.addRow(tr("Alasan", "Reason"), self.reason)
-        form.addRow(tr("Supervisor", "Supervisor"), self.username)
-        form.addRow(tr("Kata sandi", "Password"), self.password)
+        form = self._approval_form("cancelReason", ("contoh: nama pembayar salah ditulis",
+                                                    "e.g. the payer's name was wrong"))
+        self.replace = named(QCheckBox(tr("Terbitkan kuitansi pengganti sekarang (langkah yang sama)",
+                                          "Issue the corrected receipt now (same step)")),
+                             "reissueNow", tr("Terbitkan kuitansi pengganti", "Issue the corrected receipt"))
+        self.replace.setChecked(True)
+        self.after = QLabel("")
+        self.after.setWordWrap(True)
+        self.after.setStyleSheet(MUTED_STYLE)
+        self.replace.toggled.connect(self._explain)
+        self._explain(True)
         self.message = Banner("cancelMessage")
         self.confirm = named(QPushButton(tr("Batalkan kuitansi", "Cancel the receipt")), "confirmCancelReceipt",
                              tr("Batalkan kuitansi", "Cancel the receipt"))
-        close = named(QPushButton(tr("Kembali", "Back")), "closeCancelReceipt", tr("Kembali", "Back"))
-        self.confirm.clicked.connect(self.submit)
-        close.clicked.connect(self.reject)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(close)
-        buttons.addWidget(self.confirm)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(note)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        self._layout(intro, [form, self.replace, self.after], self.confirm, "closeCancelReceipt")
+
+    def _explain(self, replace: bool) -> None:
+        self.after.setText(tr(
+            "Kuitansi baru untuk pembayaran yang sama terbit dan dapat dicetak; status permintaan tidak berubah."
+            if replace else
+            "Pembayaran kembali menunggu kuitansi: data tidak dapat diserahkan sampai kuitansi baru terbit, atau "
+            "uangnya dikembalikan (tab Kuitansi → Kembalikan uang).",
+            "A new receipt for the same payment is issued and can be printed; the request keeps its state."
+            if replace else
+            "The payment waits for a receipt again: no data can be handed over until a new receipt is issued, or "
+            "the money is refunded (Receipts tab → Refund)."))
 
     def submit(self) -> None:
+        step = ledger.reissue_receipt if self.replace.isChecked() else ledger.cancel_receipt
         try:
             with self.database.unit_of_work() as session:
-                ledger.cancel_receipt(session, self.actor, self.receipt.receipt_id, self.reason.toPlainText(),
-                                      self.username.text(), self.password.text())
+                result = step(session, self.actor, self.receipt.receipt_id, self.reason.toPlainText(),
+                              self.username.text(), self.password.text())
+                new_id = result.id if self.replace.isChecked() else 0
         except Exception as error:
             self.message.error(error)
             self.password.clear()
             return
-        self.cancelled.emit(self.receipt.receipt_id)
+        self.cancelled.emit(new_id)
+        self.accept()
+
+
+class RefundDialog(ApprovalDialog):
+    """Pay back a payment whose kuitansi was cancelled: how, when and why, approved by a supervisor."""
+
+    refunded = Signal(int)
+
+    def __init__(self, database: Database, actor: Actor, payment: ledger.PaymentRow, today: date, parent=None):
+        super().__init__(parent)
+        named(self, "refundDialog", tr("Pengembalian uang", "Refund"))
+        self.database, self.actor, self.payment = database, actor, payment
+        self.setWindowTitle(tr(f"Kembalikan uang — invoice {payment.invoice_number}",
+                               f"Refund — invoice {payment.invoice_number}"))
+        self.setMinimumWidth(540)
+        intro = QLabel(tr(
+            f"Pembayaran <b>{money(payment.amount)}</b> dari {payment.payer} (invoice {payment.invoice_number}) "
+            "tidak lagi berkuitansi. Uangnya dikembalikan seluruhnya; pengembalian dicatat di buku pada tanggalnya "
+            "dan permintaan dibatalkan.",
+            f"The payment of <b>{money(payment.amount)}</b> by {payment.payer} (invoice {payment.invoice_number}) "
+            "has no receipt any more. The whole amount is paid back; the refund is booked on its date and the "
+            "request is cancelled."))
+        intro.setWordWrap(True)
+        self.method = named(QComboBox(), "refundMethod", tr("Cara pengembalian", "Refund method"))
+        self.method.addItem(tr("Tunai dari kas bendahara", "Cash from the treasurer's box"), "cash")
+        self.method.addItem(tr("Transfer ke rekening pembayar", "Transfer to the payer's account"), "transfer")
+        self.day = named(QDateEdit(QDate(today.year, today.month, today.day)), "refundDate",
+                         tr("Tanggal pengembalian", "Refund date"))
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("dd-MM-yyyy")
+        how = QFormLayout()
+        how.addRow(tr("Cara", "Method"), self.method)
+        how.addRow(tr("Tanggal", "Date"), self.day)
+        form = self._approval_form("refundReason", ("contoh: pemohon membatalkan pembelian",
+                                                    "e.g. the requester cancelled the purchase"))
+        self.message = Banner("refundMessage")
+        self.confirm = named(QPushButton(tr("Catat pengembalian", "Record the refund")), "confirmRefund",
+                             tr("Catat pengembalian", "Record the refund"))
+        self._layout(intro, [how, form], self.confirm, "closeRefund")
+
+    def submit(self) -> None:
+        try:
+            with self.database.unit_of_work() as session:
+                refund = ledger.record_refund(session, self.actor, self.payment.payment_id,
+                                              method=self.method.currentData(), refunded_on=self.day.date().toPython(),
+                                              reason=self.reason.toPlainText(), supervisor_username=self.username.text(),
+                                              supervisor_password=self.password.text())
+                refund_id = refund.id
+        except Exception as error:
+            self.message.error(error)
+            self.password.clear()
+            return
+        self.refunded.emit(refund_id)
         self.accept()

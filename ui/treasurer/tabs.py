@@ -9,6 +9,7 @@ from datetime import date
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
+    QComboBox,
     QDateEdit,
     QFormLayout,
     QGridLayout,
@@ -38,6 +39,10 @@ from ui.treasurer.common import (
 from ui.widgets import named
 
 EXPIRED = "#fde2e1"
+
+
+def _source(source: str) -> str:
+    return tr("Kas tunai", "Cash box") if source == "cash" else tr("Rekening penerimaan", "Receiving account")
 CANCELLED = "#eeeeee"
 
 
@@ -171,8 +176,13 @@ class ReceiptsTab(QWidget):
         self.pending_pager = Pager("pending", self.PENDING_PAGE)
         self.issue_button = named(QPushButton(tr("Terbitkan kuitansi", "Issue receipt")), "issueReceipt",
                                   tr("Terbitkan kuitansi", "Issue receipt"))
+        self.refund_button = named(QPushButton(tr("Kembalikan uang…", "Refund…")), "refundPayment",
+                                   tr("Kembalikan uang pembayaran", "Refund the payment"))
+        self.refund_button.setToolTip(tr("Untuk pembayaran yang kuitansinya dibatalkan dan tidak diganti",
+                                         "For a payment whose receipt was cancelled and not replaced"))
         row = QHBoxLayout()
         row.addWidget(self.pending_pager, 1)
+        row.addWidget(self.refund_button)
         row.addWidget(self.issue_button)
         box = QVBoxLayout(pending_box)
         box.addWidget(self.pending)
@@ -207,6 +217,7 @@ class ReceiptsTab(QWidget):
         self.pager.moved.connect(self.load_receipts)
         self.search.returnPressed.connect(lambda: self.load_receipts(0))
         self.issue_button.clicked.connect(self.issue_selected)
+        self.refund_button.clicked.connect(self.refund_selected)
         self.view_button.clicked.connect(self.view_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
 
@@ -222,10 +233,12 @@ class ReceiptsTab(QWidget):
         except Exception as error:
             self.message.error(error)
             return
+        self.pending_rows = {p.payment_id: p for p in page.rows}
         fill_table(self.pending, [[p.invoice_number, p.payer, _method(p.method), money(p.amount), p.paid]
                                   for p in page.rows], [p.payment_id for p in page.rows])
         self.pending_pager.show_page(offset, page.total)
         self.issue_button.setEnabled(bool(page.rows))
+        self.refund_button.setEnabled(bool(page.rows))
 
     def load_receipts(self, offset: int = 0) -> None:
         try:
@@ -251,6 +264,13 @@ class ReceiptsTab(QWidget):
             self.message.error(tr("Pilih pembayaran yang akan dibuatkan kuitansi.", "Choose a payment first."))
             return
         self.panel.issue_receipt(key)
+
+    def refund_selected(self) -> None:
+        key = selected_key(self.pending)
+        if key is None or key not in getattr(self, "pending_rows", {}):
+            self.message.error(tr("Pilih pembayaran yang uangnya dikembalikan.", "Choose the payment to refund first."))
+            return
+        self.panel.open_refund(self.pending_rows[key])
 
     def _selected_receipt(self) -> ledger.ReceiptRow | None:
         key = selected_key(self.table)
@@ -285,12 +305,17 @@ class DepositsTab(QWidget):
         super().__init__()
         self.panel = panel
         self.cash: list[ledger.ReceiptRow] = []
-        self.total = named(QLabel(""), "undepositedTotal", tr("Kas tunai belum disetor", "Cash not yet deposited"))
+        self.source = named(QComboBox(), "depositSource", tr("Asal setoran", "Deposit source"))
+        self.source.addItem(tr("Kas tunai bendahara", "The treasurer's cash box"), "cash")
+        self.source.addItem(tr("Rekening penerimaan (transfer)", "Receiving account (transfers)"), "transfer")
+        self.total = named(QLabel(""), "undepositedTotal", tr("Belum disetor", "Not yet deposited"))
         self.total.setStyleSheet(HEADLINE_STYLE)
-        hint = QLabel(tr("Penerimaan tunai wajib disetor ke Kas Negara paling lambat hari kerja berikutnya "
-                         "(PP 7/2015 pasal 9). Pembayaran SIMPONI langsung masuk Kas Negara.",
-                         "Cash takings must be deposited to the state treasury by the next working day at the latest "
-                         "(PP 7/2015 art. 9). SIMPONI payments go straight to the treasury."))
+        hint = QLabel(tr("Penerimaan tunai dan transfer di rekening penerimaan wajib disetor ke Kas Negara paling "
+                         "lambat hari kerja berikutnya, masing-masing dengan NTPN. Pembayaran SIMPONI langsung masuk "
+                         "Kas Negara.",
+                         "Cash takings and transfers on the receiving account must be deposited to the state treasury "
+                         "by the next working day at the latest, each with its NTPN. SIMPONI payments go straight to "
+                         "the treasury."))
         hint.setWordWrap(True)
         hint.setStyleSheet(MUTED_STYLE)
         self.cash_table = make_table("undepositedTable", tr("Kuitansi tunai belum disetor", "Cash receipts not deposited"), [
@@ -319,8 +344,8 @@ class DepositsTab(QWidget):
         form.addRow("", self.record_button)
         self.message = Banner("depositMessage")
         self.history = make_table("depositTable", tr("Setoran", "Deposits"), [
-            tr("Tanggal setor", "Deposit date"), "NTPN", tr("Jumlah", "Amount"), tr("Kuitansi", "Receipts"),
-            tr("Dicatat", "Recorded")], stretch=4, numeric=(2, 3))
+            tr("Tanggal setor", "Deposit date"), tr("Dari", "From"), "NTPN", tr("Jumlah", "Amount"),
+            tr("Kuitansi", "Receipts"), tr("Dicatat", "Recorded")], stretch=5, numeric=(3, 4))
         self.pager = Pager("deposit", self.PAGE)
         upper = QHBoxLayout()
         left = QVBoxLayout()
@@ -328,8 +353,13 @@ class DepositsTab(QWidget):
         left.addWidget(self.cash_pager)
         upper.addLayout(left, 3)
         upper.addWidget(form_box, 2)
+        head = QHBoxLayout()
+        head.addWidget(QLabel(tr("Setor dari", "Deposit from")))
+        head.addWidget(self.source)
+        head.addSpacing(16)
+        head.addWidget(self.total, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.total)
+        layout.addLayout(head)
         layout.addWidget(hint)
         layout.addLayout(upper, 3)
         layout.addWidget(self.message)
@@ -341,6 +371,7 @@ class DepositsTab(QWidget):
         self.cash_table.itemChanged.connect(self._update_chosen)
         self.select_all.toggled.connect(self._select_all)
         self.cash_pager.moved.connect(self.load_cash)
+        self.source.currentIndexChanged.connect(lambda _i: self.load_cash(0))
         self.pager.moved.connect(self.load_history)
         self.record_button.clicked.connect(self.record)
 
@@ -353,13 +384,15 @@ class DepositsTab(QWidget):
     def load_cash(self, offset: int = 0) -> None:
         try:
             with self.panel.database.unit_of_work() as session:
-                page, amount = ledger.undeposited(session, self.panel.actor, limit=self.CASH_PAGE, offset=offset)
+                page, amount = ledger.undeposited(session, self.panel.actor, self.source.currentData(),
+                                                  limit=self.CASH_PAGE, offset=offset)
         except Exception as error:
             self.message.error(error)
             return
         self.cash = page.rows
-        self.total.setText(tr(f"Kas tunai belum disetor: {money(amount)} ({page.total} kuitansi)",
-                              f"Cash not yet deposited: {money(amount)} ({page.total} receipts)"))
+        where = self.source.currentText().lower()
+        self.total.setText(tr(f"Belum disetor dari {where}: {money(amount)} ({page.total} kuitansi)",
+                              f"Not yet deposited from the {where}: {money(amount)} ({page.total} receipts)"))
         self.cash_table.blockSignals(True)
         fill_table(self.cash_table, [[r.number, r.issued, r.received_from, money(r.amount)] for r in page.rows],
                    [r.receipt_id for r in page.rows])
@@ -378,8 +411,8 @@ class DepositsTab(QWidget):
         except Exception as error:
             self.message.error(error)
             return
-        fill_table(self.history, [[d.deposited_on.strftime("%d-%m-%Y"), d.ntpn, money(d.amount), str(d.receipts),
-                                   d.recorded] for d in page.rows], [d.deposit_id for d in page.rows])
+        fill_table(self.history, [[d.deposited_on.strftime("%d-%m-%Y"), _source(d.source), d.ntpn, money(d.amount),
+                                   str(d.receipts), d.recorded] for d in page.rows], [d.deposit_id for d in page.rows])
         self.pager.show_page(offset, page.total)
 
     def checked_ids(self) -> list[int]:
@@ -408,7 +441,8 @@ class DepositsTab(QWidget):
         try:
             with self.panel.database.unit_of_work() as session:
                 deposit = ledger.record_deposit(session, self.panel.actor, ids, ntpn=self.ntpn.text(),
-                                                deposited_on=self.day.date().toPython())
+                                                deposited_on=self.day.date().toPython(),
+                                                source=self.source.currentData())
                 amount, ntpn = deposit.amount, deposit.ntpn
         except Exception as error:
             self.message.error(error)
@@ -444,19 +478,25 @@ class ClosingTab(QWidget):
                 ("cash", "Tunai", "Cash"), ("simponi", "SIMPONI", "SIMPONI"), ("transfer", "Transfer", "Transfer"),
                 ("receipts", "Kuitansi terbit", "Receipts issued"),
                 ("cancelled", "Koreksi (pembatalan)", "Corrections (cancellations)"),
-                ("deposits", "Disetor ke Kas Negara", "Deposited"), ("opening", "Kas tunai awal hari", "Cash at start"),
-                ("closing", "Kas tunai akhir hari", "Cash at end"))):
+                ("deposits", "Disetor ke Kas Negara", "Deposited"), ("refunds", "Dikembalikan", "Refunded"),
+                ("opening", "Saldo BKU awal hari", "BKU balance at start"),
+                ("closing", "Saldo BKU akhir hari", "BKU balance at end"),
+                ("cash_box", "Uang di kas tunai", "Money in the cash box"),
+                ("bank", "Di rekening penerimaan", "On the receiving account"),
+                ("treasury", "Masuk Kas Negara (total)", "In the state treasury (total)"),
+                ("pending", "Dibayar, menunggu kuitansi", "Paid, waiting for a receipt"))):
             label = QLabel(tr(label_id, label_en))
             value = named(QLabel("-"), f"day_{key}", tr(label_id, label_en))
             value.setStyleSheet("font-weight: 600;")
             value.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.values[key] = value
-            grid.addWidget(label, index % 4, (index // 4) * 3)
-            grid.addWidget(value, index % 4, (index // 4) * 3 + 1)
-        grid.setColumnMinimumWidth(1, 150)
-        grid.setColumnMinimumWidth(2, 48)
-        grid.setColumnMinimumWidth(4, 170)
-        grid.setColumnStretch(5, 1)
+            grid.addWidget(label, index % 5, (index // 5) * 3)
+            grid.addWidget(value, index % 5, (index // 5) * 3 + 1)
+        for column in (1, 4, 7):
+            grid.setColumnMinimumWidth(column, 140)
+        grid.setColumnMinimumWidth(2, 40)
+        grid.setColumnMinimumWidth(5, 40)
+        grid.setColumnStretch(8, 1)
         self.state = named(QLabel(""), "dayState", tr("Status hari", "Day status"))
         self.state.setWordWrap(True)
         self.note = named(QLineEdit(), "closingNote", tr("Catatan tutup buku", "Closing note"))
@@ -523,8 +563,14 @@ class ClosingTab(QWidget):
         self.values["receipts"].setText(str(totals.receipts))
         self.values["cancelled"].setText(f"{money(-sum(totals.cancelled.values()))} ({totals.cancellations})")
         self.values["deposits"].setText(f"{money(totals.deposits)} ({totals.deposit_count})")
+        self.values["refunds"].setText(money(totals.refunds))
         self.values["opening"].setText(money(totals.opening))
         self.values["closing"].setText(money(totals.closing))
+        held = totals.positions
+        self.values["cash_box"].setText(money(held.cash))
+        self.values["bank"].setText(money(held.bank))
+        self.values["treasury"].setText(money(held.treasury))
+        self.values["pending"].setText(money(sum(held.pending.values())))
         shown = day.strftime("%d-%m-%Y")
         if closed:
             self.state.setStyleSheet("color: #1b5e20; font-weight: 600;")

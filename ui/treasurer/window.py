@@ -18,7 +18,7 @@ from ui.i18n import tr
 from ui.treasurer.common import MUTED_STYLE, Banner, error_text, money
 from ui.treasurer.exporting import ExportPanel
 from ui.treasurer.payment import PaymentDialog
-from ui.treasurer.receipt import CancelReceiptDialog, ReceiptPreview
+from ui.treasurer.receipt import CancelReceiptDialog, ReceiptPreview, RefundDialog
 from ui.treasurer.tabs import ClosingTab, DepositsTab, InvoicesTab, ReceiptsTab
 from ui.widgets import named
 
@@ -37,6 +37,7 @@ class TreasurerWindow(QMainWindow):
             self.today = office_today(session, actor.office_id)
         self.payment_dialog: PaymentDialog | None = None
         self.cancel_dialog: CancelReceiptDialog | None = None
+        self.refund_dialog: RefundDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.setWindowTitle(tr(f"PST Desktop — Bendahara — {office.office_name}",
                                f"PST Desktop — Treasurer — {office.office_name}"))
@@ -46,7 +47,7 @@ class TreasurerWindow(QMainWindow):
         header = QLabel(f"<span style='font-size:17pt; font-weight:600'>{office.office_name}</span><br>"
                         f"<span style='color:#555'>{actor.name} · {tr('Bendahara Penerimaan', 'Revenue treasurer')}"
                         f"</span>")
-        self.cash_label = named(QLabel(""), "cashOnHand", tr("Kas tunai belum disetor", "Cash not yet deposited"))
+        self.cash_label = named(QLabel(""), "cashOnHand", tr("Uang yang dipegang bendahara", "Money the treasurer holds"))
         self.cash_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton", tr("Muat ulang", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
@@ -88,13 +89,19 @@ class TreasurerWindow(QMainWindow):
         try:
             with self.database.unit_of_work() as session:
                 self.today = office_today(session, self.actor.office_id)
-                _page, cash = ledger.undeposited(session, self.actor, limit=1)
+                held = ledger.positions_now(session, self.actor)
                 closed = ledger.closing_of(session, self.actor.office_id, self.today) is not None
         except Exception as error:  # a lost LAN connection must not close the window
             self.message.error(error)
             return
-        self.cash_label.setText(f"<span style='{MUTED_STYLE}'>{tr('Kas tunai belum disetor', 'Cash not deposited')}"
-                                f"</span><br><span style='font-size:14pt; font-weight:600'>{money(cash)}</span>")
+        pending = sum(held.pending.values())
+        waiting = (f"<br><span style='color:#8a1c13'>{tr('Dibayar, menunggu kuitansi', 'Paid, waiting for a receipt')}:"
+                   f" {money(pending)}</span>" if pending else "")
+        self.cash_label.setText(
+            f"<span style='{MUTED_STYLE}'>{tr('Kas tunai', 'Cash box')}</span> "
+            f"<span style='font-size:13pt; font-weight:600'>{money(held.cash)}</span> · "
+            f"<span style='{MUTED_STYLE}'>{tr('Rekening penerimaan', 'Receiving account')}</span> "
+            f"<span style='font-size:13pt; font-weight:600'>{money(held.bank)}</span>{waiting}")
         if closed:
             self.message.note(tr("Buku hari ini sudah ditutup: pembayaran dan kuitansi baru dibukukan besok.",
                                  "Today's books are closed: new payments and receipts are booked tomorrow."))
@@ -156,10 +163,30 @@ class TreasurerWindow(QMainWindow):
         dialog.open()
         return dialog
 
-    def after_cancel(self, _receipt_id: int) -> None:
+    def after_cancel(self, new_receipt_id: int) -> None:
         self.refresh()
-        self.receipts.message.ok(tr("Kuitansi dibatalkan; pembayarannya kini menunggu kuitansi baru.",
-                                    "Receipt cancelled; its payment now waits for a new receipt."))
+        if not new_receipt_id:
+            self.receipts.message.ok(tr("Kuitansi dibatalkan; pembayarannya kini menunggu kuitansi baru atau "
+                                        "pengembalian uang.",
+                                        "Receipt cancelled; its payment now waits for a new receipt or a refund."))
+            return
+        with self.database.unit_of_work() as session:
+            number = ledger.receipt_number(session, self.actor, new_receipt_id)
+        self.receipts.message.ok(tr(f"Kuitansi dibatalkan dan diganti dengan kuitansi {number}.",
+                                    f"Receipt cancelled and replaced by receipt {number}."))
+        self.preview_receipt(new_receipt_id, number, copy=False)
+
+    def open_refund(self, payment: ledger.PaymentRow) -> RefundDialog:
+        dialog = RefundDialog(self.database, self.actor, payment, self.today, self)
+        dialog.refunded.connect(self.after_refund)
+        self.refund_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def after_refund(self, _refund_id: int) -> None:
+        self.refresh()
+        self.receipts.message.ok(tr("Pengembalian uang tercatat; permintaannya dibatalkan.",
+                                    "Refund recorded; its request is cancelled."))
 
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
         self.timer.stop()
