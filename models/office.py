@@ -55,4 +55,5 @@ class Account(Base):
     password_hash: Mapped[str] = mapped_column(String(300), default="")
     active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]  # set after too many wrong passwords; opens again by itself
     created_at: Mapped[datetime]

@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from pstdesktop.services.errors import CountedRefusal
+
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
@@ -48,10 +50,16 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 
 @contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
-    """One transaction: committed when the block ends, rolled back whole on any error."""
+    """One transaction: committed when the block ends, rolled back whole on any error. A refused
+    approval (``CountedRefusal``) then records its failed attempt on its own, so guessing is counted."""
     session = factory()
     try:
-        with session.begin():
-            yield session
+        try:
+            with session.begin():
+                yield session
+        except CountedRefusal as refusal:
+            with session.begin():
+                refusal.count(session)
+            raise
     finally:
         session.close()

@@ -89,11 +89,12 @@ class SetupDialog(QDialog):
             ("treasurer_nip", "NIP Bendahara (18 digit)", "Treasurer NIP (18 digits)", ""),
             ("username", "Nama pengguna supervisor", "Supervisor username", "supervisor"),
             ("full_name", "Nama lengkap supervisor", "Supervisor full name", ""),
-            ("password", "Kata sandi supervisor", "Supervisor password", ""),
+            ("password", "Kata sandi supervisor (min. 8 karakter)", "Supervisor password (at least 8 characters)", ""),
+            ("repeat", "Ulangi kata sandi", "Repeat the password", ""),
         ):
             edit = named(QLineEdit(), f"setup_{key}", tr(label_id, label_en))
             edit.setPlaceholderText(tr(f"contoh: {hint}", f"e.g. {hint}") if hint else "")
-            if key == "password":
+            if key in ("password", "repeat"):
                 edit.setEchoMode(QLineEdit.EchoMode.Password)
             self.fields[key] = edit
             form.addRow(tr(label_id, label_en), edit)
@@ -126,6 +127,12 @@ class SetupDialog(QDialog):
 
     def save(self) -> None:
         values = {key: edit.text() for key, edit in self.fields.items()}
+        if values["password"] != values["repeat"]:  # a typo here would lock the only supervisor out
+            self.message.setText(tr("Kata sandi dan ulangannya tidak sama; ketik keduanya lagi.",
+                                    "The password and its repeat differ; type both again."))
+            self.fields["password"].clear()
+            self.fields["repeat"].clear()
+            return
         office = {k: values[k] for k in ("name", "unit_code", "city", "address", "satker_code", "treasurer_name",
                                          "treasurer_nip")} | {"time_zone": self.zone.currentText()}
         try:

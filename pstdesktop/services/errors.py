@@ -68,9 +68,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "login_inactive": ("Akun ini tidak aktif; hubungi supervisor.", "This account is not active; ask a supervisor."),
     "login_failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "password_weak": (
+        "{field} mudah ditebak (deret, huruf/angka yang berulang, kata sandi umum, atau memuat nama pengguna).",
+        "{field} is easy to guess (a run, one repeated character, a common password, or it holds the username).",
+    ),
     "login_locked": (
-        "Akun dikunci setelah terlalu banyak percobaan; minta supervisor membukanya.",
-        "The account is locked after too many attempts; ask a supervisor to unlock it.",
+        "Akun dikunci 15 menit setelah 5 kali salah kata sandi; coba lagi nanti, atau minta supervisor lain membukanya.",
+        "The account is locked for 15 minutes after 5 wrong passwords; try again later, or ask another supervisor "
+        "to unlock it.",
     ),
     "concurrent": (
         "Data ini baru saja diubah oleh pengguna lain; muat ulang lalu coba lagi.",
@@ -293,6 +298,15 @@ class ValidationError(DomainError):
 
 class StateError(DomainError):
     """The step does not fit the current state of the request or document."""
+
+
+class CountedRefusal(ValidationError):
+    """A wrong password typed to approve a step: the step is refused and rolled back whole, and then
+    ``count(session)`` records the failed attempt in a transaction of its own (see ``unit_of_work``)."""
+
+    def __init__(self, code: str, field: str, count) -> None:
+        super().__init__(code, field)
+        self.count = count
 
 
 class PermissionDenied(DomainError):

@@ -71,11 +71,11 @@ from models import (
     Waiver,
 )
 from pstdesktop.services import audit, billing, feedback, references, validate
-from pstdesktop.services.access import Actor, actor_of, require
+from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import day_start, fmt_local, local, local_date, utcnow
 from pstdesktop.services.closing import closing_of, lock_books
-from pstdesktop.services.errors import NotFound, StateError, ValidationError
-from pstdesktop.services.office import MAX_FAILED_LOGINS, office_of, office_today, password_matches
+from pstdesktop.services.errors import CountedRefusal, NotFound, StateError, ValidationError
+from pstdesktop.services.office import check_password, office_of, office_today
 from pstdesktop.services.positions import Positions, positions
 from pstdesktop.services.workflow import STATE_LABELS
 
@@ -154,14 +154,23 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
 def supervisor_approval(session: Session, office_id: int, username: str, password: str) -> Actor:
     """The supervisor who approves a step, by username and password typed at the treasurer's PC.
     Refused (one plain message, whatever was wrong) unless it names an active, unlocked supervisor
-    of this office whose password matches."""
+    of this office whose password matches. Wrong passwords count towards that supervisor's lock,
+    exactly as at sign-in, although the step itself is rolled back."""
     name = (username or "").strip().lower()
-    account = session.scalar(select(Account).where(Account.office_id == office_id, Account.username == name))
-    if (account is None or account.role is not Role.SUPERVISOR or not account.active
-            or account.failed_logins >= MAX_FAILED_LOGINS
-            or not password_matches(password or "", account.password_hash)):
-        raise ValidationError("supervisor_login", "approver")
-    return actor_of(account)
+    account = session.scalar(select(Account).where(Account.office_id == office_id, Account.username == name,
+                                                   Account.role == Role.SUPERVISOR))
+    approver, _code = check_password(account, password)
+    if approver is None:
+        if account is None:
+            raise ValidationError("supervisor_login", "approver")
+        counted = (account.id, account.failed_logins, account.locked_until)
+
+        def count(again: Session) -> None:
+            failed = again.get(Account, counted[0])
+            failed.failed_logins, failed.locked_until = counted[1], counted[2]
+
+        raise CountedRefusal("supervisor_login", "approver", count)
+    return approver
 
 
 def cancel_receipt(session: Session, actor: Actor, receipt_id: int, reason: str, supervisor_username: str,

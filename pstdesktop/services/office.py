@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -117,8 +117,7 @@ def _new_account(session: Session, office_id: int, username: str, full_name: str
     username = validate.text("username", username, max_length=64).lower()
     if session.scalar(select(Account.id).where(Account.office_id == office_id, Account.username == username)):
         raise ValidationError("duplicate", "username", value=username)
-    if not isinstance(password, str) or len(password) < 6:
-        raise ValidationError("password_short", "password", min=6)
+    check_new_password(password, username)
     account = Account(
         office_id=office_id, username=username, full_name=validate.text("full_name", full_name),
         nip=validate.text("treasurer_nip", nip, required=False, max_length=18),
@@ -134,21 +133,59 @@ def accounts(session: Session, office_id: int) -> list[Account]:
 
 
 MAX_FAILED_LOGINS = 5
+LOCK_MINUTES = 15  # a locked account opens again by itself: an office with one supervisor is never shut out
+MIN_PASSWORD = 8
+COMMON_PASSWORDS = frozenset({
+    "password", "password1", "passw0rd", "qwerty123", "qwertyui", "abcdefgh", "iloveyou", "rahasia1",
+    "rahasia123", "katasandi", "bismillah", "indonesia", "admin123", "administrator", "pstbps123",
+    "bpsbps123", "12345678", "123456789", "1234567890", "87654321", "11111111",
+})
+_UNKNOWN_USER_HASH = hash_password(secrets.token_hex(16))  # an unknown name costs the same time to refuse
+
+
+def check_new_password(password: object, username: str = "") -> None:
+    """A password staff can keep: at least 8 characters, not a run or repeat of one character, not a
+    well-known password, not the username."""
+    if not isinstance(password, str) or len(password) < MIN_PASSWORD:
+        raise ValidationError("password_short", "password", min=MIN_PASSWORD)
+    plain = password.lower()
+    steps = {ord(b) - ord(a) for a, b in zip(plain, plain[1:], strict=False)}
+    if (len(set(plain)) <= 2 or steps <= {1} or steps <= {-1} or plain in COMMON_PASSWORDS
+            or (username and username.lower() in plain)):
+        raise ValidationError("password_weak", "password")
 
 
 def login(session: Session, username: str, password: str) -> tuple[Actor | None, str]:
     """(actor, "") on success, else (None, error code). A failed attempt is counted (the caller
-    commits it); after ``MAX_FAILED_LOGINS`` the account is locked until a supervisor unlocks it."""
+    commits it); after ``MAX_FAILED_LOGINS`` the account is locked for ``LOCK_MINUTES`` (or until a
+    supervisor unlocks it)."""
     account = session.scalar(select(Account).where(Account.username == (username or "").strip().lower()))
+    return check_password(account, password)
+
+
+def is_locked(account: Account) -> bool:
+    return account.locked_until is not None and account.locked_until > utcnow()
+
+
+def check_password(account: Account | None, password: str) -> tuple[Actor | None, str]:
+    """The one place a typed password is checked (sign-in and a supervisor's approval): failures are
+    counted and lock the account for a while; an unknown account costs the same time as a known one."""
     if account is None:
+        password_matches(password or "", _UNKNOWN_USER_HASH)
         return None, "login_failed"
     if not account.active:
         return None, "login_inactive"
-    if account.failed_logins >= MAX_FAILED_LOGINS:
-        return None, "login_locked"
+    now = utcnow()
+    if account.locked_until is not None:
+        if account.locked_until > now:
+            return None, "login_locked"
+        account.locked_until, account.failed_logins = None, 0  # the lock has run out
     if not password_matches(password or "", account.password_hash):
         account.failed_logins += 1
-        return None, "login_locked" if account.failed_logins >= MAX_FAILED_LOGINS else "login_failed"
+        if account.failed_logins >= MAX_FAILED_LOGINS:
+            account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
+            return None, "login_locked"
+        return None, "login_failed"
     account.failed_logins = 0
     return actor_of(account), ""
 
@@ -164,16 +201,15 @@ def _managed(session: Session, actor: Actor, account_id: int) -> tuple[Account, 
 def unlock_account(session: Session, actor: Actor, account_id: int) -> Account:
     """Clear the failed sign-in count of a locked account."""
     manager, account = _managed(session, actor, account_id)
-    account.failed_logins = 0
+    account.failed_logins, account.locked_until = 0, None
     audit.record(session, manager, "account.unlock", account)
     return account
 
 
 def set_password(session: Session, actor: Actor, account_id: int, password: str) -> Account:
     manager, account = _managed(session, actor, account_id)
-    if not isinstance(password, str) or len(password) < 6:
-        raise ValidationError("password_short", "password", min=6)
-    account.password_hash, account.failed_logins = hash_password(password), 0
+    check_new_password(password, account.username)
+    account.password_hash, account.failed_logins, account.locked_until = hash_password(password), 0, None
     audit.record(session, manager, "account.password", account)
     return account
 

@@ -423,7 +423,8 @@ def test_first_run_setup_fills_the_office_from_the_list_of_bps_units(qtbot, sqli
     assert picker.choose("8171")
     assert dialog.findChild(QLineEdit, "setup_name").text() == "BPS Kota Ambon"
     assert dialog.findChild(QComboBox, "setup_time_zone").currentText() == "WIT"
-    for key, value in (("username", "kepala"), ("full_name", "Kepala PST"), ("password", "rahasia-123")):
+    for key, value in (("username", "kepala"), ("full_name", "Kepala PST"), ("password", "rahasia-123"),
+                       ("repeat", "rahasia-123")):
         qtbot.keyClicks(dialog.findChild(QLineEdit, f"setup_{key}"), value)
     qtbot.mouseClick(dialog.findChild(QPushButton, "setupSave"), LEFT)
     with sqlite_db.unit_of_work() as s:

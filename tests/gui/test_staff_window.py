@@ -45,10 +45,21 @@ def test_first_run_setup_refuses_bad_input_then_saves(qtbot, sqlite_db):
     dialog = SetupDialog(sqlite_db)
     qtbot.addWidget(dialog)
     values = {"name": "BPS Kota Jambi", "unit_code": "15A1", "city": "Jambi", "username": "kepala",
-              "full_name": "Kepala PST", "password": "rahasia-123"}
+              "full_name": "Kepala PST", "password": "rahasia-123", "repeat": "rahasia-132"}
     for key, value in values.items():
         qtbot.keyClicks(dialog.findChild(QLineEdit, f"setup_{key}"), value)
     save = dialog.findChild(QPushButton, "setupSave")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)  # a typo in the repeat: nothing is saved
+    assert "tidak sama" in dialog.findChild(QLabel, "setupMessage").text()
+    assert dialog.findChild(QLineEdit, "setup_password").text() == ""
+    for key, value in (("password", "123456789"), ("repeat", "123456789")):  # a run of digits
+        qtbot.keyClicks(dialog.findChild(QLineEdit, f"setup_{key}"), value)
+    dialog.findChild(QLineEdit, "setup_unit_code").setText("1571")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert "mudah ditebak" in dialog.findChild(QLabel, "setupMessage").text()
+    dialog.findChild(QLineEdit, "setup_unit_code").setText("15A1")
+    for key in ("password", "repeat"):
+        dialog.findChild(QLineEdit, f"setup_{key}").setText("rahasia-123")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert "Kode unit BPS" in dialog.findChild(QLabel, "setupMessage").text()
     with sqlite_db.unit_of_work() as s:

@@ -21,7 +21,14 @@ from PySide6.QtWidgets import (
 from models import Role
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
-from pstdesktop.services.office import MAX_FAILED_LOGINS, accounts, set_active, unlock_account
+from pstdesktop.services.office import (
+    LOCK_MINUTES,
+    MAX_FAILED_LOGINS,
+    accounts,
+    is_locked,
+    set_active,
+    unlock_account,
+)
 from ui.admin.account_forms import NewAccountForm, PasswordForm, RoleForm, ServiceForm
 from ui.admin.common import AdminTab, StatusLine, ask, role_word
 from ui.i18n import tr
@@ -86,10 +93,12 @@ class AccountsTab(AdminTab):
         actions = QVBoxLayout()
         for widget in self.action_buttons:
             actions.addWidget(widget)
-        hint = QLabel(tr(f"Akun terkunci setelah {MAX_FAILED_LOGINS} kali salah kata sandi. Akun tidak pernah "
-                         "dihapus agar jejak audit tetap menyebut namanya; nonaktifkan saja.",
-                         f"An account locks after {MAX_FAILED_LOGINS} wrong passwords. Accounts are never deleted, "
-                         "so the audit trail keeps naming them; deactivate instead."))
+        hint = QLabel(tr(f"Akun terkunci {LOCK_MINUTES} menit setelah {MAX_FAILED_LOGINS} kali salah kata sandi "
+                         "(atau sampai dibuka di sini). Akun tidak pernah dihapus agar jejak audit tetap menyebut "
+                         "namanya; nonaktifkan saja.",
+                         f"An account locks for {LOCK_MINUTES} minutes after {MAX_FAILED_LOGINS} wrong passwords (or "
+                         "until unlocked here). Accounts are never deleted, so the audit trail keeps naming them; "
+                         "deactivate instead."))
         hint.setWordWrap(True)
         hint.setStyleSheet("color: #555")
         actions.addSpacing(12)
@@ -114,7 +123,7 @@ class AccountsTab(AdminTab):
     def refresh(self, keep: str | None = None) -> None:
         with self.database.unit_of_work() as session:
             self.rows = [AccountRow(a.id, a.username, a.full_name, a.nip, a.role, a.active,
-                                    a.failed_logins >= MAX_FAILED_LOGINS)
+                                    is_locked(a))
                          for a in accounts(session, self.actor.office_id)]
         if keep is not None:
             index = next((i for i, row in enumerate(self.rows) if row.username == keep), 0)
