@@ -437,8 +437,8 @@ bad_waivers = st.one_of(
 STEP_FROM = {
     "submit": [(S.DRAFT, WALK), (S.DRAFT, ONLINE)], "approve": [(S.SUBMITTED, WALK)],
     "approve_waiver": [(S.SUBMITTED, WALK)], "redirect": [(S.SUBMITTED, WALK)],
-    "cancel": [(S.DRAFT, WALK), (S.SUBMITTED, WALK), (S.APPROVED, WALK), (S.INVOICED, WALK)],
-    "set_abstraction": [(S.DRAFT, WALK), (S.SUBMITTED, WALK)],
+    "cancel": [(S.DRAFT, WALK), (S.DRAFT, ONLINE), (S.SUBMITTED, WALK), (S.APPROVED, WALK), (S.INVOICED, WALK)],
+    "set_abstraction": [(S.DRAFT, WALK), (S.DRAFT, ONLINE), (S.SUBMITTED, WALK)],
 }
 STEP_TO = {"submit": S.SUBMITTED, "approve": S.APPROVED, "approve_waiver": S.APPROVED,
            "redirect": S.REDIRECTED, "cancel": S.CANCELLED}
