@@ -29,8 +29,7 @@ def office_qdate(zone_name: str) -> QDate:
 def office_now(zone_name: str) -> QDateTime:
     """Now on the office's wall clock (to the minute), for a date-time field's default; read it back
     with :func:`to_utc`."""
-    now = clock.office_now(zone_name)
-    return QDateTime(QDate(now.year, now.month, now.day), QTime(now.hour, now.minute))
+    return office_datetime(clock.utcnow(), zone_name)
 
 
 def office_datetime(moment: datetime, zone_name: str) -> QDateTime:

@@ -130,11 +130,11 @@ def test_demo_writes_one_office_day_in_office_hours(now, expected_day, from_open
         office = first_office(s)
         if from_opening_to_now:  # the office's today: today's queue is filled
             assert office_today(s, office.id) == day
-            assert sum(guestbook.queue_counts(s, _kiosk_actor(s)).values()) == len(demo.PEOPLE)
+            assert sum(guestbook.queue_counts(s, _officer(s)).values()) == len(demo.PEOPLE)
     assert clock.utcnow() == now  # the demo gives the clock back
 
 
-def _kiosk_actor(session):
+def _officer(session):
     from models import Account, Role
     from pstdesktop.services.access import actor_of
 
