@@ -151,7 +151,7 @@ def set_up_office(db: Database) -> Staff:
     with db.unit_of_work() as s:
         if s.scalar(select(func.count()).select_from(OfficeProfile)):
             raise SystemExit("the database already holds an office: give an empty database")
-        office, boss = setup_office(s, OFFICE, "kepala", "Hendra Wijaya", PASSWORD)
+        office, boss, _code = setup_office(s, OFFICE, "kepala", "Hendra Wijaya", PASSWORD)
         sup = actor_of(boss)
         staff = Staff(office.id, sup,
                       actor_of(create_account(s, sup, "petugas", "Rina Anggraini", Role.OFFICER, PASSWORD)),

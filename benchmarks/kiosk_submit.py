@@ -53,7 +53,7 @@ def person(i: int) -> dict:
 
 def set_up(db: Database) -> Actor:
     with db.unit_of_work() as s:
-        office, boss = setup_office(s, OFFICE, "kepala", "Kepala PST", "rahasia-123")
+        office, boss, _code = setup_office(s, OFFICE, "kepala", "Kepala PST", "rahasia-123")
         return actor_of(create_account(s, actor_of(boss), "kiosk", "Kios", Role.KIOSK, "rahasia-123"))
 
 

@@ -68,7 +68,7 @@ INSTITUTIONS = ("Universitas Jambi", "UIN Sulthan Thaha Saifuddin", "Bappeda Pro
 def build(db, receipts_n: int, year: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     with db.unit_of_work() as s:
-        office, boss = setup_office(s, OFFICE, "kepala", "Kepala PST", "bench-pass-1")
+        office, boss, _code = setup_office(s, OFFICE, "kepala", "Kepala PST", "bench-pass-1")
         treasurer_id, office_id = boss.id, office.id
         products = {p.code: p for p in s.scalars(select(Product))}
     codes = ["microdata_raw", "microdata_processed", "pub_electronic", "map_kab_desa", "map_kab_kecamatan"]

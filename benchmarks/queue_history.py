@@ -69,7 +69,7 @@ def person(i: int) -> dict:
 
 def set_up(db: Database) -> tuple[Actor, Actor]:
     with db.unit_of_work() as s:
-        office, boss = setup_office(s, OFFICE, "kepala", "Kepala PST", "rahasia-123")
+        office, boss, _code = setup_office(s, OFFICE, "kepala", "Kepala PST", "rahasia-123")
         supervisor = actor_of(boss)
         officer = actor_of(create_account(s, supervisor, "petugas", "Petugas PST", Role.OFFICER, "rahasia-123"))
         kiosk = actor_of(create_account(s, supervisor, "kiosk", "Kios", Role.KIOSK, "rahasia-123"))

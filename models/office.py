@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,8 +35,10 @@ class OfficeProfile(Base):
     materai_amount: Mapped[int] = mapped_column(default=10_000)  # stamp duty, UU 10/2020
     billing_validity_days: Mapped[int] = mapped_column(default=7)
     retention_days: Mapped[int] = mapped_column(default=1825)  # personal data kept this long (UU 27/2022)
+    retention_run_on: Mapped[date | None]  # office date of the last automatic erasure
     kiosk_pin_hash: Mapped[str] = mapped_column(String(300), default="")  # staff PIN to leave kiosk mode
     signing_key: Mapped[str] = mapped_column(String(64), default="")  # HMAC key of document references
+    recovery_hash: Mapped[str] = mapped_column(String(300), default="")  # the office's recovery code (hashed)
     created_at: Mapped[datetime]
 
 

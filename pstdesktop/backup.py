@@ -1,7 +1,8 @@
 """Backups of the embedded SQLite database: taken with SQLite's backup API (never a file copy of a
 live database), checked, rotated (7 daily, 4 weekly, 12 monthly), and restorable.
 
-File names say when and why: ``pst-20261123T081500Z-daily.sqlite`` (kinds: daily, exit, manual)."""
+File names say when and why: ``pst-20261123T081500Z-daily.sqlite`` (kinds: daily, exit, manual). The
+backups folder and every copy are private to the user (``pstdesktop.private``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ import re
 import shutil
 import sqlite3
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pstdesktop.private import private_dir, private_file, tighten
 from pstdesktop.services import clock
 from pstdesktop.services.clock import local_date, utcnow
 
@@ -36,7 +38,7 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
     if kind not in ("daily", "exit", "manual"):
         raise ValueError(kind)
     now = now or utcnow()
-    backup_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(backup_dir)
     target = backup_dir / f"pst-{now.strftime('%Y%m%dT%H%M%SZ')}-{kind}.sqlite"
     partial = target.with_suffix(".partial")
     copy_database(database_file, partial)
@@ -48,10 +50,10 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
 
 
 def copy_database(source: Path, target: Path) -> None:
-    """SQLite backup API from ``source`` into ``target`` (created or overwritten)."""
+    """SQLite backup API from ``source`` into ``target`` (created private, or overwritten)."""
     src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
     try:
-        dest = sqlite3.connect(target)
+        dest = sqlite3.connect(private_file(target))
         try:
             src.backup(dest)
         finally:
@@ -88,9 +90,12 @@ def listing(backup_dir: Path) -> list[BackupFile]:
     return sorted(found, key=lambda b: b.taken_at, reverse=True)
 
 
-def rotate(backup_dir: Path, zone_name: str) -> list[Path]:
+def rotate(backup_dir: Path, zone_name: str, keep_days: int | None = None,
+           now: datetime | None = None) -> list[Path]:
     """Keep the newest backup of each of the last 7 days, 4 ISO weeks and 12 months (office dates), and
-    the last 10 manual ones; remove the rest. Returns the removed files."""
+    the last 10 manual ones; remove the rest. With ``keep_days`` (the office's retention of personal
+    data) every copy older than that goes too, pre-upgrade copies included, so erased personal data
+    does not live on in a backup. Returns the removed files."""
     automatic = [b for b in listing(backup_dir) if b.kind != "manual"]
     keep: set[Path] = set()
     for key, count in ((lambda d: d, KEEP_DAILY), (lambda d: d.isocalendar()[:2], KEEP_WEEKLY),
@@ -105,6 +110,11 @@ def rotate(backup_dir: Path, zone_name: str) -> list[Path]:
                 keep.add(backup.path)
     keep.update(b.path for b in [b for b in listing(backup_dir) if b.kind == "manual"][:KEEP_MANUAL])
     removed = [b.path for b in listing(backup_dir) if b.path not in keep]
+    if keep_days is not None:
+        cutoff = (now or utcnow()) - timedelta(days=keep_days)
+        removed += [b.path for b in listing(backup_dir) if b.path in keep and b.taken_at < cutoff]
+        removed += [path for path in backup_dir.glob("pre-upgrade-*.sqlite")
+                    if datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff]
     for path in removed:
         path.unlink(missing_ok=True)
     return removed
@@ -144,11 +154,11 @@ def restore(backup: Path, database_file: Path) -> Path | None:
     kept = None
     if database_file.exists():
         kept = database_file.with_name(f"{database_file.name}.replaced-{utcnow().strftime('%Y%m%dT%H%M%SZ')}")
-        shutil.move(database_file, kept)
+        shutil.move(tighten(database_file), kept)
         for suffix in ("-wal", "-shm"):
             side = database_file.with_name(database_file.name + suffix)
             if side.exists():
-                shutil.move(side, kept.with_name(kept.name + suffix))
+                shutil.move(tighten(side), kept.with_name(kept.name + suffix))
     partial = database_file.with_name(database_file.name + ".restoring")
     copy_database(backup, partial)
     os.replace(partial, database_file)

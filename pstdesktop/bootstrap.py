@@ -1,16 +1,20 @@
 """Opening the database the settings name: engine, migrations (with a pre-upgrade copy of SQLite),
-and the catalogue seeded on first start."""
+and the catalogue seeded on first start. An SQLite file is created private to the user (0600 on POSIX)
+before SQLite opens it; its -wal and -shm files take the same mode."""
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
+from pathlib import Path
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from pstdesktop import migrate
+from pstdesktop import faults, migrate
 from pstdesktop.config import Settings
 from pstdesktop.database import make_engine, make_session_factory, unit_of_work
+from pstdesktop.private import private_file
 from pstdesktop.services.catalogue import seed_catalogue
 
 
@@ -31,9 +35,43 @@ def open_database(settings: Settings) -> Database:
 
 
 def open_url(url: str, backup_dir=None) -> Database:
-    engine = make_engine(url)
-    migrate.upgrade(engine, backup_dir)
-    database = Database(engine, make_session_factory(engine))
-    with database.unit_of_work() as session:
-        seed_catalogue(session)
+    """Open (create, migrate) the database. A fault of the URL, of the SQLite file (checked read-only
+    before SQLite opens it for writing) or of the server is a ``faults.Fault``; a new SQLite file that
+    could not be set up is removed again, so that no empty file is left for the next start to refuse."""
+    file = faults.sqlite_path(faults.database_url(url))
+    if file is not None:
+        faults.check_sqlite_file(file, backup_dir)
+    made = [p for p in _sqlite_files(file) if not p.exists()] if file is not None and not file.exists() else []
+    try:
+        _create_sqlite_file(url)
+        engine = make_engine(url)
+        try:
+            migrate.upgrade(engine, backup_dir)
+            database = Database(engine, make_session_factory(engine))
+            with database.unit_of_work() as session:
+                seed_catalogue(session)
+        except BaseException:
+            engine.dispose()
+            raise
+    except BaseException as error:
+        for path in made:
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
+        fault = faults.from_error(error, url)
+        if fault is None:
+            raise
+        raise fault from None
     return database
+
+
+def _sqlite_files(file: Path) -> list[Path]:
+    return [file, *(file.with_name(file.name + suffix) for suffix in ("-wal", "-shm", "-journal"))]
+
+
+def _create_sqlite_file(url: str) -> None:
+    """Create (or tighten) the SQLite file privately; when that is impossible (missing or read-only
+    folder) SQLite itself reports the fault on opening."""
+    name = make_url(url).database if url.startswith("sqlite") else None
+    if name and name != ":memory:" and not name.startswith("file:"):
+        with contextlib.suppress(OSError):
+            private_file(Path(name))

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
-from pstdesktop import __version__
+from sqlalchemy.exc import SQLAlchemyError
+
+from pstdesktop import APP_NAME, __version__, faults
 from pstdesktop.bootstrap import open_database
-from pstdesktop.config import load_settings
+from pstdesktop.config import Settings, load_settings
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -37,32 +40,67 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run ``pst``. Exit codes: 0 done; 1 ``pst verify`` found rows changed behind the application's back;
+    2 a usage or environment fault (bad arguments, data folder, settings.json, database URL or file,
+    server, full disk), told in one line on stderr — before Qt starts for ``gui`` and ``kiosk``."""
     args = build_parser().parse_args(argv)
     if args.selftest:
         from pstdesktop.selftest import run as selftest
 
         return selftest()
-    env = {}
-    if args.database:
-        env["PST_DATABASE_URL"] = args.database
-    if args.data_dir:
-        env["PST_DATA_DIR"] = args.data_dir
-    import os
-
-    settings = load_settings({**os.environ, **env})
     command = args.command or "gui"
+    settings = None
+    try:
+        if args.database:
+            faults.database_url(args.database, "--database")
+        env = {"PST_DATABASE_URL": args.database or "", "PST_DATA_DIR": args.data_dir or ""}
+        settings = load_settings({**os.environ, **{k: v for k, v in env.items() if v}})
+        if command not in ("gui", "kiosk"):
+            return _command(args, command, settings)
+        _before_qt(settings, command)
+    except (faults.Fault, OSError, SQLAlchemyError) as error:
+        fault = faults.from_error(error, settings.database_url if settings else None)
+        if fault is None:
+            raise
+        _tell(fault, command)
+        return faults.EXIT_CODE
     if command == "gui":
         from ui.app import run
 
         return run(settings)
-    if command == "kiosk":
-        from ui.kiosk import run_kiosk
+    from ui.kiosk import run_kiosk
 
-        return run_kiosk(settings, args.mode)
+    return run_kiosk(settings, args.mode)
+
+
+def _before_qt(settings: Settings, command: str) -> None:
+    """The checks of the SQLite file that come before any window: its folder must exist; the kiosk also
+    refuses a damaged file (the staff application offers the newest backup for one instead)."""
+    file = faults.sqlite_path(settings.database_url)
+    if file is None:
+        return
+    if command == "kiosk":
+        faults.check_sqlite_file(file, settings.backup_dir)
+    elif not file.exists() and not file.parent.is_dir():
+        raise faults.Fault("sqlite_folder", path=file.parent, file=file)
+
+
+def _tell(fault: faults.Fault, command: str) -> None:
+    """The fault's line on stderr; in a message box when there is no console (the windowed program)."""
+    if sys.stderr is not None:
+        print(fault.line(), file=sys.stderr)
+    elif command in ("gui", "kiosk"):
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        _app = QApplication.instance() or QApplication([])
+        QMessageBox.critical(None, APP_NAME, fault.text())
+
+
+def _command(args, command: str, settings: Settings) -> int:
     database = open_database(settings)
     try:
         if command == "demo":
-            return _demo(database, settings.data_dir / "demo-files")
+            return _demo(database, settings)
         if command == "document":
             from pstdesktop.documents import document_command
 
@@ -76,14 +114,15 @@ def main(argv: list[str] | None = None) -> int:
         database.dispose()
 
 
-def _demo(database, files_dir: Path) -> int:
+def _demo(database, settings: Settings) -> int:
     from pstdesktop.demo import fill
 
     try:
-        accounts = fill(database, files_dir)
-    except RuntimeError as exc:
-        print(f"pst demo: {exc}", file=sys.stderr)
-        return 2
+        accounts = fill(database, settings.data_dir / "demo-files")
+    except faults.Fault:
+        raise
+    except RuntimeError:  # the database already holds an office
+        raise faults.Fault("demo_not_fresh", url=faults.shown(settings.database_url)) from None
     print("Demo office day written. Accounts (password: {}):".format(accounts.pop("password")))
     for username, role in accounts.items():
         print(f"  {username:12} {role}")

@@ -12,19 +12,25 @@ from contextlib import contextmanager
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
+from pstdesktop import faults
 from pstdesktop.services.errors import CountedRefusal
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
 
 def make_engine(url: str, **kwargs) -> Engine:
-    if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs)
+    """The engine of an SQLite or PostgreSQL (psycopg) URL; a ``faults.Fault`` for any other URL. A server
+    that does not answer fails after ``connect_timeout`` seconds (10 unless the URL says otherwise). SQL
+    parameters never appear in an error: they can hold a visitor's name or identity number."""
+    parsed = faults.database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_engine(parsed, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+                               hide_parameters=True, **kwargs)
         _configure_sqlite(engine)
         return engine
-    if url.startswith("postgresql://"):
-        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    timeout = {} if "connect_timeout" in parsed.query else {"connect_timeout": faults.CONNECT_TIMEOUT_S}
+    return create_engine(parsed.set(drivername="postgresql+psycopg"), pool_pre_ping=True, connect_args=timeout,
+                         hide_parameters=True, **kwargs)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -37,6 +43,7 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA foreign_keys = ON")
         cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA secure_delete = ON")  # erased personal data leaves no readable free page
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -63,3 +70,14 @@ def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
             raise
     finally:
         session.close()
+
+
+def checkpoint(engine: Engine) -> None:
+    """Copy the WAL into the SQLite file and empty it, so pages from before an erasure survive in
+    neither (no-op on PostgreSQL)."""
+    if engine.dialect.name == "sqlite":
+        raw = engine.raw_connection()  # outside a transaction: a checkpoint cannot run inside one
+        try:
+            raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()

@@ -12,7 +12,10 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from models import Channel, DeliveryChannel, PaymentMethod, Role
+from pstdesktop import faults
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import billing, clock, delivery, feedback, guestbook, online, requests
 from pstdesktop.services.access import Actor, actor_of
@@ -87,10 +90,15 @@ def fill(database: Database, files_dir: Path) -> dict[str, str]:
         with database.unit_of_work() as s:
             if first_office(s) is not None:
                 raise RuntimeError("the database already holds an office: pst demo only fills a fresh database")
-            office, supervisor = setup_office(s, OFFICE, "supervisor", "Kepala Unit PST", PASSWORD)
+            office, supervisor, _code = setup_office(s, OFFICE, "supervisor", "Kepala Unit PST", PASSWORD)
             boss = actor_of(supervisor)
             staff = {u: actor_of(create_account(s, boss, u, n, r, PASSWORD)) for u, n, r in STAFF}
-        _fill_day(database, files_dir, staff, _Timeline(pin, opening, end, len(PEOPLE) + 2))
+        try:
+            _fill_day(database, files_dir, staff, _Timeline(pin, opening, end, len(PEOPLE) + 2))
+        except (OSError, SQLAlchemyError) as error:  # the office is written, its day is not: say what to do
+            if not faults.disk_full(error):
+                raise
+            raise faults.Fault("demo_disk_full", url=faults.shown(database.engine.url)) from None
     return {"password": PASSWORD, **{u: r.value for u, _n, r in STAFF}, "supervisor": Role.SUPERVISOR.value}
 
 

@@ -8,6 +8,7 @@ Every staff role (officer, treasurer, supervisor) may print; the kiosk may not.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import tempfile
@@ -237,8 +238,13 @@ def render_by_number(session: Session, kind: str, number: str, *, copy: bool = T
 # --- files ------------------------------------------------------------------------------------------
 def write_atomically(path: Path, content: bytes) -> None:
     """Write ``content`` to ``path`` through a temporary file in the same folder and ``os.replace``,
-    so a failure leaves either the old file or none, never half a file."""
+    so a failure leaves either the old file or none, never half a file. A device (``/dev/stdout``) is
+    written in place: it is never replaced by a file."""
     path = Path(path)
+    if path.exists() and not path.is_file() and not path.is_dir():
+        with open(path, "wb") as stream:
+            stream.write(content)
+        return
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -268,9 +274,9 @@ def document_command(database, kind: str, number: str, out: Path) -> int:
     try:
         write_atomically(out, content)
     except OSError as error:
-        reason = error.strerror or error.__class__.__name__
-        print(f"pst document: {_say(DomainError('document_write', path=str(out), reason=reason))}",
-              file=sys.stderr)
+        refusal = DomainError("file_disk_full", path=str(out)) if error.errno == errno.ENOSPC else \
+            DomainError("document_write", path=str(out), reason=error.strerror or error.__class__.__name__)
+        print(f"pst document: {_say(refusal)}", file=sys.stderr)
         return 2
     print(f"pst document: {kind} {number} -> {out} ({thousands(len(content))} byte, SALINAN / COPY)")
     return 0

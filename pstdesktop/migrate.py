@@ -14,6 +14,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from pstdesktop.backup import copy_database
+from pstdesktop.private import private_dir
 from pstdesktop.services.clock import utcnow
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
@@ -75,7 +76,7 @@ def current_revision_of(connection) -> str | None:
 
 def sqlite_copy(engine: Engine, target: Path) -> Path:
     """A consistent copy of a live SQLite database (the backup API, never a file copy)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(target.parent)
     copy_database(Path(engine.url.database), target)
     return target
 

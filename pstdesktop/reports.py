@@ -12,7 +12,12 @@ Each subsidiary book (Kas Tunai, Bank, SIMPONI) is read in one unit of work with
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import gc
+import glob
 import sys
+import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -206,14 +211,53 @@ def export_report(database, actor: Actor | None, month_text: object, out: object
 
 
 def _write(write: Callable[[], Path], target: Path) -> None:
+    """Run ``write``; a file that cannot be written is a DomainError. After any failure the half-built
+    workbook is let go at once, with the errors its zip file and row writers raise as they are collected on
+    a full disk ("Exception ignored in ...") kept quiet, and a partial file still beside the target (on
+    Windows an open file cannot be removed until then) is removed."""
+    partials = f".{glob.escape(target.stem)}-*.xlsx.part"  # exports.ledger.atomic_save's temporary files
+    before = set(target.parent.glob(partials)) if target.parent.is_dir() else set()
     try:
         write()
-    except WriteRefused as refused:
-        if refused.kind == "locked":
-            raise DomainError("export_locked", "out_file", path=str(target)) from None
-        if refused.kind == "folder":
-            raise DomainError("export_folder", "out_file", path=str(refused.path)) from None
-        raise DomainError("export_disk", "out_file", path=str(target), reason=refused.detail) from None
+        return
+    except BaseException as failure:
+        refusal = _refusal(failure, target)
+        _let_go(failure)
+        for partial in set(target.parent.glob(partials)) - before if target.parent.is_dir() else ():
+            with contextlib.suppress(OSError):
+                partial.unlink()
+        if refusal is None:
+            raise
+    raise refusal
+
+
+def _refusal(failure: BaseException, target: Path) -> DomainError | None:
+    if not isinstance(failure, WriteRefused):
+        return None
+    if failure.kind == "locked":
+        return DomainError("export_locked", "out_file", path=str(target))
+    if failure.kind == "folder":
+        return DomainError("export_folder", "out_file", path=str(failure.path))
+    cause = failure.__context__
+    if isinstance(cause, OSError) and cause.errno == errno.ENOSPC:
+        return DomainError("file_disk_full", "out_file", path=str(target))
+    reason = cause.strerror if isinstance(cause, OSError) and cause.strerror else failure.detail
+    return DomainError("export_disk", "out_file", path=str(target), reason=reason)
+
+
+def _let_go(failure: BaseException) -> None:
+    """Free what the tracebacks of ``failure`` (and of the errors behind it) still hold, quietly."""
+    hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
+    try:
+        seen: set[int] = set()
+        error: BaseException | None = failure
+        while error is not None and id(error) not in seen:
+            seen.add(id(error))
+            traceback.clear_frames(error.__traceback__)
+            error = error.__cause__ or error.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = hook
 
 
 def _say(error: DomainError) -> str:

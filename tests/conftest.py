@@ -88,7 +88,7 @@ class Office:
     def __init__(self, db: Database):
         self.db = db
         with db.unit_of_work() as s:
-            office, boss = setup_office(s, OFFICE, "kepala", "Kepala PST", PASSWORD)
+            office, boss, _code = setup_office(s, OFFICE, "kepala", "Kepala PST", PASSWORD)
             self.office_id = office.id
             self.supervisor = actor_of(boss)
             self.officer = actor_of(create_account(s, self.supervisor, "petugas", "Yohanes Pattiasina",
@@ -148,6 +148,25 @@ def sqlite_db(tmp_path):
 @pytest.fixture
 def office(sqlite_db) -> Office:
     return Office(sqlite_db)
+
+
+@pytest.fixture
+def recovery_codes(monkeypatch) -> list[str]:
+    """Recovery codes the GUI showed (the dialog is ticked and closed as a supervisor would)."""
+    from PySide6.QtWidgets import QCheckBox, QDialog, QLabel
+
+    from ui.recovery import RecoveryCodeDialog
+
+    shown: list[str] = []
+
+    def noted(dialog: RecoveryCodeDialog):
+        shown.append(dialog.findChild(QLabel, "recoveryCode").text())
+        dialog.findChild(QCheckBox, "recoveryNoted").setChecked(True)
+        dialog.accept()
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(RecoveryCodeDialog, "exec", noted)
+    return shown
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 
 ``PST_TEST_POSTGRES_URL`` names a server to use; otherwise a throw-away cluster is created with the
 machine's ``initdb`` (Debian's ``postgresql`` package) in a temporary folder on a free local port,
-run as the ``postgres`` user when the tests run as root, and removed afterwards."""
+run as the ``postgres`` user when the tests run as root, and removed afterwards. Its roles are trusted,
+except members of ``PASSWORD_GROUP``, who must give their password (scram-sha-256) over TCP."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ import uuid
 from pathlib import Path
 
 import pytest
+
+PASSWORD_GROUP = "pst_password_login"
 
 
 def _pg_bin(name: str) -> str | None:
@@ -55,6 +58,8 @@ def postgres_server():
         shutil.chown(root, "postgres")
     port = _free_port()
     _run_as_postgres([initdb, "-D", str(datadir), "-U", "pst", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"])
+    hba = datadir / "pg_hba.conf"
+    hba.write_text(f"host all +{PASSWORD_GROUP} 127.0.0.1/32 scram-sha-256\n{hba.read_text()}")
     _run_as_postgres([pg_ctl, "-D", str(datadir), "-w", "-l", str(root / "log.txt"), "-o",
                       f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=60",
                       "start"])

@@ -15,19 +15,23 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import resources
-from models import Role
+from models import OfficeProfile, Role
 from pstdesktop import APP_NAME, backup
-from pstdesktop.bootstrap import open_database
+from pstdesktop.bootstrap import Database, open_database
 from pstdesktop.config import SQLITE_FILE, Settings, read_settings_file
+from pstdesktop.database import checkpoint
+from pstdesktop.services import retention
 from pstdesktop.services.office import first_office
 from ui.admin import check_database_file
 from ui.i18n import set_language, tr
 from ui.login import LoginDialog, SetupDialog
 from ui.main_window import MainWindow
+from ui.widgets import catch_faults
 
 
 def run(settings: Settings) -> int:
     set_language(settings.language)
+    catch_faults(settings.data_dir)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     app.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
@@ -46,16 +50,25 @@ def _sqlite_file(settings: Settings) -> Path | None:
         else settings.data_dir / SQLITE_FILE
 
 
-def _backup(settings: Settings, kind: str, zone_name: str) -> None:
-    """Automatic backup of the SQLite file (daily at the first start of an office day, and on exit)."""
-    file = _sqlite_file(settings)
+def _backup(settings: Settings, kind: str, office: OfficeProfile) -> None:
+    """Automatic backup of the SQLite file (daily at the first start of an office day, and on exit);
+    copies older than the office's retention of personal data are removed."""
+    file, zone_name = _sqlite_file(settings), office.time_zone
     if file is None or not file.exists() or (kind == "daily" and not backup.daily_due(settings.backup_dir, zone_name)):
         return
     try:
         backup.take(file, settings.backup_dir, kind)
-        backup.rotate(settings.backup_dir, zone_name)
+        backup.rotate(settings.backup_dir, zone_name, keep_days=office.retention_days)
     except (OSError, RuntimeError) as error:
         QMessageBox.warning(None, APP_NAME, tr(f"Cadangan otomatis gagal: {error}", f"Automatic backup failed: {error}"))
+
+
+def _erase_expired(database: Database, office: OfficeProfile) -> None:
+    """The day's automatic erasure of personal data past retention (before the day's backup copies it)."""
+    with database.unit_of_work() as session:
+        erased = retention.erase_due(session, office.id)
+    if erased:
+        checkpoint(database.engine)
 
 
 def _probe_startup(app: QApplication) -> None:
@@ -74,7 +87,7 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
         QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                                 f"The database cannot be opened:\n{error}"))
         return 1, False
-    zone_name = None
+    office = None
     try:
         with database.unit_of_work() as session:
             office = first_office(session)
@@ -83,8 +96,8 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
                 return 0, False
             with database.unit_of_work() as session:
                 office = first_office(session)
-        zone_name = office.time_zone
-        _backup(settings, "daily", zone_name)
+        _erase_expired(database, office)
+        _backup(settings, "daily", office)
         dialog = LoginDialog(database, office.name)
         if os.environ.get("PST_STARTUP_PROBE") == "1":
             dialog.show()
@@ -113,5 +126,5 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
         return code, getattr(window, "restart_requested", False)
     finally:
         database.dispose()
-        if zone_name is not None:
-            _backup(settings, "exit", zone_name)
+        if office is not None:
+            _backup(settings, "exit", office)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
 )
 
@@ -19,6 +20,7 @@ from pstdesktop.services.errors import MESSAGES, DomainError
 from pstdesktop.services.office import login, setup_office
 from ui.admin.units import UnitPicker
 from ui.i18n import language, tr
+from ui.recovery import RecoverDialog, RecoveryCodeDialog
 from ui.widgets import named
 
 
@@ -52,8 +54,22 @@ class LoginDialog(QDialog):
         layout.setSpacing(12)
         layout.addWidget(title)
         layout.addLayout(form)
+        forgot = named(QPushButton(tr("Lupa kata sandi atau akun terkunci?", "Forgot the password or locked out?")),
+                       "recoverLink", tr("Pulihkan akun", "Recover account"))
+        forgot.setFlat(True)
+        forgot.setCursor(Qt.CursorShape.PointingHandCursor)
+        forgot.setStyleSheet("QPushButton { color: #1a56b0; text-decoration: underline; border: none; }")
+        forgot.clicked.connect(self.recover)
         layout.addWidget(self.message)
+        layout.addWidget(forgot, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
+
+    def recover(self) -> None:
+        """A supervisor signs in again with the office's recovery code."""
+        dialog = RecoverDialog(self.database, self.username.text(), self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None:
+            self.actor = dialog.actor
+            self.accept()
 
     def try_login(self) -> None:
         with self.database.unit_of_work() as session:
@@ -89,7 +105,7 @@ class SetupDialog(QDialog):
             ("treasurer_nip", "NIP Bendahara (18 digit)", "Treasurer NIP (18 digits)", ""),
             ("username", "Nama pengguna supervisor", "Supervisor username", "supervisor"),
             ("full_name", "Nama lengkap supervisor", "Supervisor full name", ""),
-            ("password", "Kata sandi supervisor (min. 8 karakter)", "Supervisor password (at least 8 characters)", ""),
+            ("password", "Kata sandi supervisor (min. 10 karakter)", "Supervisor password (at least 10 characters)", ""),
             ("repeat", "Ulangi kata sandi", "Repeat the password", ""),
         ):
             edit = named(QLineEdit(), f"setup_{key}", tr(label_id, label_en))
@@ -137,8 +153,10 @@ class SetupDialog(QDialog):
                                          "treasurer_nip")} | {"time_zone": self.zone.currentText()}
         try:
             with self.database.unit_of_work() as session:
-                setup_office(session, office, values["username"], values["full_name"], values["password"])
+                _office, _account, code = setup_office(session, office, values["username"], values["full_name"],
+                                                       values["password"])
         except DomainError as error:
             self.message.setText(error.message(language()))
             return
+        RecoveryCodeDialog(code, self).exec()
         self.accept()

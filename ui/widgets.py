@@ -3,11 +3,14 @@ dates/times in the office's zone (from the application's clock, never the PC's).
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
+from pathlib import Path
 
 from PySide6.QtCore import QDate, QDateTime, QTime
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from pstdesktop import faultlog
 from pstdesktop.services import clock
 from pstdesktop.services.errors import DomainError
 from ui.i18n import language, tr
@@ -45,13 +48,32 @@ def to_utc(value: QDateTime, zone_name: str) -> datetime:
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=clock.zone(zone_name))
 
 
-def show_error(parent: QWidget | None, error: Exception) -> None:
-    """A domain error in plain words; anything else as an unexpected failure."""
+def error_text(error: Exception) -> str:
+    """A domain error in plain words; anything else as one line with a reference (detail logged)."""
     if isinstance(error, DomainError):
-        text = error.message(language())
-    else:
-        text = tr(f"Terjadi kesalahan yang tidak terduga: {error}", f"Unexpected error: {error}")
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("Tidak dapat dilanjutkan", "Cannot continue"), text,
+        return error.message(language())
+    return faultlog.unexpected(error, language())
+
+
+def show_error(parent: QWidget | None, error: Exception) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, tr("Tidak dapat dilanjutkan", "Cannot continue"), error_text(error),
                       QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.exec()
+
+
+def catch_faults(data_dir: Path) -> None:
+    """Log unexpected failures to the data folder and answer one raised in a slot with :func:`show_error`
+    (the window stays open) instead of a traceback on the console."""
+    faultlog.setup(data_dir)
+
+    def hook(kind, error, trace):
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, error, trace)
+            return
+        try:
+            show_error(None, error)
+        except Exception:  # noqa: BLE001 - never recurse into the hook
+            faultlog.record(error)
+
+    sys.excepthook = hook

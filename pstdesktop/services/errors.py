@@ -60,6 +60,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{field}: permintaan datang langsung membeli data mikro fullset (tanpa pilih variabel).",
         "{field}: walk-in requests buy full-set microdata (no variable selection).",
     ),
+    "recovery_refused": (
+        "Kode pemulihan atau nama pengguna supervisor tidak cocok.",
+        "The recovery code or the supervisor's username does not match.",
+    ),
     "password_short": ("{field} paling sedikit {min} karakter.", "{field} needs at least {min} characters."),
     "password_mismatch": ("Ulangan kata sandi tidak sama dengan kata sandi.", "The repeated password does not match."),
     "self_deactivate": (
@@ -69,8 +73,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "login_inactive": ("Akun ini tidak aktif; hubungi supervisor.", "This account is not active; ask a supervisor."),
     "login_failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
     "password_weak": (
-        "{field} mudah ditebak (deret, huruf/angka yang berulang, kata sandi umum, atau memuat nama pengguna).",
-        "{field} is easy to guess (a run, one repeated character, a common password, or it holds the username).",
+        "{field} mudah ditebak (kata sandi umum, kata atau nama dengan angka/tahun, deret, pengulangan, atau nama pengguna). Gabungkan 3-4 kata yang tidak berhubungan.",
+        "{field} is easy to guess (a common password, a word or name with digits or a year, a run, a repeat, or the username). Join 3-4 unrelated words.",
     ),
     "login_locked": (
         "Akun dikunci 15 menit setelah 5 kali salah kata sandi; coba lagi nanti, atau minta supervisor lain membukanya.",
@@ -119,10 +123,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "pin_format": ("{field} harus {min} sampai {max} digit angka.", "{field} must be {min} to {max} digits."),
     "pin_mismatch": ("Ulangan PIN tidak sama dengan PIN baru.", "The repeated PIN does not match the new PIN."),
-    "pin_wrong": ("PIN salah.", "Wrong PIN."),
+    "pin_wrong": (
+        "PIN salah. Masih boleh mencoba {left} kali lagi; sesudah itu PIN dikunci {minutes} menit.",
+        "Wrong PIN. Tries left before the PIN is locked for {minutes} minutes: {left}.",
+    ),
     "pin_locked": (
-        "Terlalu banyak PIN salah. Coba lagi dalam {seconds} detik.",
-        "Too many wrong PINs. Try again in {seconds} seconds.",
+        "PIN dikunci karena terlalu banyak PIN salah di kios. Coba lagi dalam {minutes} menit, atau minta "
+        "supervisor membuka kunci akun kios.",
+        "The PIN is locked after too many wrong PINs at the kiosks. Try again in {minutes} min, or ask a "
+        "supervisor to unlock the kiosk account.",
     ),
     "id_for_sale": (
         "{field} wajib diisi untuk pembelian produk statistik berbayar.",
@@ -170,6 +179,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "export_locked": (
         "Berkas {path} sedang dibuka program lain (misalnya Excel). Tutup berkas itu lalu coba lagi; berkas lama tidak diubah.",
         "File {path} is open in another program (e.g. Excel). Close it and try again; the old file is unchanged.",
+    ),
+    "file_disk_full": (
+        "Disk penuh: berkas {path} tidak dapat disimpan. Kosongkan ruang disk lalu coba lagi; tidak ada berkas yang dibuat.",
+        "Disk full: file {path} cannot be saved. Free some disk space and try again; no file was created.",
     ),
     "export_disk": (
         "Berkas {path} tidak dapat disimpan ({reason}). Tidak ada berkas yang dibuat.",
@@ -301,11 +314,11 @@ class StateError(DomainError):
 
 
 class CountedRefusal(ValidationError):
-    """A wrong password typed to approve a step: the step is refused and rolled back whole, and then
-    ``count(session)`` records the failed attempt in a transaction of its own (see ``unit_of_work``)."""
+    """A wrong password (or kiosk PIN) typed to approve a step: the step is refused and rolled back whole,
+    and then ``count(session)`` records the failed attempt in a transaction of its own (see ``unit_of_work``)."""
 
-    def __init__(self, code: str, field: str, count) -> None:
-        super().__init__(code, field)
+    def __init__(self, code: str, field: str, count, **params) -> None:
+        super().__init__(code, field, **params)
         self.count = count
 
 

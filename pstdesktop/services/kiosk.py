@@ -4,9 +4,11 @@ the exit poll, and the satisfaction index of a month."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import math
 import re
-import time
-from collections.abc import Callable
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -16,6 +18,7 @@ from sqlalchemy.orm import Session
 from models import (
     Account,
     Channel,
+    OfficeProfile,
     PollAnswer,
     RequestState,
     Role,
@@ -27,12 +30,24 @@ from models import (
 from pstdesktop.services import audit, clock, guestbook, validate
 from pstdesktop.services.access import Actor, actor_of, require
 from pstdesktop.services.clock import fmt_local, local_date, utcnow, zone
-from pstdesktop.services.errors import NotFound, StateError, ValidationError
+from pstdesktop.services.errors import CountedRefusal, NotFound, StateError, ValidationError
 from pstdesktop.services.feedback import SatisfactionIndex, satisfaction_index
-from pstdesktop.services.office import first_office, hash_password, office_of, office_today, password_matches
+from pstdesktop.services.office import (
+    LOCK_MINUTES,
+    MAX_FAILED_LOGINS,
+    count_failure,
+    first_office,
+    is_locked,
+    office_of,
+    office_today,
+    password_matches,
+)
 
-PIN_MIN, PIN_MAX = 4, 8
+PIN_MIN, PIN_MAX = 6, 8
+PIN_COST = 17  # scrypt n = 2**17: 128 MiB and ~0.45 s a check, so every PIN costs days offline; tests lower it
+_PIN_COSTS = range(10, 19)  # the costs a stored ``scryptNN$`` hash may ask for
 PAID_PURPOSE = "Pembelian Produk Statistik Berbayar"
+RETURNING_FIELDS = ("id_document_type", "id_document_number", "consent")  # a returning visitor's answers
 # Fields checked together: a conditional answer is judged with the answer it depends on.
 FIELD_GROUPS: tuple[tuple[str, ...], ...] = (
     ("full_name",), ("gender",), ("birth_year",), ("education",), ("has_disability", "disability_type"),
@@ -70,6 +85,32 @@ def office_heading(session: Session, actor: Actor) -> tuple[str, str]:
 
 # --- the staff PIN -------------------------------------------------------------------------------
 
+def hash_pin(pin: str) -> str:
+    """The staff PIN's slow hash, ``scrypt17$salt$hash`` (scrypt with n = 2**PIN_COST, r = 8, p = 1)."""
+    salt = secrets.token_bytes(16)
+    return f"scrypt{PIN_COST}${salt.hex()}${_pin_scrypt(pin, salt, PIN_COST).hex()}"
+
+
+def _pin_scrypt(pin: str, salt: bytes, cost: int) -> bytes:
+    n = 2**cost
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=8, p=1, dklen=32, maxmem=256 * 8 * n)
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """``pin`` against its slow hash (``scryptNN$``) or an older one stored as a password (``scrypt$``)."""
+    scheme, _, rest = stored.partition("$")
+    if scheme == "scrypt":
+        return password_matches(pin, stored)
+    cost, (salt, _, digest) = scheme.removeprefix("scrypt"), rest.partition("$")
+    if not (scheme.startswith("scrypt") and cost.isdigit() and int(cost) in _PIN_COSTS):
+        return False
+    try:
+        candidate = _pin_scrypt(pin, bytes.fromhex(salt), int(cost))
+    except ValueError:
+        return False
+    return hmac.compare_digest(candidate.hex(), digest)
+
+
 def _valid_pin(pin: object) -> str:
     if not (isinstance(pin, str) and pin.isascii() and pin.isdigit() and PIN_MIN <= len(pin) <= PIN_MAX):
         raise ValidationError("pin_format", "pin", min=PIN_MIN, max=PIN_MAX)
@@ -77,13 +118,13 @@ def _valid_pin(pin: object) -> str:
 
 
 def set_kiosk_pin(session: Session, actor: Actor, pin: str, repeat: str | None = None) -> None:
-    """A supervisor sets the staff PIN (stored as a salted scrypt hash); audited."""
+    """A supervisor sets the staff PIN (6-8 digits, stored with the slow ``hash_pin``); audited."""
     account = require(session, actor, "office.configure")
     pin = _valid_pin(pin)
     if repeat is not None and repeat != pin:
         raise ValidationError("pin_mismatch", "pin")
     profile = office_of(session, actor.office_id)
-    profile.kiosk_pin_hash = hash_password(pin)
+    profile.kiosk_pin_hash = hash_pin(pin)
     audit.record(session, account, "kiosk.pin_set", profile)
 
 
@@ -91,35 +132,41 @@ def kiosk_pin_is_set(session: Session, office_id: int) -> bool:
     return bool(office_of(session, office_id).kiosk_pin_hash)
 
 
-def check_kiosk_pin(session: Session, actor: Actor, pin: str, reason: str) -> bool:
-    """True when ``pin`` is the staff PIN. Every attempt (right or wrong) lands in the audit trail
-    with ``reason`` (what the staff member wanted to do)."""
+def kiosk_pin_is_old(session: Session, office_id: int) -> bool:
+    """The PIN was set under the old rules (4 digits allowed, fast hash): it still opens the kiosk, but a
+    supervisor should set a new one."""
+    return office_of(session, office_id).kiosk_pin_hash.startswith("scrypt$")
+
+
+def check_kiosk_pin(session: Session, actor: Actor, pin: str, reason: str) -> None:
+    """Open the kiosk to staff when ``pin`` is the staff PIN, else raise ``CountedRefusal`` (``pin_wrong``
+    or ``pin_locked``). Wrong PINs are counted on the kiosk account's row, which every kiosk PC shares:
+    after ``MAX_FAILED_LOGINS`` the PIN is refused for ``LOCK_MINUTES`` or until a supervisor unlocks the
+    account. Every attempt is audited with ``reason``; ``unit_of_work`` commits a refusal's count and entry."""
     account = require(session, actor, "guestbook.register")
     profile = office_of(session, actor.office_id)
-    right = bool(profile.kiosk_pin_hash) and isinstance(pin, str) and password_matches(pin, profile.kiosk_pin_hash)
-    audit.record(session, account, "kiosk.unlocked" if right else "kiosk.pin_refused", profile, reason=reason[:200])
-    return right
+    reason = str(reason)[:200]
+    stored = profile.kiosk_pin_hash
+    if not is_locked(account) and isinstance(pin, str) and stored and pin_matches(pin, stored):
+        account.failed_logins, account.locked_until = 0, None
+        if stored.startswith("scrypt$") and len(pin) >= PIN_MIN:
+            profile.kiosk_pin_hash = hash_pin(pin)  # an old PIN long enough to keep gets the slow hash
+        audit.record(session, account, "kiosk.unlocked", profile, reason=reason)
+        return
+    account_id, profile_id = account.id, profile.id
 
+    def count(again: Session) -> None:
+        row = again.get(Account, account_id, with_for_update=True)
+        count_failure(row)
+        audit.record(again, row, "kiosk.pin_refused", again.get(OfficeProfile, profile_id), reason=reason)
 
-class PinGuard:
-    """After ``attempts`` wrong PINs in a row the kiosk refuses PINs for ``lock_seconds``."""
-
-    def __init__(self, attempts: int = 5, lock_seconds: int = 60, clock: Callable[[], float] = time.monotonic):
-        self.attempts, self.lock_seconds, self.clock = attempts, lock_seconds, clock
-        self.failures = 0
-        self.locked_until = 0.0
-
-    def seconds_locked(self) -> int:
-        return max(0, int(self.locked_until - self.clock() + 0.999))
-
-    def failed(self) -> None:
-        self.failures += 1
-        if self.failures >= self.attempts:
-            self.failures = 0
-            self.locked_until = self.clock() + self.lock_seconds
-
-    def succeeded(self) -> None:
-        self.failures = 0
+    count_failure(account)  # as ``count`` will: kept as well if a caller commits despite the refusal
+    audit.record(session, account, "kiosk.pin_refused", profile, reason=reason)
+    if is_locked(account):
+        minutes = math.ceil((account.locked_until - utcnow()).total_seconds() / 60)
+        raise CountedRefusal("pin_locked", "pin", count, minutes=minutes)
+    raise CountedRefusal("pin_wrong", "pin", count, left=MAX_FAILED_LOGINS - account.failed_logins,
+                         minutes=LOCK_MINUTES)
 
 
 # --- the guestbook entry -------------------------------------------------------------------------
@@ -166,7 +213,10 @@ class KioskTicket:
 
 def register(session: Session, actor: Actor, answers: dict, purpose: str, purpose_other: str = "", *,
              visitor_id: int | None = None) -> KioskTicket:
-    """Check the whole entry, record the visit and give its queue number (one transaction)."""
+    """Check the whole entry, record the visit and give its queue number (one transaction). For a
+    returning visitor (``visitor_id``) the stored answers stand in for those the kiosk does not send."""
+    if visitor_id is not None:
+        answers = _stored_answers(session, actor, visitor_id) | answers
     errors = check_entry(answers, purpose, purpose_other, office_today(session, actor.office_id).year)
     if errors:
         raise next(iter(errors.values()))
@@ -199,9 +249,13 @@ def mask_contact(value: str) -> str:
 
 @dataclass(frozen=True)
 class ReturningVisitor:
+    """What the kiosk learns of an earlier entry: whom to greet, nothing that identifies the visitor.
+    ``register(..., visitor_id=...)`` reuses the stored answers without passing them through the kiosk."""
+
     visitor_id: int
-    answers: dict                       # the stored answers, consent not yet given again
-    summary: tuple[tuple[str, str], ...]  # (field, value shown: masked where personal)
+    short_name: str        # ``Rahmat H.``
+    contact: str           # the phone number or email looked up, masked: ``0812****5678``
+    id_document_type: str  # the kind of identity document on record (``KTP``), "" when none
 
 
 def returning_visitor(session: Session, actor: Actor, phone_or_email: str) -> ReturningVisitor | None:
@@ -209,13 +263,17 @@ def returning_visitor(session: Session, actor: Actor, phone_or_email: str) -> Re
     person = guestbook.find_returning(session, actor, phone_or_email)
     if person is None:
         return None
-    answers = guestbook.visitor_answers(person)
-    summary = [("full_name", short_name(person.full_name)), ("institution", person.institution),
-               ("phone", mask_contact(person.phone)), ("email", mask_contact(person.email))]
-    if person.id_document_type:
-        summary.append(("id_document_number",
-                        f"{person.id_document_type} {guestbook.mask_identity(person.id_document_number)}"))
-    return ReturningVisitor(person.id, answers, tuple(summary))
+    contact = person.email if "@" in phone_or_email else person.phone
+    return ReturningVisitor(person.id, short_name(person.full_name), mask_contact(contact),
+                            person.id_document_type)
+
+
+def _stored_answers(session: Session, actor: Actor, visitor_id: object) -> dict:
+    require(session, actor, "guestbook.register")
+    person = session.get(Visitor, validate.record_id("visitor", visitor_id))
+    if person is None or person.office_id != actor.office_id or person.erased_at is not None:
+        raise NotFound("not_found", "visitor")
+    return guestbook.visitor_answers(person)
 
 
 # --- the exit poll -------------------------------------------------------------------------------

@@ -64,8 +64,9 @@ def _office_fields(data: dict) -> dict:
 
 
 def setup_office(session: Session, office: dict, supervisor_username: str, supervisor_name: str,
-                 supervisor_password: str) -> tuple[OfficeProfile, Account]:
-    """First run: the office profile and its first supervisor account."""
+                 supervisor_password: str) -> tuple[OfficeProfile, Account, str]:
+    """First run: the office profile, its first supervisor account and the office's recovery code
+    (returned once, to be written down; only its hash is kept)."""
     profile = OfficeProfile(**_office_fields(office), created_at=utcnow(), signing_key=secrets.token_hex(32))
     session.add(profile)
     session.flush()
@@ -73,7 +74,48 @@ def setup_office(session: Session, office: dict, supervisor_username: str, super
                            supervisor_password)
     audit.record(session, account, "office.setup", profile)
     audit.record(session, account, "account.create", account)
-    return profile, account
+    return profile, account, _new_recovery_code(session, account, profile)
+
+
+# --- the recovery code: an office with one supervisor is never locked out of its own data -------
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read off paper without doubt
+
+
+def _new_recovery_code(session: Session, account: Account | None, profile: OfficeProfile) -> str:
+    """A fresh 20-character code (100 bits) in groups of five; the previous one stops working."""
+    code = "-".join("".join(secrets.choice(_CODE_ALPHABET) for _ in range(5)) for _ in range(4))
+    profile.recovery_hash = hash_password(code)
+    audit.record(session, account, "office.recovery_code", profile)
+    return code
+
+
+def new_recovery_code(session: Session, actor: Actor) -> str:
+    """A supervisor replaces the office's recovery code (e.g. when the paper is lost); audited."""
+    account = require(session, actor, "account.manage")
+    return _new_recovery_code(session, account, office_of(session, actor.office_id))
+
+
+def has_recovery_code(session: Session, office_id: int) -> bool:
+    return bool(office_of(session, office_id).recovery_hash)
+
+
+def recover(session: Session, username: str, code: str, new_password: str) -> tuple[Actor, str]:
+    """A supervisor who is locked out or forgot the password signs in again with the office's recovery
+    code: the account is unlocked and reactivated with ``new_password``. The code is used up; the
+    new one is returned (shown once). Every recovery is audited."""
+    account = session.scalar(select(Account).where(Account.username == (username or "").strip().lower()))
+    profile = session.get(OfficeProfile, account.office_id) if account is not None else first_office(session)
+    typed = "".join(ch for ch in str(code or "").upper() if ch.isalnum())
+    typed = "-".join(typed[i:i + 5] for i in range(0, len(typed), 5))
+    stored = profile.recovery_hash if profile is not None and profile.recovery_hash else _UNKNOWN_USER_HASH
+    if not password_matches(typed, stored) or account is None or account.role is not Role.SUPERVISOR:
+        raise ValidationError("recovery_refused", "recovery_code")
+    check_new_password(new_password, account.username, account.full_name)
+    account.password_hash, account.failed_logins, account.locked_until = hash_password(new_password), 0, None
+    account.active = True
+    audit.record(session, account, "account.recover", account)
+    return actor_of(account), _new_recovery_code(session, account, profile)
 
 
 def update_office(session: Session, actor: Actor, changes: dict) -> OfficeProfile:
@@ -117,7 +159,7 @@ def _new_account(session: Session, office_id: int, username: str, full_name: str
     username = validate.text("username", username, max_length=64).lower()
     if session.scalar(select(Account.id).where(Account.office_id == office_id, Account.username == username)):
         raise ValidationError("duplicate", "username", value=username)
-    check_new_password(password, username)
+    check_new_password(password, username, full_name)
     account = Account(
         office_id=office_id, username=username, full_name=validate.text("full_name", full_name),
         nip=validate.text("treasurer_nip", nip, required=False, max_length=18),
@@ -134,24 +176,21 @@ def accounts(session: Session, office_id: int) -> list[Account]:
 
 MAX_FAILED_LOGINS = 5
 LOCK_MINUTES = 15  # a locked account opens again by itself: an office with one supervisor is never shut out
-MIN_PASSWORD = 8
-COMMON_PASSWORDS = frozenset({
-    "password", "password1", "passw0rd", "qwerty123", "qwertyui", "abcdefgh", "iloveyou", "rahasia1",
-    "rahasia123", "katasandi", "bismillah", "indonesia", "admin123", "administrator", "pstbps123",
-    "bpsbps123", "12345678", "123456789", "1234567890", "87654321", "11111111",
-})
+MIN_PASSWORD = 10
+MIN_STRENGTH = 3  # zxcvbn's score (0-4): 3 is "safely unguessable" for an online attacker with a lock
 _UNKNOWN_USER_HASH = hash_password(secrets.token_hex(16))  # an unknown name costs the same time to refuse
 
 
-def check_new_password(password: object, username: str = "") -> None:
-    """A password staff can keep: at least 8 characters, not a run or repeat of one character, not a
-    well-known password, not the username."""
+def check_new_password(password: object, username: str = "", *hints: str) -> None:
+    """A password staff can keep: at least 10 characters and not guessable by zxcvbn (common passwords,
+    words, names, dates, runs and repeats, the username or the other ``hints`` such as the full name)."""
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
         raise ValidationError("password_short", "password", min=MIN_PASSWORD)
-    plain = password.lower()
-    steps = {ord(b) - ord(a) for a, b in zip(plain, plain[1:], strict=False)}
-    if (len(set(plain)) <= 2 or steps <= {1} or steps <= {-1} or plain in COMMON_PASSWORDS
-            or (username and username.lower() in plain)):
+    from zxcvbn import zxcvbn  # loaded only when a password is chosen
+
+    words = [w for hint in (username, *hints) for w in str(hint).lower().split()] + ["pst", "bps", "statistik"]
+    if zxcvbn(password[:100], user_inputs=words)["score"] < MIN_STRENGTH or (
+            username and username.lower() in password.lower()):
         raise ValidationError("password_weak", "password")
 
 
@@ -170,24 +209,30 @@ def is_locked(account: Account) -> bool:
 def check_password(account: Account | None, password: str) -> tuple[Actor | None, str]:
     """The one place a typed password is checked (sign-in and a supervisor's approval): failures are
     counted and lock the account for a while; an unknown account costs the same time as a known one."""
-    if account is None:
-        password_matches(password or "", _UNKNOWN_USER_HASH)
+    right = password_matches(password or "", account.password_hash if account else _UNKNOWN_USER_HASH)
+    if account is None:  # the hash above was computed all the same: every answer takes as long
         return None, "login_failed"
     if not account.active:
         return None, "login_inactive"
+    if is_locked(account):
+        return None, "login_locked"
+    if not right:
+        count_failure(account)
+        return None, "login_locked" if is_locked(account) else "login_failed"
+    account.failed_logins, account.locked_until = 0, None
+    return actor_of(account), ""
+
+
+def count_failure(account: Account) -> None:
+    """One more wrong password or staff PIN: a lock that has run out opens first, a live one counts
+    nothing more, and the ``MAX_FAILED_LOGINS``-th failure locks for ``LOCK_MINUTES``."""
     now = utcnow()
-    if account.locked_until is not None:
-        if account.locked_until > now:
-            return None, "login_locked"
-        account.locked_until, account.failed_logins = None, 0  # the lock has run out
-    if not password_matches(password or "", account.password_hash):
+    if account.locked_until is not None and account.locked_until <= now:
+        account.failed_logins, account.locked_until = 0, None
+    if account.locked_until is None:
         account.failed_logins += 1
         if account.failed_logins >= MAX_FAILED_LOGINS:
             account.locked_until = now + timedelta(minutes=LOCK_MINUTES)
-            return None, "login_locked"
-        return None, "login_failed"
-    account.failed_logins = 0
-    return actor_of(account), ""
 
 
 def _managed(session: Session, actor: Actor, account_id: int) -> tuple[Account, Account]:
@@ -208,7 +253,7 @@ def unlock_account(session: Session, actor: Actor, account_id: int) -> Account:
 
 def set_password(session: Session, actor: Actor, account_id: int, password: str) -> Account:
     manager, account = _managed(session, actor, account_id)
-    check_new_password(password, account.username)
+    check_new_password(password, account.username, account.full_name)
     account.password_hash, account.failed_logins, account.locked_until = hash_password(password), 0, None
     audit.record(session, manager, "account.password", account)
     return account

@@ -9,10 +9,17 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit, QPushButton, QWidget
 
+from pstdesktop.services import kiosk
 from ui.i18n import set_language
 from ui.kiosk.window import KioskWindow
 
 PAID = "Pembelian Produk Statistik Berbayar"
+
+
+@pytest.fixture
+def quick_pin_hash(monkeypatch):
+    """Staff PINs hashed at scrypt n = 2**10 instead of the slow 2**17 (checked in the unit tests)."""
+    monkeypatch.setattr(kiosk, "PIN_COST", 10)
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from pstdesktop.bootstrap import open_url
 from pstdesktop.config import SETTINGS_FILE, Settings, sqlite_url
 from pstdesktop.services import guestbook
 from pstdesktop.services.clock import utcnow
-from pstdesktop.services.office import login
+from pstdesktop.services.office import login, recover
 from tests.conftest import OFFICE, PASSWORD, visitor_answers
 from ui.admin import AdminDialog, check_database_file
 from ui.admin import accounts as accounts_module
@@ -236,6 +236,19 @@ def test_a_locked_account_is_unlocked(qtbot, office, settings):
     assert error == "" and actor == office.treasurer
 
 
+def test_a_new_recovery_code_replaces_the_old_one(qtbot, office, settings, answers, recovery_codes):
+    with office.session() as s:
+        s.get(OfficeProfile, office.office_id).recovery_hash = ""  # an office set up before recovery codes
+    dialog = admin(qtbot, office, settings)
+    assert "belum punya kode pemulihan" in message(dialog, "accountMessage")
+    click(qtbot, dialog, "recoveryCodeButton")
+    assert "Kode lama tidak berlaku" in answers.asked[-1] and len(recovery_codes) == 1
+    assert "Kode pemulihan baru dibuat" in message(dialog, "accountMessage")
+    with office.session() as s:
+        actor, _new = recover(s, "kepala", recovery_codes[0], "Pala-Banda-Neira")
+    assert actor == office.supervisor
+
+
 def test_deactivate_then_reactivate_and_the_supervisor_cannot_lock_themself_out(qtbot, office, settings, answers):
     dialog = admin(qtbot, office, settings)
     select_account(dialog, "petugas")
@@ -257,8 +270,8 @@ def test_reset_password_and_change_role(qtbot, office, settings):
     select_account(dialog, "petugas")
 
     def new_password(form):
-        qtbot.keyClicks(form.findChild(QLineEdit, "resetPasswordNew"), "ganti-123")
-        qtbot.keyClicks(form.findChild(QLineEdit, "resetPasswordRepeat"), "ganti-123")
+        qtbot.keyClicks(form.findChild(QLineEdit, "resetPasswordNew"), "ganti-sandi-77")
+        qtbot.keyClicks(form.findChild(QLineEdit, "resetPasswordRepeat"), "ganti-sandi-77")
         qtbot.mouseClick(form.findChild(QPushButton, "resetPasswordOk"), LEFT)
 
     in_modal(qtbot, new_password)
@@ -272,7 +285,7 @@ def test_reset_password_and_change_role(qtbot, office, settings):
     in_modal(qtbot, new_role)
     click(qtbot, dialog, "changeRoleButton")
     with office.session() as s:
-        actor, error = login(s, "petugas", "ganti-123")
+        actor, error = login(s, "petugas", "ganti-sandi-77")
     assert error == "" and actor.role is Role.SUPERVISOR
 
 
@@ -415,7 +428,7 @@ def test_a_sound_or_new_database_passes_without_a_question(office, settings, tmp
 
 # ---- first run ------------------------------------------------------------------------------------
 
-def test_first_run_setup_fills_the_office_from_the_list_of_bps_units(qtbot, sqlite_db):
+def test_first_run_setup_fills_the_office_from_the_list_of_bps_units(qtbot, sqlite_db, recovery_codes):
     dialog = SetupDialog(sqlite_db)
     qtbot.addWidget(dialog)
     picker = dialog.findChild(QComboBox, "setup_unit")

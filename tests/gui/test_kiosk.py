@@ -283,25 +283,72 @@ def test_consent_is_required(qtbot, kiosk_window, office):
 
 # --- returning visitor -------------------------------------------------------------------------------
 
-def test_returning_visitor_finds_the_earlier_entry_and_only_confirms(qtbot, kiosk_window, office):
+def look_up(qtbot, w, key: str) -> None:
+    tap_named(qtbot, w, "guestbookWelcomeAlternative")
+    qtbot.keyClicks(find(w, QLineEdit, "returningLookupField"), key)
+    tap_named(qtbot, w, "returningLookupButton")
+
+
+def test_returning_visitor_is_greeted_without_personal_data_and_only_confirms(qtbot, kiosk_window, office):
     with office.session() as s:
         first = kiosk.register(s, office.kiosk, visitor_answers(), "Konsultasi Statistik")
     w = kiosk_window()
-    tap_named(qtbot, w, "guestbookWelcomeAlternative")
-    qtbot.keyClicks(find(w, QLineEdit, "returningLookupField"), "rahmat@unpatti.ac.id")
-    tap_named(qtbot, w, "returningLookupButton")
+    look_up(qtbot, w, "rahmat@unpatti.ac.id")
     assert w.stack.currentWidget() is w.form and step(w) == 3
     summary = find(w, QLabel, "returningSummary").text()
-    assert "Rahmat H." in summary and mask_identity("081243215678") in summary and "8171********0001" in summary
-    assert "8171011505830001" not in summary and "081243215678" not in summary
-    assert find(w, QLineEdit, "field_id_document_number").text() == "8171********0001"
-    fill_purpose(qtbot, w, visitor_answers(id_document_type=""), PAID)
+    assert "Rahmat H." in summary and "ra***@unpatti.ac.id" in summary and "KTP" in summary
+    filled = [e.text() for e in w.form.findChildren(QLineEdit) if e.text()]
+    assert filled == []  # nothing of the stored record reaches the kiosk's fields
+    fill_purpose(qtbot, w, visitor_answers(id_document_type=""), PAID)  # the KTP on record serves the sale
     tap_named(qtbot, w, "submitButton")
     assert find(w, QLabel, "ticketCode").text() == "B-001"
     with office.session() as s:
         visits = list(s.scalars(select(Visit).order_by(Visit.id)))
+        person = s.get(Visitor, visits[1].visitor_id)
         assert s.scalar(select(func.count(Visitor.id))) == 1  # the same person, not a new entry
     assert visits[0].id == first.visit_id and visits[0].visitor_id == visits[1].visitor_id
+    assert (person.full_name, person.phone, person.id_document_number) == (
+        "Rahmat Hidayat", "081243215678", "8171011505830001")
+
+
+def test_returning_visitor_without_a_document_gives_one_to_buy(qtbot, kiosk_window, office):
+    with office.session() as s:
+        kiosk.register(s, office.kiosk, visitor_answers(id_document_type="", id_document_number=""),
+                       "Konsultasi Statistik")
+    w = kiosk_window()
+    look_up(qtbot, w, "081243215678")
+    assert mask_identity("081243215678") in find(w, QLabel, "returningSummary").text()
+    fill_purpose(qtbot, w, visitor_answers(id_document_type=""), PAID)
+    tap_named(qtbot, w, "submitButton")
+    assert error_of(w, "id_document_type").startswith("Jenis Identitas wajib diisi")
+    fill_purpose(qtbot, w, visitor_answers(consent=False), "")
+    tap_named(qtbot, w, "submitButton")
+    assert find(w, QLabel, "ticketCode").text() == "B-001"
+    with office.session() as s:
+        assert s.scalar(select(Visitor.id_document_number)) == "8171011505830001"
+
+
+def test_returning_visitor_may_enter_every_detail_again(qtbot, kiosk_window, office):
+    with office.session() as s:
+        kiosk.register(s, office.kiosk, visitor_answers(), "Konsultasi Statistik")
+    w = kiosk_window()
+    look_up(qtbot, w, "081243215678")
+    tap_named(qtbot, w, "editDetailsButton")
+    assert step(w) == 0 and find(w, QLineEdit, "field_full_name").text() == ""
+    changed = visitor_answers(institution="BAPPEDA Provinsi Maluku", id_document_type="")
+    fill_about(qtbot, w, changed)
+    next_step(qtbot, w)
+    fill_contact(qtbot, w, changed)
+    next_step(qtbot, w)
+    fill_origin(qtbot, w, changed)
+    next_step(qtbot, w)
+    assert "Data diri baru Anda" in find(w, QLabel, "returningSummary").text()
+    fill_purpose(qtbot, w, changed, "Konsultasi Statistik")
+    tap_named(qtbot, w, "submitButton")
+    assert find(w, QLabel, "ticketCode").text() == "C-002"
+    with office.session() as s:
+        person = s.scalars(select(Visitor)).one()
+    assert (person.institution, person.id_document_type) == ("BAPPEDA Provinsi Maluku", "KTP")
 
 
 def test_returning_visitor_not_found_is_offered_the_new_visitor_form(qtbot, kiosk_window):

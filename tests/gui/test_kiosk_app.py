@@ -1,5 +1,6 @@
 """``pst kiosk`` start-up: it acts as the kiosk account or says clearly why it cannot run, asks a
-supervisor to set the staff PIN first, and reads the ticket width from settings.json."""
+supervisor to set the staff PIN first (or a new one when it is old), and reads the ticket width from
+settings.json."""
 
 from __future__ import annotations
 
@@ -12,9 +13,13 @@ from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QPushButton
 from models import Account, OfficeProfile
 from pstdesktop.config import Settings
 from pstdesktop.services import kiosk
+from pstdesktop.services.office import hash_password
 from tests.conftest import PASSWORD
+from tests.gui.kiosk_driver import quick_pin_hash  # noqa: F401  (a fixture)
 from ui.kiosk import app
 from ui.kiosk.staff import PinSetupDialog
+
+pytestmark = pytest.mark.usefixtures("quick_pin_hash")
 
 
 @pytest.fixture
@@ -44,7 +49,7 @@ def test_without_a_pin_a_supervisor_must_set_one(qapp, office, tmp_path, refusal
 
 def test_with_a_pin_the_locked_window_opens_in_the_chosen_mode(qtbot, office, tmp_path, refusals):
     with office.session() as s:
-        kiosk.set_kiosk_pin(s, office.supervisor, "2468")
+        kiosk.set_kiosk_pin(s, office.supervisor, "246813")
     (tmp_path / "settings.json").write_text(json.dumps({"ticket_width_mm": 80}))
     window = app.prepare(office.db, settings_for(tmp_path), "poll")
     qtbot.addWidget(window)
@@ -74,14 +79,36 @@ def test_pin_setup_dialog_needs_a_supervisor_and_a_valid_pin(qtbot, office):
     assert "tidak berwenang" in message.text()  # an officer may not set it
     fields["username"].clear()
     qtbot.keyClicks(fields["username"], "kepala")
-    fields["repeat"].clear()
-    qtbot.keyClicks(fields["repeat"], "2469")
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+    assert message.text() == "PIN staf harus 6 sampai 8 digit angka."  # a 4-digit PIN is no longer taken
+    for key, value in (("pin", "246813"), ("repeat", "246814")):
+        fields[key].clear()
+        qtbot.keyClicks(fields[key], value)
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert message.text() == "Ulangan PIN tidak sama dengan PIN baru."
     fields["repeat"].clear()
-    qtbot.keyClicks(fields["repeat"], "2468")
+    qtbot.keyClicks(fields["repeat"], "246813")
     qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
     assert dialog.result() == QDialog.DialogCode.Accepted
     with office.session() as s:
-        assert s.get(OfficeProfile, office.office_id).kiosk_pin_hash.startswith("scrypt$")
-        assert kiosk.check_kiosk_pin(s, office.kiosk, "2468", "test")
+        assert s.get(OfficeProfile, office.office_id).kiosk_pin_hash.startswith(f"scrypt{kiosk.PIN_COST}$")
+        kiosk.check_kiosk_pin(s, office.kiosk, "246813", "test")
+
+
+def test_an_old_pin_asks_for_a_new_one_and_later_keeps_it(qtbot, office, tmp_path, refusals, monkeypatch):
+    with office.session() as s:
+        s.get(OfficeProfile, office.office_id).kiosk_pin_hash = hash_password("2468")
+    asked: list[str] = []
+
+    def later(dialog):
+        asked.append(dialog.findChild(QLabel, "pinSetupIntro").text())
+        assert dialog.findChild(QPushButton, "pinSetupCancel").text() == "Nanti"
+        return QDialog.DialogCode.Rejected
+
+    monkeypatch.setattr(PinSetupDialog, "exec", later)
+    window = app.prepare(office.db, settings_for(tmp_path), "guestbook")
+    qtbot.addWidget(window)
+    window.may_close = True
+    assert refusals == [] and "aturan lama" in asked[0] and "6-8 angka" in asked[0]
+    with office.session() as s:
+        kiosk.check_kiosk_pin(s, office.kiosk, "2468", "test")  # still opens the kiosk

@@ -4,6 +4,7 @@ and only the hidden gesture plus the staff PIN leaves kiosk mode or switches gue
 # ruff: noqa: F811  (the kiosk_window fixture is imported from the driver and requested by name)
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
@@ -16,19 +17,26 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from models import OfficeProfile
 from pstdesktop.services import kiosk
-from tests.conftest import visitor_answers
-from tests.gui.kiosk_driver import (  # noqa: F401  (kiosk_window is a fixture)
+from pstdesktop.services import office as office_service
+from pstdesktop.services.clock import utcnow
+from pstdesktop.services.errors import ValidationError
+from tests.conftest import PASSWORD, visitor_answers
+from tests.gui.kiosk_driver import (  # noqa: F401  (kiosk_window and quick_pin_hash are fixtures)
     fill_about,
     fill_contact,
     find,
     kiosk_window,
     next_step,
+    quick_pin_hash,
     tap,
     tap_named,
 )
 from ui.kiosk import window as kiosk_window_module
+from ui.kiosk.staff import PinSetupDialog
 
+pytestmark = pytest.mark.usefixtures("quick_pin_hash")
 PIN = "482915"
 
 
@@ -137,8 +145,9 @@ def test_wrong_pin_keeps_the_kiosk_locked_and_right_pin_leaves_it(qtbot, kiosk_w
     w = kiosk_window()
     qtbot.keyClick(w, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert w.stack.currentWidget() is w.staff
-    enter_pin(qtbot, w, "1234")
-    assert find(w, QLabel, "staffMessage").text() == "PIN salah."
+    enter_pin(qtbot, w, "123456")
+    assert find(w, QLabel, "staffMessage").text() == (
+        "PIN salah. Masih boleh mencoba 4 kali lagi; sesudah itu PIN dikunci 15 menit.")
     assert find(w, QLineEdit, "staffPin").text() == ""
     assert not find(w, QPushButton, "staffExit").isVisible()
     assert w.close() is False
@@ -149,16 +158,60 @@ def test_wrong_pin_keeps_the_kiosk_locked_and_right_pin_leaves_it(qtbot, kiosk_w
     assert not w.isVisible()
 
 
-def test_five_wrong_pins_lock_the_pin_page_for_a_while(qtbot, kiosk_window, office):
+def test_five_wrong_pins_lock_the_pin_page_with_the_minutes_left(qtbot, kiosk_window, office, time_machine):
+    time_machine.move_to(utcnow(), tick=False)
     set_pin(office)
     w = kiosk_window()
     w.open_staff()
     for attempt in range(5):
-        enter_pin(qtbot, w, f"000{attempt}")
-    assert "Terlalu banyak PIN salah" in find(w, QLabel, "staffMessage").text()
+        enter_pin(qtbot, w, f"00000{attempt}")
+    message = find(w, QLabel, "staffMessage")
+    assert message.text() == ("PIN dikunci karena terlalu banyak PIN salah di kios. Coba lagi dalam 15 menit, "
+                              "atau minta supervisor membuka kunci akun kios.")
+    tap_named(qtbot, w, "languageSwitch")
+    assert message.text().startswith("The PIN is locked after too many wrong PINs at the kiosks. Try again in 15")
     enter_pin(qtbot, w, PIN)  # even the right PIN waits out the lock
-    assert "Terlalu banyak PIN salah" in find(w, QLabel, "staffMessage").text()
+    assert "Try again in 15 min" in message.text()
     assert not find(w, QPushButton, "staffExit").isVisible()
+    w.grab().save("/tmp/kiosk_pin.png")
+
+
+def test_a_lock_made_at_another_kiosk_holds_here_and_opens_when_unlocked(qtbot, kiosk_window, office):
+    set_pin(office)
+    for attempt in range(5):  # another kiosk PC on the same database
+        with pytest.raises(ValidationError), office.session() as s:
+            kiosk.check_kiosk_pin(s, office.kiosk, f"00000{attempt}", "exit")
+    w = kiosk_window()
+    w.open_staff()
+    enter_pin(qtbot, w, PIN)
+    assert "PIN dikunci" in find(w, QLabel, "staffMessage").text()
+    with office.session() as s:
+        office_service.unlock_account(s, office.supervisor, office.kiosk.account_id)
+    enter_pin(qtbot, w, PIN)
+    assert find(w, QPushButton, "staffExit").isVisible()
+
+
+def test_an_old_pin_opens_and_asks_a_supervisor_for_a_new_one(qtbot, kiosk_window, office):
+    with office.session() as s:
+        s.get(OfficeProfile, office.office_id).kiosk_pin_hash = office_service.hash_password("2468")
+    w = kiosk_window()
+    w.open_staff()
+    enter_pin(qtbot, w, "2468")
+    notice = find(w, QLabel, "staffPinNotice")
+    assert notice.isVisible() and "aturan lama" in notice.text()
+    tap_named(qtbot, w, "staffChangePin")
+    dialog = w.findChild(PinSetupDialog)
+    assert dialog is not None and dialog.isVisible()
+    for key, value in (("username", "kepala"), ("password", PASSWORD), ("pin", PIN), ("repeat", PIN)):
+        qtbot.keyClicks(dialog.findChild(QLineEdit, f"pinSetup_{key}"), value)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "pinSetupSave"), Qt.MouseButton.LeftButton)
+    assert not notice.isVisible()
+    tap_named(qtbot, w, "staffBack")
+    w.open_staff()
+    enter_pin(qtbot, w, "2468")
+    assert find(w, QLabel, "staffMessage").text().startswith("PIN salah.")
+    enter_pin(qtbot, w, PIN)
+    assert find(w, QPushButton, "staffExit").isVisible() and not notice.isVisible()
 
 
 def test_pin_switches_between_guestbook_and_poll(qtbot, kiosk_window, office):

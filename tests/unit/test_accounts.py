@@ -17,9 +17,10 @@ from tests.unit.test_ledger import sold
 
 
 @pytest.mark.parametrize("password, code", [
-    ("123456", "password_short"), ("aaaaaaaa", "password_weak"), ("12345678", "password_weak"),
-    ("87654321", "password_weak"), ("abcdefgh", "password_weak"), ("ababababab", "password_weak"),
-    ("Password", "password_weak"), ("petugas2-2026", "password_weak"),
+    ("123456", "password_short"), ("Pala-Band", "password_short"), ("aaaaaaaaaa", "password_weak"),
+    ("1234567890", "password_weak"), ("qwertyuiop", "password_weak"), ("ababababab", "password_weak"),
+    ("password123", "password_weak"), ("Password2026", "password_weak"), ("bismillah123", "password_weak"),
+    ("Indonesia2026", "password_weak"), ("petugas2-2026", "password_weak"), ("PetugasDua77", "password_weak"),
 ])
 def test_weak_passwords_are_refused_with_a_reason(office, password, code):
     with office.session() as s, pytest.raises(ValidationError) as refused:
@@ -72,3 +73,28 @@ def test_an_unknown_username_costs_a_password_check_too(office, monkeypatch):
     with office.session() as s:
         assert office_service.login(s, "tidak-ada", "apa-saja-123") == (None, "login_failed")
     assert len(checked) == 1  # the same slow hash as for a real account: names cannot be probed by time
+
+
+def test_every_sign_in_answer_takes_the_same_time(office):
+    """Unknown, known with a wrong password, locked and inactive names cost one password hash each: the
+    median times are within a ratio of 1.5 of one another (names cannot be probed by timing)."""
+    import statistics
+    import time
+
+    with office.session() as s:
+        for _ in range(office_service.MAX_FAILED_LOGINS):
+            office_service.login(s, "bendahara", "salah-sandi")
+        office_service.set_active(s, office.supervisor, office.officer.account_id, False)
+
+    def median_time(username: str) -> float:
+        times = []
+        for _ in range(5):
+            with office.session() as s:
+                start = time.perf_counter()
+                office_service.login(s, username, "tebakan-sandi")
+                times.append(time.perf_counter() - start)
+        return statistics.median(times)
+
+    unknown = median_time("tidak-ada")
+    for username in ("kepala", "bendahara", "petugas"):  # known, locked, inactive
+        assert 1 / 1.5 < median_time(username) / unknown < 1.5, username

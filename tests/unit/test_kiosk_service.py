@@ -1,20 +1,32 @@
-"""The kiosk's service rules: its account, the staff PIN (salted hash, audited, throttled), the
-whole-form check, registration with the ticket, the returning visitor, and finding a visit for the poll."""
+"""The kiosk's service rules: its account, the staff PIN (slow salted hash, audited, wrong tries counted
+in the database for every kiosk), the whole-form check, registration with the ticket, the returning
+visitor (who sees nothing personal), and finding a visit for the poll."""
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from models import Account, AuditEntry, OfficeProfile, Visit, Visitor
+from pstdesktop.bootstrap import open_url
+from pstdesktop.config import sqlite_url
 from pstdesktop.services import feedback, guestbook, kiosk
+from pstdesktop.services import office as office_service
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.errors import NotFound, PermissionDenied, StateError, ValidationError
 from tests.conftest import visitor_answers
 
 PAID = "Pembelian Produk Statistik Berbayar"
+SLOW_COST = kiosk.PIN_COST
+
+
+@pytest.fixture(autouse=True)
+def quick_pin_hash(monkeypatch):
+    """PINs hashed at n = 2**10 here; the real cost is checked once, in its own test."""
+    monkeypatch.setattr(kiosk, "PIN_COST", 10)
 
 
 def counts(office) -> tuple[int, int]:
@@ -52,56 +64,151 @@ def test_pin_is_stored_as_a_salted_hash_and_audited(office):
     with office.session() as s:
         kiosk.set_kiosk_pin(s, office.supervisor, "482915")
         second = s.get(OfficeProfile, office.office_id).kiosk_pin_hash
-        assert kiosk.kiosk_pin_is_set(s, office.office_id)
-    assert "482915" not in first and first.startswith("scrypt$")
+        assert kiosk.kiosk_pin_is_set(s, office.office_id) and not kiosk.kiosk_pin_is_old(s, office.office_id)
+    assert "482915" not in first and first.startswith(f"scrypt{kiosk.PIN_COST}$")
     assert first != second  # a fresh salt each time
     assert audit_actions(office).count("kiosk.pin_set") == 2
 
 
-@pytest.mark.parametrize("pin", ["123", "123456789", "12a4", "", "١٢٣٤", " 1234"])
-def test_pin_must_be_four_to_eight_ascii_digits(office, pin):
+def test_the_pin_hash_is_a_slower_scrypt_than_passwords(monkeypatch):
+    assert SLOW_COST == 17 and 2**SLOW_COST > office_service._SCRYPT["n"]
+    monkeypatch.setattr(kiosk, "PIN_COST", SLOW_COST)
+    stored = kiosk.hash_pin("482915")
+    scheme, salt, digest = stored.split("$")
+    assert scheme == "scrypt17" and len(bytes.fromhex(salt)) == 16 and len(bytes.fromhex(digest)) == 32
+    assert kiosk.pin_matches("482915", stored) and not kiosk.pin_matches("482916", stored)
+
+
+@pytest.mark.parametrize("stored", ["", "scrypt$", "scrypt99$00$00", "scrypt17$zz$00", "bcrypt$x$y",
+                                    "scryptx$00$00"])
+def test_a_malformed_pin_hash_opens_nothing(stored):
+    assert not kiosk.pin_matches("482915", stored)
+
+
+@pytest.mark.parametrize("pin", ["1234", "12345", "123456789", "12a456", "", "١٢٣٤٥٦", " 123456"])
+def test_pin_must_be_six_to_eight_ascii_digits(office, pin):
     with office.session() as s, pytest.raises(ValidationError) as refused:
         kiosk.set_kiosk_pin(s, office.supervisor, pin)
-    assert refused.value.message("id") == "PIN staf harus 4 sampai 8 digit angka."
+    assert refused.value.message("id") == "PIN staf harus 6 sampai 8 digit angka."
+
+
+@pytest.mark.parametrize("pin", ["482915", "48291537"])
+def test_six_and_eight_digit_pins_are_taken(office, pin):
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, pin)
+    unlock(office, pin)
 
 
 def test_pin_repeat_must_match_and_only_a_supervisor_sets_it(office):
     with office.session() as s, pytest.raises(ValidationError) as refused:
-        kiosk.set_kiosk_pin(s, office.supervisor, "4829", "4828")
+        kiosk.set_kiosk_pin(s, office.supervisor, "482915", "482916")
     assert refused.value.code == "pin_mismatch"
     for actor in (office.officer, office.kiosk, office.treasurer):
         with office.session() as s, pytest.raises(PermissionDenied):
-            kiosk.set_kiosk_pin(s, actor, "4829")
+            kiosk.set_kiosk_pin(s, actor, "482915")
     with office.session() as s:
         assert s.get(OfficeProfile, office.office_id).kiosk_pin_hash == ""
 
 
+def unlock(office, pin: str, db=None) -> None:
+    with (db or office.db).unit_of_work() as s:
+        kiosk.check_kiosk_pin(s, office.kiosk, pin, "exit")
+
+
+def refused(office, pin: str, db=None) -> ValidationError:
+    with pytest.raises(ValidationError) as caught:
+        unlock(office, pin, db)
+    assert caught.value.field == "pin"
+    return caught.value
+
+
+def kiosk_row(office) -> Account:
+    with office.session() as s:
+        return s.get(Account, office.kiosk.account_id)
+
+
 def test_pin_check_right_and_wrong_both_audited(office):
+    assert refused(office, "000000").code == "pin_wrong"  # no PIN set: nothing opens
     with office.session() as s:
-        assert not kiosk.check_kiosk_pin(s, office.kiosk, "0000", "exit")  # no PIN set: nothing opens
-        kiosk.set_kiosk_pin(s, office.supervisor, "7391")
-    with office.session() as s:
-        assert not kiosk.check_kiosk_pin(s, office.kiosk, "7390", "exit")
-        assert kiosk.check_kiosk_pin(s, office.kiosk, "7391", "exit")
+        kiosk.set_kiosk_pin(s, office.supervisor, "739154")
+    wrong = refused(office, "739155")
+    assert wrong.message("id") == (
+        "PIN salah. Masih boleh mencoba 3 kali lagi; sesudah itu PIN dikunci 15 menit.")
+    assert wrong.message("en") == "Wrong PIN. Tries left before the PIN is locked for 15 minutes: 3."
+    unlock(office, "739154")
+    assert kiosk_row(office).failed_logins == 0  # the right PIN clears the count
     actions = audit_actions(office)
     assert actions.count("kiosk.pin_refused") == 2 and actions.count("kiosk.unlocked") == 1
 
 
-def test_pin_guard_locks_after_five_wrong_attempts():
-    now = [1000.0]
-    guard = kiosk.PinGuard(attempts=5, lock_seconds=60, clock=lambda: now[0])
-    for _ in range(4):
-        guard.failed()
-    assert guard.seconds_locked() == 0
-    guard.failed()
-    assert guard.seconds_locked() == 60
-    now[0] += 59.5
-    assert guard.seconds_locked() == 1
-    now[0] += 1
-    assert guard.seconds_locked() == 0
-    guard.failed()
-    guard.succeeded()
-    assert guard.failures == 0
+def test_thirty_wrong_pins_then_the_right_one_is_refused(office, time_machine):
+    time_machine.move_to(utcnow(), tick=False)
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, "739154")
+    codes = [refused(office, f"{n:06d}").code for n in range(30)]
+    assert codes == ["pin_wrong"] * 4 + ["pin_locked"] * 26
+    locked = refused(office, "739154")  # the right PIN waits out the lock too
+    assert locked.message("id") == ("PIN dikunci karena terlalu banyak PIN salah di kios. Coba lagi dalam "
+                                    "15 menit, atau minta supervisor membuka kunci akun kios.")
+    assert "Try again in 15 min" in locked.message("en")
+    row = kiosk_row(office)
+    assert row.failed_logins == office_service.MAX_FAILED_LOGINS and office_service.is_locked(row)
+    assert audit_actions(office).count("kiosk.pin_refused") == 31  # counted although each step rolled back
+
+
+def test_wrong_pins_on_two_kiosks_share_one_count(office, tmp_path):
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, "739154")
+    other_pc = open_url(sqlite_url(tmp_path / "pst.sqlite"))  # a second kiosk on the same database
+    try:
+        for n in range(5):
+            refused(office, f"{n:06d}", db=office.db if n % 2 else other_pc)
+        assert refused(office, "739154", db=office.db).code == "pin_locked"
+        assert refused(office, "739154", db=other_pc).code == "pin_locked"
+    finally:
+        other_pc.dispose()
+
+
+def test_the_pin_lock_opens_by_itself_after_the_set_time(office, time_machine):
+    time_machine.move_to(utcnow(), tick=False)
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, "739154")
+    for n in range(5):
+        refused(office, f"{n:06d}")
+    time_machine.shift(timedelta(minutes=office_service.LOCK_MINUTES - 1, seconds=1))
+    assert "dalam 1 menit" in refused(office, "739154").message("id")
+    time_machine.shift(timedelta(minutes=1))
+    unlock(office, "739154")
+    for n in range(4):  # the lock ran out with a fresh count
+        assert refused(office, f"{n:06d}").code == "pin_wrong"
+
+
+def test_a_supervisor_unlocks_the_kiosk_pin_from_the_accounts(office):
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, "739154")
+    for n in range(5):
+        refused(office, f"{n:06d}")
+    with office.session() as s:
+        office_service.unlock_account(s, office.supervisor, office.kiosk.account_id)
+    unlock(office, "739154")
+
+
+def test_an_old_short_pin_still_opens_but_is_flagged(office):
+    with office.session() as s:
+        s.get(OfficeProfile, office.office_id).kiosk_pin_hash = office_service.hash_password("7391")
+    unlock(office, "7391")
+    with office.session() as s:
+        assert kiosk.kiosk_pin_is_old(s, office.office_id)  # cannot be rehashed into the 6-digit rule
+
+
+def test_an_old_pin_of_six_digits_gets_the_slow_hash_when_used(office):
+    with office.session() as s:
+        s.get(OfficeProfile, office.office_id).kiosk_pin_hash = office_service.hash_password("739154")
+    unlock(office, "739154")
+    with office.session() as s:
+        assert not kiosk.kiosk_pin_is_old(s, office.office_id)
+        assert s.get(OfficeProfile, office.office_id).kiosk_pin_hash.startswith(f"scrypt{kiosk.PIN_COST}$")
+    unlock(office, "739154")
 
 
 # --- the entry ---------------------------------------------------------------------------------------
@@ -150,18 +257,58 @@ def test_a_refused_entry_stores_nothing(office):
     assert counts(office) == (0, 0)
 
 
-def test_returning_visitor_is_found_and_shown_masked(office):
+def test_returning_visitor_lookup_gives_the_kiosk_no_personal_data(office):
     with office.session() as s:
         kiosk.register(s, office.kiosk, visitor_answers(), PAID)
     with office.session() as s:
-        found = kiosk.returning_visitor(s, office.kiosk, "0812-4321-5678")
+        by_phone = kiosk.returning_visitor(s, office.kiosk, "0812-4321-5678")
+        by_email = kiosk.returning_visitor(s, office.kiosk, "rahmat@unpatti.ac.id")
         assert kiosk.returning_visitor(s, office.kiosk, "orang@lain.id") is None
-    assert found.answers["id_document_number"] == "8171011505830001"
-    shown = dict(found.summary)
-    assert shown == {"full_name": "Rahmat H.", "institution": "Universitas Pattimura",
-                     "phone": guestbook.mask_identity("081243215678"), "email": "ra***@unpatti.ac.id",
-                     "id_document_number": "KTP 8171********0001"}
-    assert "*" in shown["phone"] and "081243215678" not in shown["phone"]
+    assert [f.name for f in fields(by_phone)] == ["visitor_id", "short_name", "contact", "id_document_type"]
+    assert (by_phone.short_name, by_phone.contact, by_phone.id_document_type) == (
+        "Rahmat H.", guestbook.mask_identity("081243215678"), "KTP")
+    assert by_email.contact == "ra***@unpatti.ac.id" and by_email.visitor_id == by_phone.visitor_id
+    shown = repr(by_phone) + repr(by_email)
+    for secret in ("Hidayat", "081243215678", "rahmat@", "8171011505830001", "Pattimura", "1983"):
+        assert secret not in shown
+
+
+def test_a_returning_visitor_registers_again_with_only_todays_answers(office):
+    with office.session() as s:
+        first = kiosk.register(s, office.kiosk, visitor_answers(), "Konsultasi Statistik")
+    with office.session() as s:
+        found = kiosk.returning_visitor(s, office.kiosk, "081243215678")
+    with office.session() as s:
+        again = kiosk.register(s, office.kiosk, {"consent": True}, PAID, visitor_id=found.visitor_id)
+    assert (again.queue_code, again.visitor) == ("B-001", "Rahmat H.")  # the document on record serves
+    with office.session() as s:
+        person = s.get(Visitor, found.visitor_id)
+        assert (person.full_name, person.id_document_number) == ("Rahmat Hidayat", "8171011505830001")
+        assert s.get(Visit, again.visit_id).visitor_id == s.get(Visit, first.visit_id).visitor_id
+    assert counts(office) == (1, 2)
+    with office.session() as s, pytest.raises(ValidationError) as no_consent:
+        kiosk.register(s, office.kiosk, {}, PAID, visitor_id=found.visitor_id)
+    assert no_consent.value.field == "consent"
+    with office.session() as s:
+        kiosk.register(s, office.kiosk, {"consent": True, "id_document_type": "Paspor",
+                                         "id_document_number": "A1234567"}, PAID, visitor_id=found.visitor_id)
+    with office.session() as s:
+        assert s.get(Visitor, found.visitor_id).id_document_number == "A1234567"  # today's replaces it
+    with office.session() as s, pytest.raises(NotFound):
+        kiosk.register(s, office.kiosk, {"consent": True}, PAID, visitor_id=found.visitor_id + 1)
+
+
+def test_a_returning_visitor_without_a_document_must_give_one_to_buy(office):
+    with office.session() as s:
+        kiosk.register(s, office.kiosk, visitor_answers(id_document_type="", id_document_number=""),
+                       "Konsultasi Statistik")
+    with office.session() as s:
+        found = kiosk.returning_visitor(s, office.kiosk, "081243215678")
+    assert found.id_document_type == ""
+    with office.session() as s, pytest.raises(ValidationError) as refused_sale:
+        kiosk.register(s, office.kiosk, {"consent": True}, PAID, visitor_id=found.visitor_id)
+    assert refused_sale.value.code == "id_for_sale"
+    assert counts(office) == (1, 1)
 
 
 # --- the poll -----------------------------------------------------------------------------------------

@@ -25,13 +25,16 @@ from pstdesktop.services.office import (
     LOCK_MINUTES,
     MAX_FAILED_LOGINS,
     accounts,
+    has_recovery_code,
     is_locked,
+    new_recovery_code,
     set_active,
     unlock_account,
 )
 from ui.admin.account_forms import NewAccountForm, PasswordForm, RoleForm, ServiceForm
 from ui.admin.common import AdminTab, StatusLine, ask, role_word
 from ui.i18n import tr
+from ui.recovery import RecoveryCodeDialog
 from ui.widgets import named
 
 PAGE_SIZE = 12
@@ -83,8 +86,10 @@ class AccountsTab(AdminTab):
         self.unlock_button = button("unlockButton", tr("Buka kunci", "Unlock"), self.unlock)
         self.active_button = button("activeButton", tr("Nonaktifkan", "Deactivate"), self.toggle_active)
         self.role_button = button("changeRoleButton", tr("Ubah peran…", "Change role…"), self.change_role)
+        self.recovery_button = button("recoveryCodeButton", tr("Kode pemulihan baru…", "New recovery code…"),
+                                      self.new_recovery_code)
         self.action_buttons = [self.new_button, self.password_button, self.unlock_button, self.active_button,
-                               self.role_button]
+                               self.role_button, self.recovery_button]
         self.previous_button = button("previousPage", tr("‹ Sebelumnya", "‹ Previous"), lambda: self.turn(-1))
         self.next_button = button("nextPage", tr("Berikutnya ›", "Next ›"), lambda: self.turn(1))
         self.page_label = named(QLabel(""), "pageLabel", tr("Halaman", "Page"))
@@ -125,6 +130,12 @@ class AccountsTab(AdminTab):
             self.rows = [AccountRow(a.id, a.username, a.full_name, a.nip, a.role, a.active,
                                     is_locked(a))
                          for a in accounts(session, self.actor.office_id)]
+            recoverable = has_recovery_code(session, self.actor.office_id)
+        if not recoverable:
+            self.status.error(tr("Kantor ini belum punya kode pemulihan: tanpa kode itu supervisor yang terkunci atau "
+                                 "lupa kata sandi tidak dapat masuk lagi. Tekan \"Kode pemulihan baru…\".",
+                                 "This office has no recovery code yet: without it a supervisor who is locked out or "
+                                 "forgot the password cannot sign in again. Press \"New recovery code…\"."))
         if keep is not None:
             index = next((i for i, row in enumerate(self.rows) if row.username == keep), 0)
             self.page = index // PAGE_SIZE
@@ -211,6 +222,23 @@ class AccountsTab(AdminTab):
             return
         self.refresh(keep=row.username)
         self.status.ok(done)
+
+    def new_recovery_code(self) -> None:
+        """Replace the office's recovery code (the old paper stops working) and show the new one once."""
+        if not ask(self, tr("Kode pemulihan baru", "New recovery code"),
+                   tr("Buat kode pemulihan baru? Kode lama tidak berlaku lagi; catat yang baru dan simpan di brankas.",
+                      "Make a new recovery code? The old one stops working; write the new one down and keep it "
+                      "in the safe.")):
+            return
+        try:
+            with self.database.unit_of_work() as session:
+                code = new_recovery_code(session, self.actor)
+        except Exception as error:  # refused: nothing changed
+            self.status.error(error)
+            return
+        RecoveryCodeDialog(code, self).exec()
+        self.status.ok(tr("Kode pemulihan baru dibuat; kode lama tidak berlaku.",
+                          "A new recovery code was made; the old one no longer works."))
 
     def unlock(self) -> None:
         if row := self.selected():

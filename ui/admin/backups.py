@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from pstdesktop import backup
 from pstdesktop.bootstrap import Database
 from pstdesktop.config import Settings
+from pstdesktop.private import private_dir
 from pstdesktop.services.clock import fmt_local
 from ui.admin.common import KIND_WORDS, OK_STYLE, AdminTab, StatusLine, ask, inform, size_text, sqlite_file
 from ui.i18n import language, tr
@@ -188,5 +189,5 @@ class BackupsTab(AdminTab):
         self.restart_required.emit()
 
     def open_folder(self) -> None:
-        self.settings.backup_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.settings.backup_dir)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.settings.backup_dir)))

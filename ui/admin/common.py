@@ -12,10 +12,9 @@ from PySide6.QtWidgets import QLabel, QMessageBox, QProgressBar, QPushButton, QW
 
 from models import Role
 from pstdesktop.config import Settings
-from pstdesktop.services.errors import DomainError
 from ui.i18n import language, tr
 from ui.officer import jobs
-from ui.widgets import named
+from ui.widgets import error_text, named
 
 ROLE_WORDS = {Role.OFFICER: ("Petugas layanan", "Service officer"), Role.TREASURER: ("Bendahara", "Treasurer"),
               Role.SUPERVISOR: ("Supervisor", "Supervisor"), Role.KIOSK: ("Kios", "Kiosk")}
@@ -70,11 +69,6 @@ def inform(parent: QWidget | None, title: str, text: str, warning: bool = False)
     box.setObjectName("adminInformation")
     box.exec()
 
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.message(language())
-    return tr(f"Terjadi kesalahan yang tidak terduga: {error}", f"Unexpected error: {error}")
 
 
 class StatusLine(QLabel):

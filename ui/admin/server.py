@@ -1,11 +1,12 @@
 """Basis data bersama: point the office at a PostgreSQL server on its LAN so the kiosk, officer and
-treasurer PCs share one database; test the connection; move this PC's SQLite data onto the server."""
+treasurer PCs share one database; test the connection; move this PC's SQLite data onto the server.
+The password goes into PostgreSQL's own pgpass file, never into settings.json."""
 
 from __future__ import annotations
 
 from urllib.parse import quote, unquote, urlsplit
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
@@ -18,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import Base
-from pstdesktop import transfer
+from pstdesktop import pgpass, transfer
 from pstdesktop.config import Settings, write_settings_file
 from pstdesktop.services.errors import ValidationError
 from ui.admin.common import AdminTab, StatusLine, ask, count_text, inform
@@ -91,8 +92,12 @@ class ServerTab(AdminTab):
         form.addRow(tr("Nama basis data", "Database name"), self.name)
         form.addRow(tr("Pengguna", "User"), self.user)
         form.addRow(tr("Kata sandi", "Password"), self.password)
-        note = QLabel(tr("Kata sandi disimpan di settings.json dalam folder data PC ini.",
-                         "The password is stored in settings.json in this PC's data folder."))
+        where = pgpass.location()
+        note = named(QLabel(tr(f"Kata sandi disimpan di berkas pgpass PostgreSQL, khusus akun ini:\n{where}",
+                               f"The password is kept in PostgreSQL's pgpass file, private to this account:\n{where}")),
+                     "passwordWhere", tr("Tempat kata sandi", "Where the password is kept"))
+        note.setTextFormat(Qt.TextFormat.PlainText)
+        note.setWordWrap(True)
         note.setStyleSheet("color: #555")
         form.addRow("", note)
         group = QGroupBox(tr("Server PostgreSQL", "PostgreSQL server"))
@@ -118,6 +123,8 @@ class ServerTab(AdminTab):
         self.port.setValue(parts.port or 5432)
         self.name.setText(unquote(parts.path.lstrip("/")))
         self.user.setText(unquote(parts.username or ""))
+        if pgpass.lookup(url):
+            self.password.setPlaceholderText(tr("tersimpan di pgpass", "kept in pgpass"))
 
     def update_actions(self) -> None:
         self.move_button.setEnabled(self.settings.is_sqlite and not self.busy)
@@ -200,7 +207,13 @@ class ServerTab(AdminTab):
                              f"Copying table {table}: {count_text(rows)} rows"))
 
     def _moved(self, url: str, copied: dict[str, int]) -> None:
-        write_settings_file(self.settings.data_dir, database_url=url)
+        try:
+            write_settings_file(self.settings.data_dir, database_url=url)
+        except (OSError, RuntimeError, ValueError) as error:
+            self.step.setText("")
+            self.status.error(tr(f"Data sudah di server, tetapi pengaturan tidak dapat disimpan: {error}",
+                                 f"The data is on the server, but the settings cannot be saved: {error}"))
+            return
         total = count_text(sum(copied.values()))
         self.step.setText("")
         self.status.ok(tr(f"Selesai: {total} baris disalin ke server.",

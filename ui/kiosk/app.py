@@ -1,5 +1,5 @@
-"""``pst kiosk``: open the database, act as the office's kiosk account, make sure a staff PIN exists,
-and run the locked full-screen kiosk until staff leave it."""
+"""``pst kiosk``: open the database, act as the office's kiosk account, make sure a staff PIN exists
+(and ask for a new one when it is old), and run the locked full-screen kiosk until staff leave it."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from pstdesktop.services.errors import DomainError
 from ui.i18n import language, set_language, tr
 from ui.kiosk.staff import PinSetupDialog
 from ui.kiosk.window import KioskWindow
+from ui.widgets import catch_faults
 
 TICKET_WIDTHS = (58, 80)
 
@@ -30,6 +31,7 @@ def ticket_width(settings: Settings) -> int:
 
 def run(settings: Settings, mode: str = "guestbook") -> int:
     set_language(settings.language)
+    catch_faults(settings.data_dir)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     try:
@@ -52,6 +54,7 @@ def prepare(database: Database, settings: Settings, mode: str) -> KioskWindow | 
         with database.unit_of_work() as session:
             actor = kiosk.kiosk_actor(session)
             has_pin = kiosk.kiosk_pin_is_set(session, actor.office_id)
+            old_pin = kiosk.kiosk_pin_is_old(session, actor.office_id)
     except DomainError as refused:
         _refuse(refused.message(language()) + "\n\n" + tr(
             "Mode kios memerlukan profil kantor dan akun berperan Kios. Jalankan aplikasi staf (pst) sebagai "
@@ -63,6 +66,8 @@ def prepare(database: Database, settings: Settings, mode: str) -> KioskWindow | 
         _refuse(tr("Kios tidak dijalankan karena PIN staf belum ditetapkan.",
                    "The kiosk was not started because no staff PIN has been set."))
         return None
+    if old_pin:
+        PinSetupDialog(database, renew=True).exec()  # "Later" keeps the old PIN working
     return KioskWindow(database, actor, mode, tickets_dir=settings.data_dir / "tickets",
                        ticket_width=ticket_width(settings), default_language=settings.language)
 

@@ -3,11 +3,13 @@ consent). Conditional questions appear only when they apply; refused answers are
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
 from pstdesktop.services.errors import FIELD_LABELS, ValidationError
-from pstdesktop.services.kiosk import ReturningVisitor, check_entry
+from pstdesktop.services.kiosk import RETURNING_FIELDS, ReturningVisitor, check_entry
 from ui.i18n import language, tr
 from ui.kiosk import options
 from ui.kiosk.widgets import (
@@ -58,6 +60,8 @@ class GuestbookForm(QWidget):
         named(self, "guestbookForm", tr("Formulir buku tamu", "Guestbook form"))
         self.texts = Texts()
         self.visitor_id: int | None = None
+        self.returning: ReturningVisitor | None = None
+        self.retyping = False  # a returning visitor enters their details again instead of reusing them
         self.busy = False
         self.step = 0
         self.boxes: dict[str, FieldBox] = {}
@@ -218,8 +222,9 @@ class GuestbookForm(QWidget):
         inner.setContentsMargins(20, 10, 20, 10)
         self.returning_text = named(QLabel(), "returningSummary", tr("Ringkasan data", "Summary"))
         self.returning_text.setWordWrap(True)
-        self.edit_button = button(t, "editDetailsButton", "secondary", "Ubah data diri", "Change my details")
-        self.edit_button.clicked.connect(lambda: self.show_step(0))
+        self.edit_button = button(t, "editDetailsButton", "secondary", "Isi ulang data diri",
+                                  "Enter my details again")
+        self.edit_button.clicked.connect(self.retype)
         inner.addWidget(self.returning_text, 1)
         inner.addWidget(self.edit_button, 0, Qt.AlignmentFlag.AlignVCenter)
         consent = QWidget()
@@ -237,6 +242,17 @@ class GuestbookForm(QWidget):
 
     # --- state ------------------------------------------------------------------------------------
     def answers(self) -> dict:
+        """The answers to send. A returning visitor's stored details are reused by the service: the kiosk
+        sends only what was answered today, and an empty identity document keeps the one on record."""
+        answers = self._typed()
+        if self.returning is not None:
+            if not self.retyping:
+                answers = {f: answers[f] for f in RETURNING_FIELDS}
+            if not answers["id_document_type"]:
+                del answers["id_document_type"], answers["id_document_number"]
+        return answers
+
+    def _typed(self) -> dict:
         indonesia = self.country.value() != "other"
         has_disability = self.has_disability.value()
         occupation = self.occupation.value()
@@ -260,10 +276,16 @@ class GuestbookForm(QWidget):
         return purpose, self.purpose_other.text() if purpose == "Lainnya" else ""
 
     def errors(self) -> dict[str, ValidationError]:
-        answers = self.answers()
+        answers = self._typed()
         errors = check_entry(answers, *self.purpose_answer())
         if self.country.value() == "other" and not answers["country"]:
             errors = {"country": ValidationError("required", "country")} | errors
+        if self.returning is not None:
+            if not self.retyping:
+                errors = {f: e for f, e in errors.items() if f in STEPS[LAST][1]}
+            sale = errors.get("id_document_type")
+            if self.returning.id_document_type and sale is not None and sale.code == "id_for_sale":
+                del errors["id_document_type"]  # the document on record serves the sale
         order = [f for step in STEPS for f in step[1]]
         return dict(sorted(errors.items(), key=lambda item: order.index(item[0]) if item[0] in order else 99))
 
@@ -280,7 +302,8 @@ class GuestbookForm(QWidget):
         self.country.set_value("Indonesia")
         self.consent.setChecked(False)
         self.visitor_id = None
-        self.summary: tuple[tuple[str, str], ...] = ()
+        self.returning = None
+        self.retyping = False
         self.returning_text.clear()
         self.release()
         self._clear_all_errors()
@@ -288,34 +311,17 @@ class GuestbookForm(QWidget):
         self.show_step(0)
 
     def load_returning(self, visitor: ReturningVisitor) -> None:
-        """Fill the form with an earlier entry; the visitor only picks the purpose and consents."""
+        """Greet an earlier visitor by short name: they pick the purpose and consent; their stored
+        details stay in the database (nothing is filled in here)."""
         self.reset()
-        a = visitor.answers
-        self.full_name.setText(a["full_name"])
-        self.gender.set_value(a["gender"])
-        self.birth_year.setText(str(a["birth_year"]))
-        self.education.set_value(a["education"])
-        self.has_disability.set_value(bool(a["has_disability"]))
-        self.disability_type.set_value(a["disability_type"])
-        self.phone.setText(a["phone"])
-        self.email.setText(a["email"])
-        self.institution.setText(a["institution"])
-        self.occupation.set_value(a["occupation"])
-        self.occupation_other.setText(a["occupation_other"])
-        if a["country"] == "Indonesia":
-            self.country.set_value("Indonesia")
-            self.province.set_value(a["province"])
-        else:
-            self.country.set_value("other")
-            self.country_name.setText(a["country"])
-        self.regency.setText(a["regency"])
-        self.id_document_type.set_value(a["id_document_type"])
-        self.id_document_number.set_value(a["id_document_number"])
-        self.visitor_id = visitor.visitor_id
-        self.summary = visitor.summary
-        self._conditions()
-        self._clear_all_errors()
+        self.visitor_id, self.returning = visitor.visitor_id, visitor
         self.show_step(LAST)
+
+    def retype(self) -> None:
+        """A returning visitor enters every detail again (kept under the same visitor)."""
+        self.retyping = True
+        self._clear_all_errors()
+        self.show_step(0)
 
     def retranslate(self) -> None:
         self.texts.apply()
@@ -368,18 +374,23 @@ class GuestbookForm(QWidget):
         self.submit_button.setVisible(last)
         self.back_button.setText(tr("Batal", "Cancel") if step == 0 else tr("Kembali", "Back"))
         self.back_button.setAccessibleName(self.back_button.text())
-        returning = self.visitor_id is not None and last
-        self.returning_card.setVisible(returning)
-        if returning:
-            values = dict(self.summary)
-            details = " · ".join(v for f, v in self.summary if f != "full_name" and v)
-            name = values.get("full_name", "")
+        visitor = self.returning if last else None
+        self.returning_card.setVisible(visitor is not None)
+        if visitor is not None:
+            name, contact, document = (html.escape(v) for v in (visitor.short_name, visitor.contact,
+                                                                 visitor.id_document_type))
+            kept = (tr("Data diri baru Anda disimpan dengan pendaftaran ini.",
+                       "Your new details are saved with this registration.") if self.retyping else
+                    tr("Data diri Anda yang tersimpan dipakai lagi.", "Your stored details are used again."))
+            if document:
+                kept += " " + tr(f"{document} Anda sudah tercatat, jadi Jenis Identitas boleh dibiarkan kosong.",
+                                 f"Your {document} is on record, so you may leave the identity document empty.")
             self.returning_text.setText(
                 tr(f"<b>Selamat datang kembali, {name}!</b>", f"<b>Welcome back, {name}!</b>")
-                + f"<br>{details}")
+                + f" {contact}<br>{kept}")
 
     def go_back(self) -> None:
-        if self.step == 0 or (self.visitor_id is not None and self.step == LAST):
+        if self.step == 0 or (self.returning is not None and not self.retyping and self.step == LAST):
             self.cancelled.emit()
         else:
             self.show_step(self.step - 1)

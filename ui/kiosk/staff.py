@@ -26,6 +26,11 @@ from ui.i18n import language, tr
 from ui.kiosk.widgets import Texts, button, card, label, restyle
 from ui.widgets import named
 
+OLD_PIN_NOTICE = ("PIN staf ini dibuat dengan aturan lama (boleh 4 angka, disimpan lemah). PIN ini masih "
+                  "berlaku, tetapi supervisor perlu menetapkan PIN baru.",
+                  "This staff PIN was set under the old rules (4 digits allowed, weakly stored). It still "
+                  "works, but a supervisor needs to set a new PIN.")
+
 
 class StaffPage(QWidget):
     """PIN entry on a big keypad; after a right PIN, the staff actions."""
@@ -33,12 +38,14 @@ class StaffPage(QWidget):
     unlockRequested = Signal(str)
     exitRequested = Signal()
     switchRequested = Signal()
+    changePinRequested = Signal()
     cancelled = Signal()
 
     def __init__(self) -> None:
         super().__init__()
         self.texts = Texts()
         self.mode = "guestbook"
+        self.refusal: DomainError | None = None  # on screen, re-worded on a language switch
         named(self, "staffPage", tr("Akses staf", "Staff access"))
         heading = label(self.texts, "staffTitle", "stepTitle", "Akses staf", "Staff access")
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -65,9 +72,9 @@ class StaffPage(QWidget):
         self.pin.textChanged.connect(lambda _t: self.show_message(""))
         prompt.setBuddy(self.pin)
         self.message = named(QLabel(), "staffMessage", tr("Pesan", "Message"))
-        self.message.setProperty("role", "fieldError")
+        self.message.setProperty("role", "banner")
         self.message.setWordWrap(True)
-        self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message.hide()
         keys = QGridLayout()
         keys.setSpacing(10)
         for index, key in enumerate("123456789"):
@@ -88,15 +95,18 @@ class StaffPage(QWidget):
         left.setSpacing(12)
         left.addWidget(prompt)
         left.addWidget(self.pin)
-        left.addWidget(self.message)
         left.addStretch(1)
         left.addWidget(self.unlock_button)
         left.addWidget(cancel)
-        layout = QHBoxLayout(panel)
+        row = QHBoxLayout()
+        row.setSpacing(30)
+        row.addLayout(left, 1)
+        row.addLayout(keys)
+        layout = QVBoxLayout(panel)
         layout.setContentsMargins(30, 24, 30, 24)
-        layout.setSpacing(30)
-        layout.addLayout(left, 1)
-        layout.addLayout(keys)
+        layout.setSpacing(18)
+        layout.addWidget(self.message)  # the whole width: a lock and its minutes are read at a glance
+        layout.addLayout(row)
         return panel
 
     def _key(self, digit: str):
@@ -112,15 +122,23 @@ class StaffPage(QWidget):
         self.switch_button.clicked.connect(self.switchRequested)
         leave = button(t, "staffExit", "heroAlt", "Keluar dari mode kios", "Leave kiosk mode")
         leave.clicked.connect(self.exitRequested)
+        self.old_pin_notice = label(t, "staffPinNotice", "notice", *OLD_PIN_NOTICE)
+        change_pin = button(t, "staffChangePin", "secondary", "Ganti PIN staf", "Change the staff PIN")
+        change_pin.clicked.connect(self.changePinRequested)
         back = button(t, "staffBack", "primary", "Kembali ke kios", "Back to the kiosk")
         back.clicked.connect(self.cancelled)
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(36, 30, 36, 30)
         layout.setSpacing(18)
+        bottom = QHBoxLayout()
+        bottom.setSpacing(18)
+        bottom.addWidget(change_pin)
+        bottom.addWidget(back, 1)
+        layout.addWidget(self.old_pin_notice)
         layout.addWidget(self.switch_button)
         layout.addWidget(leave)
         layout.addSpacing(12)
-        layout.addWidget(back)
+        layout.addLayout(bottom)
         return panel
 
     def _unlock(self) -> None:
@@ -128,20 +146,30 @@ class StaffPage(QWidget):
             self.unlockRequested.emit(self.pin.text())
 
     def show_message(self, text: str) -> None:
+        self.refusal = None
         self.message.setText(text)
+        self.message.setVisible(bool(text))
         restyle(self.pin, invalid=bool(text))
 
-    def refuse(self, text: str) -> None:
+    def refuse(self, refusal: DomainError | str) -> None:
+        """Say why the PIN did not open the kiosk (a wrong PIN, the lock and its minutes, a fault)."""
         self.pin.clear()
-        self.show_message(text)
+        if isinstance(refusal, DomainError):
+            self.show_message(refusal.message(language()))
+            self.refusal = refusal
+        else:
+            self.show_message(refusal)
 
-    def show_actions(self) -> None:
+    def show_actions(self, old_pin: bool = False) -> None:
         self.pin.clear()
+        self.old_pin_notice.setVisible(old_pin)
         self.stack.setCurrentIndex(1)
         self.retranslate()
 
     def retranslate(self) -> None:
         self.texts.apply()
+        if self.refusal is not None:
+            self.message.setText(self.refusal.message(language()))
         text = (tr("Ganti ke Survei Kepuasan", "Switch to the satisfaction poll") if self.mode == "guestbook"
                 else tr("Ganti ke Buku Tamu", "Switch to the guestbook"))
         self.switch_button.setText(text)
@@ -154,17 +182,28 @@ class StaffPage(QWidget):
 
 
 class PinSetupDialog(QDialog):
-    """The kiosk has no staff PIN yet: a supervisor signs in and sets one (4-8 digits, typed twice)."""
+    """A supervisor signs in and sets the staff PIN (6-8 digits, typed twice): at the first start, when
+    the PIN is old (``renew``; it keeps working if they choose "Later"), or from the staff actions."""
 
-    def __init__(self, database: Database, parent=None):
+    def __init__(self, database: Database, parent=None, *, renew: bool = False, change: bool = False):
         super().__init__(parent)
         self.database = database
+        self.setObjectName("pinSetupDialog")
         self.setWindowTitle(tr("PIN staf kios", "Kiosk staff PIN"))
         self.setMinimumWidth(520)
-        intro = QLabel(tr("Kios belum memiliki PIN staf. PIN dipakai staf untuk keluar dari mode kios atau "
-                          "mengganti buku tamu/survei. Supervisor: masuk lalu tetapkan PIN (4-8 angka).",
-                          "The kiosk has no staff PIN yet. Staff use it to leave kiosk mode or switch between "
-                          "guestbook and poll. Supervisor: sign in and set a PIN (4-8 digits)."))
+        rule = tr(f"{kiosk.PIN_MIN}-{kiosk.PIN_MAX} angka", f"{kiosk.PIN_MIN}-{kiosk.PIN_MAX} digits")
+        if renew:
+            words = tr(*OLD_PIN_NOTICE) + " " + tr(f"Supervisor: masuk lalu tetapkan PIN baru ({rule}).",
+                                                   f"Supervisor: sign in and set a new PIN ({rule}).")
+        elif change:
+            words = tr(f"Supervisor: masuk lalu tetapkan PIN staf baru ({rule}). PIN lama tidak berlaku lagi.",
+                       f"Supervisor: sign in and set a new staff PIN ({rule}). The old PIN stops working.")
+        else:
+            words = tr("Kios belum memiliki PIN staf. PIN dipakai staf untuk keluar dari mode kios atau "
+                       f"mengganti buku tamu/survei. Supervisor: masuk lalu tetapkan PIN ({rule}).",
+                       "The kiosk has no staff PIN yet. Staff use it to leave kiosk mode or switch between "
+                       f"guestbook and poll. Supervisor: sign in and set a PIN ({rule}).")
+        intro = named(QLabel(words), "pinSetupIntro", tr("Penjelasan", "Explanation"))
         intro.setWordWrap(True)
         self.fields = {}
         form = QFormLayout()
@@ -185,7 +224,7 @@ class PinSetupDialog(QDialog):
         ok.setText(tr("Simpan PIN", "Save PIN"))
         named(ok, "pinSetupSave", ok.text())
         cancel = buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        cancel.setText(tr("Batal", "Cancel"))
+        cancel.setText(tr("Nanti", "Later") if renew else tr("Batal", "Cancel"))
         named(cancel, "pinSetupCancel", cancel.text())
         buttons.accepted.connect(self.save)
         buttons.rejected.connect(self.reject)

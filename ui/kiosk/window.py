@@ -22,7 +22,7 @@ from ui.kiosk.form import GuestbookForm
 from ui.kiosk.pages import LookupPage, ThanksPage, TicketPage, WelcomePage
 from ui.kiosk.poll import PollFlow
 from ui.kiosk.printing import deliver_ticket
-from ui.kiosk.staff import StaffPage
+from ui.kiosk.staff import PinSetupDialog, StaffPage
 from ui.kiosk.theme import scale_for, stylesheet
 from ui.kiosk.widgets import Texts, button
 from ui.widgets import named
@@ -53,7 +53,7 @@ class KioskWindow(QWidget):
         self.may_close = False
         self.last_ticket: kiosk.KioskTicket | None = None
         self.taps: list[float] = []
-        self.guard = kiosk.PinGuard()
+        self.pin_dialog: PinSetupDialog | None = None
         self.scale = 0.0
         self.texts = Texts()
         with database.unit_of_work() as session:
@@ -148,6 +148,7 @@ class KioskWindow(QWidget):
         self.staff.unlockRequested.connect(self.unlock)
         self.staff.exitRequested.connect(self.leave)
         self.staff.switchRequested.connect(self.switch_mode)
+        self.staff.changePinRequested.connect(self.change_pin)
         self.staff.cancelled.connect(self.wipe)
 
         layout = QVBoxLayout(self)
@@ -214,6 +215,8 @@ class KioskWindow(QWidget):
         popup = QApplication.activePopupWidget()
         if popup is not None:
             popup.close()
+        if self.pin_dialog is not None:
+            self.pin_dialog.reject()
         for page in self.pages:
             page.reset()
         self.form.seal()
@@ -271,6 +274,7 @@ class KioskWindow(QWidget):
                                         "No entry found. Check the mobile number or email, or sign in as a new "
                                         "visitor."), alternative=True)
             return
+        self.lookup.reset()
         self.form.load_returning(found)
         self.show_page(self.form)
 
@@ -370,25 +374,27 @@ class KioskWindow(QWidget):
         self.show_page(self.staff)
 
     def unlock(self, pin: str) -> None:
-        wait = self.guard.seconds_locked()
-        if wait:
-            self.staff.refuse(DomainError("pin_locked", seconds=wait).message(language()))
-            return
-        reason = "staff access at the kiosk"
+        """The staff actions after the right PIN; a wrong PIN or the lock (counted in the database for
+        every kiosk) is told on the PIN page."""
         try:
             with self.database.unit_of_work() as session:
-                right = kiosk.check_kiosk_pin(session, self.actor, pin, reason)
+                kiosk.check_kiosk_pin(session, self.actor, pin, "staff access at the kiosk")
+                old_pin = kiosk.kiosk_pin_is_old(session, self.actor.office_id)
+        except DomainError as refused:
+            self.staff.refuse(refused)
+            return
         except Exception as error:  # noqa: BLE001
             self.staff.refuse(self._trouble(error))
             return
-        if not right:
-            self.guard.failed()
-            wait = self.guard.seconds_locked()
-            self.staff.refuse(DomainError("pin_locked", seconds=wait).message(language()) if wait
-                              else DomainError("pin_wrong").message(language()))
-            return
-        self.guard.succeeded()
-        self.staff.show_actions()
+        self.staff.show_actions(old_pin)
+
+    def change_pin(self) -> None:
+        """A supervisor sets a new staff PIN over the unlocked kiosk."""
+        self.pin_dialog = PinSetupDialog(self.database, self, change=True)
+        self.pin_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.pin_dialog.accepted.connect(lambda: self.staff.old_pin_notice.hide())
+        self.pin_dialog.finished.connect(lambda _code: setattr(self, "pin_dialog", None))
+        self.pin_dialog.open()
 
     def leave(self) -> None:
         self.may_close = True

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from exports.text import rupiah
-from pstdesktop.services.errors import DomainError
-from ui.i18n import language, tr
+from ui import widgets
+from ui.i18n import tr
 from ui.widgets import named
 
 OVERDUE = QColor("#fde2e1")
@@ -42,12 +42,8 @@ class Refusal(Exception):
 
 
 def error_text(error: Exception) -> str:
-    """A domain error in the current language; anything else as an unexpected failure."""
-    if isinstance(error, DomainError):
-        return error.message(language())
-    if isinstance(error, Refusal):
-        return str(error)
-    return tr(f"Terjadi kesalahan yang tidak terduga: {error}", f"Unexpected error: {error}")
+    """A screen's own refusal as worded; anything else as :func:`ui.widgets.error_text` says it."""
+    return str(error) if isinstance(error, Refusal) else widgets.error_text(error)
 
 
 class MessageLine(QLabel):

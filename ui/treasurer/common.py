@@ -19,9 +19,8 @@ from PySide6.QtWidgets import (
 )
 
 from exports.text import rupiah
-from pstdesktop.services.errors import DomainError
-from ui.i18n import language, tr
-from ui.widgets import named
+from ui.i18n import tr
+from ui.widgets import error_text, named
 
 ERROR_STYLE = ("QLabel { background: #fdecea; color: #8a1c13; border: 1px solid #f5c2bd; border-radius: 4px;"
                " padding: 6px 10px; }")
@@ -32,11 +31,6 @@ INFO_STYLE = ("QLabel { background: #e8f0fe; color: #174ea6; border: 1px solid #
 HEADLINE_STYLE = "font-size: 15pt; font-weight: 600;"
 MUTED_STYLE = "color: #555;"
 
-
-def error_text(error: Exception) -> str:
-    if isinstance(error, DomainError):
-        return error.message(language())
-    return tr(f"Terjadi kesalahan yang tidak terduga: {error}", f"Unexpected error: {error}")
 
 
 class Banner(QLabel):
