@@ -894,7 +894,8 @@ class Bench:
                 path = self.files / f"data-{rid}.dta"
                 path.write_bytes(b"\x00" * 4096)
                 return delivery.deliver(s, st.officer, rid, [delivery.DeliveredFile(item.id, path)],
-                                        channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True)
+                                        channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True,
+                                        size_reason="Berkas uji lebih kecil.")
             self.timed("deliver", "delivery.deliver", hand_over, required=False)
             with self.db.unit_of_work() as s:
                 delivery.confirm_checked(s, st.officer, rid)
@@ -915,7 +916,8 @@ def answers(i: int) -> dict:
             "email": f"{first.lower()}.{last.lower()}.bench{i}@gmail.com", "occupation": "Peneliti/Dosen",
             "occupation_other": "", "birth_year": 1985, "education": "S2", "country": "Indonesia",
             "province": "Jambi", "regency": "Kota Jambi", "has_disability": False, "disability_type": "",
-            "id_document_type": "KTP", "id_document_number": f"1571{i:012d}", "consent": True}
+            "id_document_type": "KTP", "consent": True,
+            "id_document_number": f"157101{41 if i % 2 else 1:02d}0185{i % 10000:04d}"}  # born 1 Jan 1985
 
 
 # --- query plans: which statements scan a large table ---------------------------------------------

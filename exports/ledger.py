@@ -4,11 +4,12 @@ Plain data in, an ``.xlsx`` file out; nothing here opens a database session. She
 
 - one Buku Kas Umum (BKU) sheet per month: No | Tanggal | No. Bukti | Diterima dari | Uraian |
   Kode Akun | Cara Bayar | Debet (penerimaan) | Kredit (penyetoran) | Tgl Setor | NTPN | Saldo,
-  opened by the balance carried from the month before and closed by a totals row written twice —
-  as ``=SUM()`` formulas and as the values the application computed — the payments waiting for their
-  kuitansi (outside the BKU balance) and the signature block;
-- one subsidiary book per position, each the movements of the period with the figures the application
-  computed (``pstdesktop.services.positions``) beside the formulas:
+  opened by the balance carried from the month before and closed by one totals row of ``=SUM()``
+  formulas and the closing balance by formula, the payments waiting for their kuitansi (outside the BKU
+  balance) and the signature block; a year's workbook has a sheet for each month with movements, a
+  balance or payments waiting, and for the last month of the period;
+- one subsidiary book per position, each the movements of the period, totalled by formulas that the
+  tests check against the positions the application computes (``pstdesktop.services.positions``):
   - Kas Tunai (the treasurer's cash box): opening balance, cash taken (by its kuitansi, with the deposit
     date and NTPN), cash deposits, cash refunds, running and closing balance, and what the closing
     balance is made of: kuitansi not yet deposited and cash payments waiting for their kuitansi;
@@ -82,6 +83,9 @@ class Letterhead:
     city: str = ""
     treasurer_name: str = ""
     treasurer_nip: str = ""
+    official_title: str = ""   # the BPS official who signs for the office (SPPD, monthly report)
+    official_name: str = ""
+    official_nip: str = ""
 
 
 @dataclass(slots=True)
@@ -416,23 +420,17 @@ class SheetWriter:
         """Autofilter over the header and the data rows."""
         self.ws.auto_filter.ref = f"A{self.header_row}:{self.last_col}{self.last_data}"
 
-    def totals(self, label_col: int, sum_cols: list[int], values: dict[int, int]) -> tuple[int, int]:
-        """Two total rows under the data: ``=SUM()`` formulas, then the values the application computed.
-        Returns (formula row, value row)."""
+    def totals(self, label_col: int, sum_cols: list[int]) -> int:
+        """The one total row under the data, as ``=SUM()`` formulas (the tests check them against the
+        application's own totals); returns its row."""
         first, last = self.first_data, self.last_data
         formula = [None] * self.width
-        formula[label_col - 1] = "JUMLAH (rumus)"
+        formula[label_col - 1] = TOTAL
         for col in sum_cols:
             letter = get_column_letter(col)
             formula[col - 1] = f"=SUM({letter}{first}:{letter}{last})" if last >= first else 0
         self.styled_row(formula, bold=True, fill=_TOTAL_FILL, money_cols=sum_cols)
-        formula_row = self.row
-        shown = [None] * self.width
-        shown[label_col - 1] = "JUMLAH (nilai aplikasi)"
-        for col in sum_cols:
-            shown[col - 1] = values[col]
-        self.styled_row(shown, bold=True, fill=_TOTAL_FILL, money_cols=sum_cols)
-        return formula_row, self.row
+        return self.row
 
     def signature(self, letterhead: Letterhead, signed_on: date | None) -> None:
         """Mengetahui KPA (left) and Bendahara Penerimaan (right), as on a monthly close."""
@@ -482,11 +480,12 @@ SIMPONI_COLUMNS = [
     ("Bank/Pos", 14, "wrap"), ("NTB", 20, "text"), ("NTPN", 19, "text"), ("Masuk Kas Negara", 18, "money"),
     ("Keluar (Pengembalian)", 18, "money"),
 ]
-# the footer lines of the Kas Tunai and Bank books (closing balance) and of the SIMPONI book (net of the period)
-CLOSING_FORMULA = "SALDO AKHIR (rumus: saldo awal + masuk − keluar)"
-CLOSING_VALUE = "SALDO AKHIR (nilai aplikasi)"
-NET_FORMULA = "JUMLAH BERSIH (rumus: masuk − keluar)"
-NET_VALUE = "JUMLAH BERSIH (nilai aplikasi)"
+# the total row of every table, the BKU's closing line, the footer lines of the Kas Tunai and Bank books
+# (closing balance) and of the SIMPONI book (net of the period): one formula row each
+TOTAL = "JUMLAH"
+BKU_CLOSING = "SALDO AKHIR (saldo awal + debet − kredit): kas tunai dan rekening penerimaan belum disetor"
+CLOSING_FORMULA = "SALDO AKHIR (saldo awal + masuk − keluar)"
+NET_FORMULA = "JUMLAH BERSIH (masuk − keluar): penerimaan negara periode ini"
 BKU_PENDING = "Di luar saldo BKU: pembayaran tunai dan transfer menunggu kuitansi"
 RP0_COLUMNS = [
     ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Permintaan", 22, "text"), ("Nama", 24, "text"),
@@ -542,29 +541,14 @@ def _bku_sheet(workbook: Workbook, head: Letterhead, month: LedgerMonth, ticker:
                         "BUKU KAS UMUM PENERIMAAN (BKU)", f"Bulan {label} · Tahun Anggaran {month.year}")
     sheet.data(("", month.last_day.replace(day=1), "", "", "Saldo awal bulan (dipindahkan dari bulan lalu)",
                 "", "", None, None, None, "", month.opening))
-    debit = credit = 0
-    balance = month.opening
-    number = 0
-    for row in month.rows:
-        number += 1
-        debit += row.debit
-        credit += row.credit
-        balance = row.balance
+    for number, row in enumerate(month.rows, 1):
         sheet.data((number, row.day, row.number, row.received_from, row.description, row.account_code,
                     METHOD_WORDS.get(row.method, row.method), row.debit or None, row.credit or None,
                     row.deposit_day, row.ntpn, row.balance))
         ticker.row()
     sheet.finish_table()
-    formula_row, _value_row = sheet.totals(5, [8, 9], {8: debit, 9: credit})
-    first = sheet.first_data
-    closing = [None] * sheet.width
-    closing[4] = "SALDO AKHIR (rumus: saldo awal + debet − kredit)"
-    closing[11] = f"=L{first}+H{formula_row}-I{formula_row}"
-    sheet.styled_row(closing, bold=True, money_cols=[12])
-    closing_values = [None] * sheet.width
-    closing_values[4] = "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor"
-    closing_values[11] = balance
-    sheet.styled_row(closing_values, bold=True, money_cols=[12])
+    formula_row = sheet.totals(5, [8, 9])
+    _labelled_row(sheet, BKU_CLOSING, 12, f"=L{sheet.first_data}+H{formula_row}-I{formula_row}", bold=True)
     pending = month.pending
     where = {"cash": "di kas tunai", "transfer": "di rekening penerimaan"}
     words = ", ".join(f"{METHOD_WORDS.get(m, m).lower()} {rupiah(sum(r.money_in for r in pending if r.method == m))}"
@@ -657,29 +641,23 @@ def _position_sheet(workbook: Workbook, book: LedgerBook, data: PositionBook, ti
             if data.opening_pending else "")
         opening[col_balance - 1] = data.opening
         sheet.data(opening)
-    total_in = total_out = 0
     cells = layout.values
     for number, row in enumerate(data.rows, 1):
-        total_in += row.money_in
-        total_out += row.money_out
         balance += row.money_in - row.money_out
         sheet.data(cells(number, row, balance))
         ticker.row()
     sheet.finish_table()
     in_letter, out_letter = get_column_letter(col_in), get_column_letter(col_out)
-    formula_row, _value_row = sheet.totals(5, [col_in, col_out], {col_in: total_in, col_out: total_out})
+    formula_row = sheet.totals(5, [col_in, col_out])
     pending = sum(row.money_in for row in data.pending)
     if col_balance is not None:
         letter = get_column_letter(col_balance)
-        _labelled_row(sheet, CLOSING_FORMULA, col_balance,
+        _labelled_row(sheet, f"{CLOSING_FORMULA} per {_day(data.as_of)}", col_balance,
                       f"={letter}{sheet.first_data}+{in_letter}{formula_row}-{out_letter}{formula_row}", bold=True)
-        _labelled_row(sheet, f"{CLOSING_VALUE} per {_day(data.as_of)}", col_balance, data.closing, bold=True)
         _labelled_row(sheet, layout.awaiting, col_balance, data.awaiting_deposit, italic=True)
         amount_col = col_balance
     else:
         _labelled_row(sheet, NET_FORMULA, col_in, f"={in_letter}{formula_row}-{out_letter}{formula_row}", bold=True)
-        _labelled_row(sheet, f"{NET_VALUE}: penerimaan negara periode ini", col_in, data.closing - data.opening,
-                      bold=True)
         amount_col = col_in
     _pending_rows(sheet, layout.pending, data.pending, data.as_of, amount_col, pending)
     sheet.signature(book.letterhead, book.signed_on)
@@ -714,7 +692,7 @@ def _rekap_sheet(workbook: Workbook, book: LedgerBook) -> None:
     months = book.rekap_months
     columns = [("No", 6, "center"), ("Kode Akun", 11, "center"), ("Produk", 44, "text")]
     columns += [(MONTHS_ID[m - 1][:3] + f" {y}", 15, "money") for y, m in months]
-    columns += [("Jumlah (rumus)", 17, "money"), ("Jumlah (nilai)", 17, "money")]
+    columns += [("Jumlah", 17, "money")]
     sheet = SheetWriter(workbook, "Rekap", columns, book.letterhead,
                         "REKAPITULASI PENERIMAAN PER KODE AKUN DAN JENIS PRODUK", book.period_label)
     lines = book.rekap()
@@ -723,13 +701,9 @@ def _rekap_sheet(workbook: Workbook, book: LedgerBook) -> None:
     for number, line in enumerate(lines, 1):
         row = sheet.row + 1
         formula = f"=SUM({get_column_letter(first_month)}{row}:{get_column_letter(last_month)}{row})"
-        sheet.data((number, line.account_code, line.product, *(a or None for a in line.amounts), formula,
-                    sum(line.amounts)))
+        sheet.data((number, line.account_code, line.product, *(a or None for a in line.amounts), formula))
     sheet.finish_table()
-    sums = list(range(first_month, formula_col + 2))
-    values = {first_month + i: sum(line.amounts[i] for line in lines) for i in range(len(months))}
-    values[formula_col] = values[formula_col + 1] = sum(sum(line.amounts) for line in lines)
-    sheet.totals(3, sums, values)
+    sheet.totals(3, list(range(first_month, formula_col + 1)))
     sheet.signature(book.letterhead, book.signed_on)
 
 
@@ -742,4 +716,5 @@ def _rp0_sheet(workbook: Workbook, book: LedgerBook) -> None:
         sheet.data((number, row.day, row.request_number, row.name, row.institution, row.category, row.purpose,
                     row.letter_number, row.letter_date, row.products, row.normal_amount, 0))
     sheet.finish_table()
-    sheet.totals(10, [11, 12], {11: sum(r.normal_amount for r in rows), 12: 0})
+    sheet.totals(10, [11, 12])
+    sheet.signature(book.letterhead, book.signed_on)

@@ -33,6 +33,7 @@ MONTHS = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agust
 LEFT, TOP, RIGHT, BOTTOM = 20, 12, 20, 20
 NEXT_LINE = {"new_x": XPos.LMARGIN, "new_y": YPos.NEXT}
 CELL_PAD, ROW_PAD = 1.8, 1.6  # mm inside table cells: left/right, top/bottom
+LOGO_SIZE = 21  # mm: the box the office logo is fitted in, left of the office name
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,14 @@ class Column:
 
 @dataclass(frozen=True)
 class Letterhead:
-    """What the kop surat shows: the office and how to reach it."""
+    """What the kop surat shows: the office, how to reach it, and its logo (PNG or JPEG bytes) on the left."""
 
     name: str
     address: str = ""
     phone: str = ""
     email: str = ""
     unit: str = "Pelayanan Statistik Terpadu (PST)"
+    logo: bytes | None = None
 
 
 def tanggal(day: date) -> str:
@@ -135,21 +137,26 @@ class DocumentPDF(FPDF):
 
     def _letterhead(self) -> None:
         head = self.letterhead
+        if head.logo:
+            self.image(io.BytesIO(head.logo), x=self.l_margin, y=TOP, w=LOGO_SIZE, h=LOGO_SIZE,
+                       keep_aspect_ratio=True)
+        inset = LOGO_SIZE + 3 if head.logo else 0  # the text stays centred on the page, clear of the logo
+        x, width = self.l_margin + inset, self.content_width - 2 * inset
         self.set_y(TOP + 1)
         self.set_text_color(*NAVY)
         for index, line in enumerate(kop_lines(head.name)):
             self.set_font(FONT, "B", 14 if index == 0 else 12.5)
-            self.cell(0, 6, line, align="C", **NEXT_LINE)
+            self.text_block(line, x=x, width=width, line_height=6, align="C")
         self.set_text_color(*INK)
         self.set_font(FONT, "", 9.5)
-        self.cell(0, 4.8, head.unit, align="C", **NEXT_LINE)
+        self.text_block(head.unit, x=x, width=width, line_height=4.8, align="C")
         contact = [head.address] if head.address else []
         contact += [f"Telp. {head.phone}"] if head.phone else []
         contact += [f"Email: {head.email}"] if head.email else []
         if contact:
             self.set_font(FONT, "", 8.5)
-            self.text_block("  ·  ".join(contact), line_height=4.2, align="C")
-        y = self.get_y() + 1.5
+            self.text_block("  ·  ".join(contact), x=x, width=width, line_height=4.2, align="C")
+        y = max(self.get_y(), TOP + LOGO_SIZE if head.logo else 0) + 1.5
         self._rule(y, 0.9)
         self._rule(y + 1.2, 0.25)
         self.set_y(y + 5)

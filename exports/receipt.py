@@ -1,7 +1,8 @@
 """The kuitansi (receipt) the bendahara penerimaan (revenue treasurer) writes and signs: Nomor, Tahun
 Anggaran, "Telah terima dari", "Uang sejumlah", "Terbilang", "Untuk pembayaran", the account code
-(MAK), place and date, the treasurer's name and NIP, and the QR with the signed reference. A
-cancelled kuitansi stays in the books and prints with a "DIBATALKAN" mark and the reason."""
+(MAK), place and date, the treasurer's name and NIP, the materai box when the amount calls for one, and
+the QR with the signed reference. A cancelled kuitansi stays in the books and prints with a "DIBATALKAN"
+mark and the reason."""
 
 from __future__ import annotations
 
@@ -11,7 +12,6 @@ from datetime import datetime
 from exports.pdf import FONT, INK, MUTED, NEXT_LINE, DocumentPDF, Letterhead, tanggal
 from exports.text import rupiah, terbilang
 
-MATERAI_THRESHOLD = 5_000_000  # above this a receipt may need a materai (unconfirmed for state receipts)
 QR_SIZE = 32
 LABEL_WIDTH = 44
 
@@ -31,7 +31,7 @@ class ReceiptData:
     treasurer_name: str
     treasurer_nip: str
     qr_text: str
-    materai_amount: int = 10_000
+    materai_amount: int = 0  # the materai this kuitansi bears (``services.office.stamp_duty``); 0: none
     cancelled_at: datetime | None = None  # office time
     cancel_reason: str = ""
 
@@ -40,10 +40,6 @@ def terbilang_kalimat(amount: int) -> str:
     """``Tiga juta rupiah``: the words with a capital first letter, as written on a kuitansi."""
     words = terbilang(amount)
     return words[:1].upper() + words[1:]
-
-
-def needs_materai_reminder(amount: int) -> bool:
-    return amount > MATERAI_THRESHOLD
 
 
 def render_receipt(data: ReceiptData, *, copy: bool = False) -> bytes:
@@ -60,11 +56,6 @@ def render_receipt(data: ReceiptData, *, copy: bool = False) -> bytes:
     _amount(pdf, data)
     pdf.fields([("Untuk pembayaran", data.description), ("Kode akun (MAK)", data.account_code),
                 ("Cara pembayaran", data.payment_method)], label_width=LABEL_WIDTH, line_height=6)
-    if needs_materai_reminder(data.amount):
-        pdf.ln(1)
-        pdf.paragraph(f"Catatan: kuitansi bernilai lebih dari {rupiah(MATERAI_THRESHOLD)} mungkin memerlukan "
-                      f"meterai {rupiah(data.materai_amount)}; periksa ketentuan bea meterai yang berlaku.",
-                      size=8.5, color=MUTED)
     _signatures(pdf, data)
     return pdf.to_bytes()
 
@@ -101,7 +92,7 @@ def _signatures(pdf: DocumentPDF, data: ReceiptData) -> None:
     pdf.set_text_color(*INK)
     width = 72
     x = pdf.w - pdf.r_margin - width
-    if needs_materai_reminder(data.amount):
+    if data.materai_amount:
         pdf.stamp_box(x + 4, top + 12, 24, 17, ["METERAI", rupiah(data.materai_amount)])
     pdf.signature(x, top, width, [f"{data.city}, {tanggal(data.issued_at)}", "Bendahara Penerimaan,"],
                   data.treasurer_name, data.treasurer_nip, gap=22)

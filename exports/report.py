@@ -4,8 +4,9 @@ Plain data in, an ``.xlsx`` file out (written atomically, like the ledger). Shee
 (key figures), Pengunjung (visits by purpose and by occupation), Permintaan (requests by product and
 by state), Pendapatan (receipts by payment method and by account code/product), Daftar Rp0 (the normal
 tariff waived), Ketepatan Waktu (on-time rate against the 1-hour walk-in and 10-working-day online
-standards) and Kepuasan (the SKM elements and the IKM). Each table ends with its totals written as
-``=SUM()`` formulas and as the values the application computed; each has a chart beside it."""
+standards) and Kepuasan (the SKM elements and the IKM). Each table ends with one total row of ``=SUM()``
+formulas (the tests check them against the application's figures) and has a chart beside it; the
+Ringkasan is signed by the BPS official named in the office profile (place, date, name, NIP)."""
 
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ from exports.ledger import (
 )
 
 PERCENT_FORMAT = "0.0%"
+TOTAL = "Jumlah"
+IKM_LABEL = "IKM (rata-rata NRR × 25)"
 INDEX_FORMAT = "0.00"
 _HEADER_FILL = PatternFill("solid", fgColor="DCE6F1")
 _TOTAL_FILL = PatternFill("solid", fgColor="F2F2F2")
@@ -170,9 +173,8 @@ class _Sheet:
         self.row += 1
 
     def table(self, headers: list[str], rows: list[list], formats: dict[int, str] | None = None,
-              sums: list[int] | None = None, values: dict[int, int] | None = None,
-              label: int = 1) -> tuple[int, int, int]:
-        """Header, rows and (when ``sums``) the formula and value total rows.
+              sums: list[int] | None = None, label: int = 1) -> tuple[int, int, int]:
+        """Header, rows and (when ``sums``) one ``=SUM()`` total row.
         Returns (header row, first data row, last data row)."""
         formats = formats or {}
         header_row = self.row
@@ -193,19 +195,17 @@ class _Sheet:
         last = first + len(rows) - 1
         self.row = max(last, header_row) + 1
         if sums:
-            for text, row_values in (("Jumlah (rumus)", None), ("Jumlah (nilai aplikasi)", values or {})):
-                self.ws.cell(row=self.row, column=label, value=text)
-                for col in sums:
-                    letter = get_column_letter(col)
-                    value = (f"=SUM({letter}{first}:{letter}{last})" if rows else 0) if row_values is None \
-                        else row_values.get(col, 0)
-                    cell = self.ws.cell(row=self.row, column=col, value=value)
-                    if col in formats:
-                        cell.number_format = formats[col]
-                for col in range(1, len(headers) + 1):
-                    cell = self.ws.cell(row=self.row, column=col)
-                    cell.font, cell.fill, cell.border = Font(bold=True), _TOTAL_FILL, _BOX
-                self.row += 1
+            self.ws.cell(row=self.row, column=label, value=TOTAL)
+            for col in sums:
+                letter = get_column_letter(col)
+                cell = self.ws.cell(row=self.row, column=col,
+                                    value=f"=SUM({letter}{first}:{letter}{last})" if rows else 0)
+                if col in formats:
+                    cell.number_format = formats[col]
+            for col in range(1, len(headers) + 1):
+                cell = self.ws.cell(row=self.row, column=col)
+                cell.font, cell.fill, cell.border = Font(bold=True), _TOTAL_FILL, _BOX
+            self.row += 1
         if rows and self.ws.auto_filter.ref is None:
             self.ws.auto_filter.ref = f"A{header_row}:{get_column_letter(len(headers))}{last}"
         return header_row, first, last
@@ -293,15 +293,31 @@ def _summary(workbook: Workbook, report: ServiceReport) -> None:
     for note in report.notes:
         sheet.ws.cell(row=sheet.row, column=1, value=note).font = Font(italic=True, size=9, color="444444")
         sheet.row += 1
-    if report.made_on:
+    _signature(sheet, report)
+
+
+def _signature(sheet: _Sheet, report: ServiceReport) -> None:
+    """Place and date, the BPS official who signs for the office (title, name underlined, NIP); dotted
+    lines to write by hand where the office profile names nobody."""
+    head = report.letterhead
+    place = f"{head.city}, {long_date(report.made_on)}" if report.made_on else f"{head.city}, ...................."
+    lines = [(place, Font()), (f"{head.official_title or 'Kepala ' + head.office_name},", Font(bold=True)),
+             (None, None), (None, None), (None, None),
+             (head.official_name or "(....................................)",
+              Font(bold=True, underline="single" if head.official_name else None)),
+             (f"NIP. {head.official_nip}" if head.official_nip else "NIP. ..................................", Font())]
+    sheet.row += 1
+    for text, font in lines:
+        if text is not None:
+            cell = sheet.ws.cell(row=sheet.row, column=3, value=text)
+            cell.font, cell.alignment = font, Alignment(horizontal="center")
         sheet.row += 1
-        sheet.ws.cell(row=sheet.row, column=3, value=f"{report.letterhead.city}, {long_date(report.made_on)}")
 
 
 def _counts(sheet: _Sheet, caption: str, heading: str, counts: list[Count], chart_title: str, anchor_col: str):
     sheet.caption(caption)
     rows = [[c.label, c.count] for c in counts]
-    header, first, last = sheet.table([heading, "Jumlah"], rows, sums=[2], values={2: sum(c.count for c in counts)})
+    header, first, last = sheet.table([heading, "Jumlah"], rows, sums=[2])
     sheet.bar(chart_title, 1, 2, header, first, last, f"{anchor_col}{header}")
     sheet.row = max(sheet.row, header + int(max(6.5, 0.75 * len(rows) + 3) / 0.5) + 1)
 
@@ -321,16 +337,12 @@ def _requests(workbook: Workbook, report: ServiceReport) -> None:
     sheet.caption("Permintaan menurut jenis produk (permintaan yang diterima bulan ini)")
     rows = [[p.product, p.requests, p.items, p.normal_amount] for p in report.requests_by_product]
     header, first, last = sheet.table(
-        ["Produk", "Permintaan", "Item", "Nilai tarif normal"], rows, formats={4: RUPIAH_FORMAT}, sums=[2, 3, 4],
-        values={2: sum(p.requests for p in report.requests_by_product),
-                3: sum(p.items for p in report.requests_by_product),
-                4: sum(p.normal_amount for p in report.requests_by_product)})
+        ["Produk", "Permintaan", "Item", "Nilai tarif normal"], rows, formats={4: RUPIAH_FORMAT}, sums=[2, 3, 4])
     sheet.bar("Item permintaan menurut produk", 1, 3, header, first, last, f"F{header}")
     sheet.row = max(sheet.row, header + 18)
     sheet.caption("Permintaan menurut status saat ini")
     state_rows = [[c.label, c.count] for c in report.requests_by_state]
-    header, first, last = sheet.table(["Status", "Permintaan"], state_rows, sums=[2],
-                                      values={2: sum(c.count for c in report.requests_by_state)})
+    header, first, last = sheet.table(["Status", "Permintaan"], state_rows, sums=[2])
     sheet.bar("Permintaan menurut status", 1, 2, header, first, last, f"F{header}")
 
 
@@ -340,16 +352,13 @@ def _revenue(workbook: Workbook, report: ServiceReport) -> None:
     sheet.caption("Menurut cara bayar (kuitansi yang tidak dibatalkan)")
     rows = [[r.label, r.receipts, r.amount] for r in report.revenue_by_method]
     header, first, last = sheet.table(
-        ["Cara bayar", "Kuitansi", "Jumlah"], rows, formats={3: RUPIAH_FORMAT}, sums=[2, 3],
-        values={2: sum(r.receipts for r in report.revenue_by_method),
-                3: sum(r.amount for r in report.revenue_by_method)})
+        ["Cara bayar", "Kuitansi", "Jumlah"], rows, formats={3: RUPIAH_FORMAT}, sums=[2, 3])
     sheet.pie("Pendapatan menurut cara bayar", 1, 3, header, first, last, f"E{header}")
     sheet.row = max(sheet.row, header + 16)
     sheet.caption("Menurut kode akun dan jenis produk")
     account_rows = [[a.account_code, a.product, a.amount] for a in report.revenue_by_account]
     header, first, last = sheet.table(
-        ["Kode Akun", "Produk", "Jumlah"], account_rows, formats={3: RUPIAH_FORMAT}, sums=[3],
-        values={3: sum(a.amount for a in report.revenue_by_account)}, label=2)
+        ["Kode Akun", "Produk", "Jumlah"], account_rows, formats={3: RUPIAH_FORMAT}, sums=[3], label=2)
     sheet.bar("Pendapatan menurut produk", 2, 3, header, first, last, f"E{header}", money=True)
 
 
@@ -361,8 +370,7 @@ def _rp0(workbook: Workbook, report: ServiceReport) -> None:
              r.letter_date, r.products, r.normal_amount, 0] for r in report.rp0]
     sheet.table(["Tanggal", "No. Permintaan", "Nama", "Instansi", "Kategori", "Tujuan", "No. Surat", "Tgl Surat",
                  "Produk", "Nilai tarif normal", "Dikenakan"], rows,
-                formats={1: DATE_FORMAT, 8: DATE_FORMAT, 10: RUPIAH_FORMAT, 11: RUPIAH_FORMAT}, sums=[10, 11],
-                values={10: sum(r.normal_amount for r in report.rp0), 11: 0}, label=9)
+                formats={1: DATE_FORMAT, 8: DATE_FORMAT, 10: RUPIAH_FORMAT, 11: RUPIAH_FORMAT}, sums=[10, 11], label=9)
 
 
 def _on_time(workbook: Workbook, report: ServiceReport) -> None:
@@ -374,16 +382,7 @@ def _on_time(workbook: Workbook, report: ServiceReport) -> None:
         row = len(rows) + sheet.row + 1
         rows.append([standard.standard, standard.delivered, standard.on_time, f'=IF(B{row}=0,"",C{row}/B{row})'])
     header, first, last = sheet.table(["Standar", "Diserahkan", "Tepat waktu", "Persentase"], rows,
-                                      formats={4: PERCENT_FORMAT}, sums=[2, 3],
-                                      values={2: sum(s.delivered for s in report.on_time),
-                                              3: sum(s.on_time for s in report.on_time)})
-    sheet.ws.cell(row=sheet.row, column=1, value="Persentase (nilai aplikasi)").font = Font(italic=True)
-    sheet.row += 1
-    for standard in report.on_time:
-        sheet.ws.cell(row=sheet.row, column=1, value=standard.standard)
-        cell = sheet.ws.cell(row=sheet.row, column=4, value=standard.rate)
-        cell.number_format = PERCENT_FORMAT
-        sheet.row += 1
+                                      formats={4: PERCENT_FORMAT}, sums=[2, 3])
     sheet.bar("Diserahkan tepat waktu", 1, 3, header, first, last, f"F{header}", horizontal=False)
 
 
@@ -398,12 +397,8 @@ def _satisfaction(workbook: Workbook, report: ServiceReport) -> None:
     rows = [[f"U{i}", label, round(nrr, 4)] for i, (label, nrr) in enumerate(sat.elements, 1)]
     header, first, last = sheet.table(["Unsur", "Uraian", "NRR"], rows, formats={3: "0.0000"})
     sheet.ws.auto_filter.ref = None
-    sheet.ws.cell(row=sheet.row, column=2, value="IKM (rumus: rata-rata NRR × 25)").font = Font(bold=True)
+    sheet.ws.cell(row=sheet.row, column=2, value=IKM_LABEL).font = Font(bold=True)
     cell = sheet.ws.cell(row=sheet.row, column=3, value=f"=AVERAGE(C{first}:C{last})*25")
-    cell.number_format, cell.font = INDEX_FORMAT, Font(bold=True)
-    sheet.row += 1
-    sheet.ws.cell(row=sheet.row, column=2, value="IKM (nilai aplikasi)").font = Font(bold=True)
-    cell = sheet.ws.cell(row=sheet.row, column=3, value=round(sat.index, 4))
     cell.number_format, cell.font = INDEX_FORMAT, Font(bold=True)
     sheet.row += 1
     sheet.ws.cell(row=sheet.row, column=2, value="Mutu pelayanan")

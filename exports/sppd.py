@@ -1,7 +1,8 @@
 """The SPPD (Surat Perjanjian Penggunaan Data), the data use agreement the requester signs over a
 materai: who receives the data (identity number masked, UU 27/2022), the title/purpose of use (the
 abstraction), the datasets and maps, the media, the usual clauses, place and date, and the
-signatures of the recipient and the BPS official."""
+signatures of the recipient and the BPS official (named, with title and NIP, in the office profile).
+The SPPD has its own number from the day it is signed."""
 
 from __future__ import annotations
 
@@ -55,15 +56,20 @@ class SppdData:
     media: str
     materai_amount: int
     originals: int = 1  # online buyers post two signed originals
+    number: str = ""  # the SPPD's own number, given when it is signed; a dotted line before
+    signer_name: str = ""  # the BPS official who signs for BPS (office profile); a dotted line when unset
+    signer_title: str = ""
+    signer_nip: str = ""
 
 
 def render_sppd(data: SppdData, *, copy: bool = False) -> bytes:
     """PDF bytes of the SPPD; ``copy`` marks a reprint."""
     if not data.items:
         raise ValueError("an SPPD lists at least one dataset or map")
-    pdf = DocumentPDF(data.letterhead, title="SPPD", number=data.request_number, created=data.dated,
-                      copy=copy)
-    pdf.title_block("SURAT PERJANJIAN PENGGUNAAN DATA", f"Nomor permintaan: {data.request_number}")
+    pdf = DocumentPDF(data.letterhead, title="SPPD", number=data.number or data.request_number,
+                      created=data.dated, copy=copy)
+    pdf.title_block("SURAT PERJANJIAN PENGGUNAAN DATA",
+                    f"Nomor: {data.number or '.' * 36}   ·   Nomor permintaan: {data.request_number}")
     pdf.paragraph("Yang bertanda tangan di bawah ini:")
     pdf.ln(1)
     _recipient(pdf, data)
@@ -126,6 +132,8 @@ def _signatures(pdf: DocumentPDF, data: SppdData) -> None:
     pdf.set_x(right)
     pdf.cell(width, 5.2, f"{data.city}, {tanggal(data.dated)}", align="C", **NEXT_LINE)
     top = pdf.get_y()
-    pdf.signature(pdf.l_margin, top, width, ["Pejabat BPS,", data.letterhead.name], "", gap=16)
+    title = data.signer_title or "Pejabat BPS"
+    office = "" if data.letterhead.name.lower() in title.lower() else data.letterhead.name
+    pdf.signature(pdf.l_margin, top, width, [f"{title},", office], data.signer_name, data.signer_nip, gap=16)
     pdf.stamp_box(right + 5, top + 10.5, 25, 15, ["METERAI", rupiah(data.materai_amount)])
     pdf.signature(right, top, width, ["Penerima Data,", ""], data.recipient_name, gap=16)

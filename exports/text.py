@@ -1,4 +1,4 @@
-"""How money and amounts are written on PST documents."""
+"""How money, amounts and data sizes are written on PST documents and screens."""
 
 from __future__ import annotations
 
@@ -19,6 +19,22 @@ def amounts_by_account(lines: list[dict], sign: int = 1) -> str:
 def thousands(number: int) -> str:
     """``149.000``"""
     return f"{number:,}".replace(",", ".")
+
+
+def short_size(size: int) -> str:
+    """``850 MB``, ``1,2 GB``, ``812 byte``: one decimal at most, binary units as Windows Explorer shows
+    them (1 MB = 1.048.576 byte), so a size typed as ``850 MB`` reads back as ``850 MB``."""
+    for power, unit in ((4, "TB"), (3, "GB"), (2, "MB"), (1, "KB")):
+        if size >= 1024 ** power:
+            shown = f"{size / 1024 ** power:,.1f}".replace(",", "x").replace(".", ",").replace("x", ".")
+            return f"{shown.removesuffix(',0')} {unit}"
+    return f"{thousands(size)} byte"
+
+
+def size_text(size: int) -> str:
+    """``891.289.600 byte (850 MB)``: the exact count a price uses, with the size as staff read it."""
+    exact = f"{thousands(size)} byte"
+    return exact if size < 1024 else f"{exact} ({short_size(size)})"
 
 
 def terbilang(amount: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, enum_type
@@ -33,12 +33,17 @@ class OfficeProfile(Base):
     satker_code: Mapped[str] = mapped_column(String(6), default="")  # SIMPONI satuan kerja, 6 digits
     satker_name: Mapped[str] = mapped_column(String(200), default="")
     materai_amount: Mapped[int] = mapped_column(default=10_000)  # stamp duty, UU 10/2020
+    materai_threshold: Mapped[int] = mapped_column(default=5_000_000)  # a kuitansi above this bears a materai
     billing_validity_days: Mapped[int] = mapped_column(default=7)
     retention_days: Mapped[int] = mapped_column(default=1825)  # personal data kept this long (UU 27/2022)
     retention_run_on: Mapped[date | None]  # office date of the last automatic erasure
     kiosk_pin_hash: Mapped[str] = mapped_column(String(300), default="")  # staff PIN to leave kiosk mode
     signing_key: Mapped[str] = mapped_column(String(64), default="")  # HMAC key of document references
     recovery_hash: Mapped[str] = mapped_column(String(300), default="")  # the office's recovery code (hashed)
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG printed in the kop, at most 512 KB
+    sppd_signer_name: Mapped[str] = mapped_column(String(200), default="")  # the BPS official who signs the SPPD
+    sppd_signer_title: Mapped[str] = mapped_column(String(200), default="")
+    sppd_signer_nip: Mapped[str] = mapped_column(String(18), default="")
     created_at: Mapped[datetime]
 
 

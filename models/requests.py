@@ -106,6 +106,7 @@ class SppdAgreement(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), unique=True)
+    number: Mapped[str | None] = mapped_column(String(40), unique=True)  # SPPD-00042/8100/2026, given at signing
     signed_at: Mapped[datetime | None]
     materai_amount: Mapped[int] = mapped_column(Money)
     originals_expected: Mapped[int] = mapped_column(default=1)  # online buyers post two originals

@@ -22,7 +22,7 @@ class Visitor(Base):
             "(occupation <> 'Lainnya' AND occupation_other = '')",
             name="occupation_other",
         ),
-        CheckConstraint("birth_year >= 1940", name="birth_year"),
+        CheckConstraint("birth_year >= 1900", name="birth_year"),  # the service keeps the 100-year rule
         CheckConstraint(
             "(country = 'Indonesia' AND length(province) > 0) OR (country <> 'Indonesia' AND province = '')",
             name="province",

@@ -41,21 +41,41 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
     private_dir(backup_dir)
     target = backup_dir / f"pst-{now.strftime('%Y%m%dT%H%M%SZ')}-{kind}.sqlite"
     partial = target.with_suffix(".partial")
-    copy_database(database_file, partial)
-    if not integrity_ok(partial):
+    try:
+        copy_database(database_file, partial)
+        if not integrity_ok(partial):
+            raise RuntimeError(f"the backup of {database_file} failed its integrity check")
+        os.replace(partial, target)
+    finally:
         partial.unlink(missing_ok=True)
-        raise RuntimeError(f"the backup of {database_file} failed its integrity check")
-    os.replace(partial, target)
+        sweep_leftovers(backup_dir)
     return BackupFile(target, now, kind)
 
 
+def sweep_leftovers(backup_dir: Path) -> list[Path]:
+    """Remove the ``-wal``/``-shm`` files that earlier versions left beside their copies (a copy kept
+    SQLite's WAL mode and its check opened it): a ``-wal``/``-shm`` whose database file is gone, or
+    that belongs to a backup. Returns the removed files."""
+    removed = []
+    for side in [*backup_dir.glob("*-wal"), *backup_dir.glob("*-shm")]:
+        base = side.with_name(side.name[:-4])
+        if not base.exists() or PATTERN.match(base.name):
+            side.unlink(missing_ok=True)
+            removed.append(side)
+    return removed
+
+
 def copy_database(source: Path, target: Path) -> None:
-    """SQLite backup API from ``source`` into ``target`` (created private, or overwritten)."""
+    """SQLite backup API from ``source`` into ``target`` (created private, or overwritten). The copy is
+    a single self-contained file in rollback-journal mode (the live database's WAL mode is not carried
+    over), so reading it later leaves no ``-wal``/``-shm`` beside it; the application sets WAL again
+    when it opens a restored file."""
     src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
     try:
         dest = sqlite3.connect(private_file(target))
         try:
             src.backup(dest)
+            dest.execute("PRAGMA journal_mode = DELETE").fetchone()
         finally:
             dest.close()
     finally:
@@ -63,11 +83,13 @@ def copy_database(source: Path, target: Path) -> None:
 
 
 def integrity_ok(path: Path) -> bool:
-    """True when the file is an SQLite database that passes ``PRAGMA integrity_check``."""
+    """True when the file is an SQLite database that passes ``PRAGMA integrity_check``. A file without
+    a ``-wal`` beside it is read as immutable, so checking it creates no ``-wal``/``-shm`` files."""
     if not path.exists():
         return False
+    has_wal = path.with_name(path.name + "-wal").exists()
     try:
-        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro", uri=True)
+        conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro{'' if has_wal else '&immutable=1'}", uri=True)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

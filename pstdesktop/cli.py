@@ -9,13 +9,25 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pstdesktop import APP_NAME, __version__, faults
+from pstdesktop import APP_NAME, __version__, desktop, faults
 from pstdesktop.bootstrap import open_database
 from pstdesktop.config import Settings, load_settings
 
+# the demo accounts' roles, as ``pst demo`` prints them
+ROLE_WORDS = {"officer": ("petugas layanan", "service officer"), "treasurer": ("bendahara", "treasurer"),
+              "supervisor": ("supervisor", "supervisor"), "kiosk": ("kios", "kiosk")}
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse whose usage faults are one bilingual line on stderr, exit 2, like every other fault."""
+
+    def error(self, message: str) -> None:
+        self.exit(faults.EXIT_CODE, f"{self.prog}: argumen tidak benar ({message}); lihat pst --help / "
+                                    f"bad arguments ({message}); see pst --help\n")
+
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="pst", description="PST Desktop — Pelayanan Statistik Terpadu BPS")
+    parser = Parser(prog="pst", description="PST Desktop — Pelayanan Statistik Terpadu BPS")
     parser.add_argument("--version", action="version", version=f"PST Desktop {__version__}")
     parser.add_argument("--database", metavar="URL", help="database URL (default: SQLite in the data folder)")
     parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: the user's data folder)")
@@ -26,7 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="fill a fresh database with a believable office day")
     sub.add_parser("verify", help="check the audit trail against the data; exits 1 when something was changed")
     kiosk = sub.add_parser("kiosk", help="full-screen guestbook / exit-poll kiosk")
-    kiosk.add_argument("--mode", choices=("guestbook", "poll"), default="guestbook")
+    kiosk.add_argument("--mode", choices=("guestbook", "poll", "both"),
+                       help="what this run serves (both: a start screen with the two); default: the PC's "
+                            "kiosk_home setting, else guestbook")
     document = sub.add_parser("document", help="render an issued document again (a copy) to a PDF file")
     document.add_argument("kind", choices=("invoice", "sppd", "receipt"))
     document.add_argument("number", help="invoice number, request number (sppd) or receipt number")
@@ -57,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         settings = load_settings({**os.environ, **{k: v for k, v in env.items() if v}})
         if command not in ("gui", "kiosk"):
             return _command(args, command, settings)
+        desktop.check_platform()
         _before_qt(settings, command)
     except (faults.Fault, OSError, SQLAlchemyError) as error:
         fault = faults.from_error(error, settings.database_url if settings else None)
@@ -89,7 +104,7 @@ def _tell(fault: faults.Fault, command: str) -> None:
     """The fault's line on stderr; in a message box when there is no console (the windowed program)."""
     if sys.stderr is not None:
         print(fault.line(), file=sys.stderr)
-    elif command in ("gui", "kiosk"):
+    elif command in ("gui", "kiosk") and fault.code != "qt_libraries":  # Qt itself cannot start
         from PySide6.QtWidgets import QApplication, QMessageBox
 
         _app = QApplication.instance() or QApplication([])
@@ -123,9 +138,12 @@ def _demo(database, settings: Settings) -> int:
         raise
     except RuntimeError:  # the database already holds an office
         raise faults.Fault("demo_not_fresh", url=faults.shown(settings.database_url)) from None
-    print("Demo office day written. Accounts (password: {}):".format(accounts.pop("password")))
+    password = accounts.pop("password")
+    print(f"pst demo: hari kantor demo ditulis; akun (kata sandi: {password}) / "
+          f"demo office day written; accounts (password: {password}):")
     for username, role in accounts.items():
-        print(f"  {username:12} {role}")
+        indonesian, english = ROLE_WORDS.get(role, (role, role))
+        print(f"  {username:12} {indonesian} / {english}")
     return 0
 
 
@@ -135,9 +153,10 @@ def _verify(database) -> int:
     with database.unit_of_work() as session:
         findings = verify(session)
     if not findings:
-        print("pst verify: OK — every audited row matches the audit trail.")
+        print("pst verify: OK — setiap baris yang diaudit cocok dengan jejak audit / "
+              "every audited row matches the audit trail.")
         return 0
-    print(f"pst verify: {len(findings)} problem(s) found:")
+    print(f"pst verify: ditemukan {len(findings)} masalah / {len(findings)} problem(s) found:")
     for finding in findings:
-        print(f"  - {finding}")
+        print(f"  - {finding.text()}")
     return 1

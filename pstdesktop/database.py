@@ -9,13 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, TextClause, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from pstdesktop import faults
 from pstdesktop.services.errors import CountedRefusal
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+CHANGES_CHANNEL = "pst_changes"  # PostgreSQL NOTIFY channel of committed writes (pstdesktop.live listens)
 
 
 def make_engine(url: str, **kwargs) -> Engine:
@@ -52,7 +53,35 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    factory = sessionmaker(bind=engine, expire_on_commit=False)
+    if engine.dialect.name == "postgresql":
+        announce_changes(factory)
+    return factory
+
+
+def announce_changes(factory: sessionmaker[Session]) -> None:
+    """A transaction that writes sends ``NOTIFY pst_changes`` (once, at its first write). PostgreSQL delivers
+    it only if the transaction commits, so the other PCs refresh after real changes and never after reads."""
+    def announce(session: Session) -> None:
+        if not session.info.get("announced"):
+            session.info["announced"] = True
+            session.connection().exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
+
+    def forget(session: Session, _transaction) -> None:  # any end, savepoints too: a later write announces again
+        session.info.pop("announced", None)
+
+    def executed(state) -> None:
+        statement = state.statement
+        if isinstance(statement, TextClause):
+            writes = statement.text.lstrip()[:6].upper() in ("INSERT", "UPDATE", "DELETE")
+        else:
+            writes = state.is_insert or state.is_update or state.is_delete
+        if writes:
+            announce(state.session)
+
+    event.listen(factory, "after_flush", lambda session, _context: announce(session))
+    event.listen(factory, "do_orm_execute", executed)
+    event.listen(factory, "after_transaction_end", forget)
 
 
 @contextmanager

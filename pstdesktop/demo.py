@@ -47,6 +47,7 @@ PEOPLE = (
 )
 OPENS, CLOSES = time(7, 30), time(16, 0)  # office hours, office time
 STEP = timedelta(minutes=4)  # the longest pause between two steps of one visitor's service
+DEMO_SIZE_REASON = "Data demo: berkas contoh kecil, bukan dataset sebenarnya."  # the files differ from the billed size
 ABSTRACTION = ("Analisis determinan kemiskinan rumah tangga di Provinsi Maluku untuk tesis magister; "
                "membutuhkan data konsumsi dan karakteristik rumah tangga tingkat kabupaten.")
 
@@ -61,8 +62,14 @@ def person(index: int) -> dict:
         "country": "Belanda" if foreign else "Indonesia", "province": "" if foreign else "Maluku",
         "regency": "Leiden" if foreign else "Kota Ambon", "has_disability": index == 5,
         "disability_type": "Fisik" if index == 5 else "", "id_document_type": "Paspor" if foreign else "KTP",
-        "id_document_number": "NX1234567" if foreign else f"81710{index:02d}5060{index:02d}0001", "consent": True,
+        "id_document_number": "NX1234567" if foreign else _nik(index, gender, year), "consent": True,
     }
+
+
+def _nik(index: int, gender: str, year: int) -> str:
+    """A well-formed NIK of Kota Ambon (81 71) born on 15 June of ``year`` (women: day + 40)."""
+    day = 15 + (40 if gender == "Perempuan" else 0)
+    return f"8171{index + 1:02d}{day:02d}06{year % 100:02d}{index + 1:04d}"
 
 
 def office_day(now: datetime, zone_name: str) -> tuple[datetime, datetime]:
@@ -248,7 +255,8 @@ class _Steps:
                      for item in delivery.items_of(s, request_id)]
             delivery.deliver(s, self.officer, request_id, files, channel=channel,
                              media="forum" if channel is DeliveryChannel.FORUM else "flashdisk",
-                             media_label=f"PST-{request_id:04d}", receipt_handed_over=not waiver)
+                             media_label=f"PST-{request_id:04d}", receipt_handed_over=not waiver,
+                             size_reason=DEMO_SIZE_REASON)
         if until == "delivered":
             return
         if until == "correction" or correct:
@@ -260,14 +268,15 @@ class _Steps:
                 files = [delivery.DeliveredFile(item.id, self._file(request_id, item.id, "v2"))
                          for item in delivery.items_of(s, request_id)]
                 delivery.deliver(s, self.officer, request_id, files, channel=channel, media="flashdisk",
-                                 media_label=f"PST-{request_id:04d}", fixes="Label variabel ditambahkan.")
+                                 media_label=f"PST-{request_id:04d}", fixes="Label variabel ditambahkan.",
+                                 size_reason=DEMO_SIZE_REASON)
         with self._work() as s:
             delivery.confirm_checked(s, self.officer, request_id)
         if reached("closed") and poll and visit_id:
             with self._work() as s:
                 feedback.answer_poll(s, self.kiosk, visit_id, poll, comment="Pelayanan cepat dan ramah.")
 
-    def _file(self, request_id, item_id, version) -> Path:
+    def _file(self, request_id, item_id, version) -> Path:  # small stand-ins: see DEMO_SIZE_REASON
         path = self.files / f"permintaan-{request_id}-item-{item_id}-{version}.csv"
         path.write_text(f"request,{request_id}\nitem,{item_id}\nversion,{version}\n", encoding="utf-8")
         return path

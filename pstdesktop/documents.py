@@ -41,7 +41,7 @@ from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import local
 from pstdesktop.services.errors import DomainError, NotFound, StateError
 from pstdesktop.services.guestbook import mask_identity
-from pstdesktop.services.office import office_of
+from pstdesktop.services.office import office_of, stamp_duty
 from pstdesktop.services.references import invoice_qr_text, receipt_qr_text
 from pstdesktop.services.workflow import STATE_LABELS
 
@@ -52,7 +52,8 @@ NO_SPPD_YET = (RequestState.DRAFT, RequestState.SUBMITTED, RequestState.REDIRECT
 
 
 def letterhead(office: OfficeProfile) -> Letterhead:
-    return Letterhead(name=office.name, address=office.address, phone=office.phone, email=office.email)
+    return Letterhead(name=office.name, address=office.address, phone=office.phone, email=office.email,
+                      logo=office.logo)
 
 
 def _staff(session: Session, actor: Actor) -> None:
@@ -130,6 +131,8 @@ def sppd_data(session: Session, request: ServiceRequest) -> SppdData:
         identity=identity(visitor), abstraction=request.abstraction or "-", items=tuple(items), media=media,
         materai_amount=agreement.materai_amount if agreement else office.materai_amount,
         originals=agreement.originals_expected if agreement else (2 if online else 1),
+        number=(agreement.number or "") if agreement else "", signer_name=office.sppd_signer_name,
+        signer_title=office.sppd_signer_title, signer_nip=office.sppd_signer_nip,
     )
 
 
@@ -173,7 +176,7 @@ def receipt_data(session: Session, receipt: Receipt) -> ReceiptData:
         payment_method=method_words(payment),
         treasurer_name=office.treasurer_name or (issuer.full_name if issuer else ""),
         treasurer_nip=office.treasurer_nip or (issuer.nip if issuer else ""),
-        qr_text=receipt_qr_text(office, receipt), materai_amount=office.materai_amount,
+        qr_text=receipt_qr_text(office, receipt), materai_amount=stamp_duty(office, receipt.amount),
         cancelled_at=local(receipt.cancelled_at, zone) if receipt.cancelled_at else None,
         cancel_reason=receipt.cancel_reason,
     )
@@ -223,12 +226,15 @@ def request_by_number(session: Session, actor: Actor, number: str) -> ServiceReq
 
 
 def render_by_number(session: Session, kind: str, number: str, *, copy: bool = True) -> bytes:
-    """The document ``kind`` (invoice, sppd: the request number, receipt) named ``number``, in any
-    office of this database: the command-line reprint, marked as a copy."""
+    """The document ``kind`` (invoice, sppd: its own number or the request's, receipt) named ``number``, in
+    any office of this database: the command-line reprint, marked as a copy."""
     if kind == "invoice":
         return _render_invoice(session, _by_number(session, Invoice, number, None, "invoice"), copy)
     if kind == "sppd":
-        return _render_sppd(session, _by_number(session, ServiceRequest, number, None, "request"), copy)
+        agreement = session.scalar(select(SppdAgreement).where(SppdAgreement.number == (number or "").strip()))
+        request = session.get(ServiceRequest, agreement.request_id) if agreement is not None else \
+            _by_number(session, ServiceRequest, number, None, "request")
+        return _render_sppd(session, request, copy)
     if kind == "receipt":
         return render_receipt(receipt_data(session, _by_number(session, Receipt, number, None, "receipt")),
                               copy=copy)

@@ -105,6 +105,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                    "server address."),
     "database_error": ("Basis data {url} tidak dapat dipakai ({reason}); periksa alamat basis data dan servernya.",
                        "The database {url} cannot be used ({reason}); check the database URL and its server."),
+    "qt_libraries": ("Jendela tidak dapat dibuka: pustaka sistem untuk Qt (xcb) belum terpasang: {packages}; pasang "
+                     "dengan: sudo apt-get install -y {packages}",
+                     "No window can open: system libraries for Qt (xcb) are not installed: {packages}; install them "
+                     "with: sudo apt-get install -y {packages}"),
     "demo_not_fresh": ("Basis data {url} sudah berisi kantor; pst demo hanya mengisi basis data baru (fresh database): "
                        "sebutkan folder kosong dengan --data-dir.",
                        "The database {url} already holds an office; pst demo only fills a fresh database: name an "

@@ -17,6 +17,7 @@ import errno
 import gc
 import glob
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -72,7 +73,8 @@ def _office(session, actor: Actor | None) -> int:
 
 def ledger_months(year: object, month: object, today: date) -> tuple[int, list[int]]:
     """(year, months) of a ledger export: one month, or the whole year (up to the current month of the
-    current year). A period in the future or before 2000 is refused."""
+    current year; ``export_ledger`` then leaves out the months with nothing in them). A period in the
+    future or before 2000 is refused."""
     year = _whole("period", year, FIRST_YEAR, today.year)
     if month in (None, ""):
         last = today.month if year == today.year else 12
@@ -155,7 +157,8 @@ def export_ledger(database, actor: Actor | None, year: object, month: object, ou
                 pending = ledger.pending_rows(session, office_id, month_end, HELD)
             written[0] += len(rows)
             last = next_first - timedelta(days=1)
-            yield LedgerMonth(year, number, balance, rows, last, min(last, today), pending)
+            if rows or pending or balance or number == months[-1]:  # no sheet for a month with nothing in it
+                yield LedgerMonth(year, number, balance, rows, last, min(last, today), pending)
             balance = rows[-1].balance if rows else balance
 
     def read(reader):
@@ -246,18 +249,27 @@ def _refusal(failure: BaseException, target: Path) -> DomainError | None:
 
 
 def _let_go(failure: BaseException) -> None:
-    """Free what the tracebacks of ``failure`` (and of the errors behind it) still hold, quietly."""
+    """Free what the tracebacks of ``failure`` (and of the errors behind it) still hold, quietly. Only
+    the command line (the main thread) collects at once: a collection in the GUI's export worker could
+    free Qt objects away from their thread."""
+    if threading.current_thread() is not threading.main_thread():
+        _clear_frames(failure)
+        return
     hook, sys.unraisablehook = sys.unraisablehook, lambda _unraisable: None
     try:
-        seen: set[int] = set()
-        error: BaseException | None = failure
-        while error is not None and id(error) not in seen:
-            seen.add(id(error))
-            traceback.clear_frames(error.__traceback__)
-            error = error.__cause__ or error.__context__
+        _clear_frames(failure)
         gc.collect()
     finally:
         sys.unraisablehook = hook
+
+
+def _clear_frames(failure: BaseException) -> None:
+    seen: set[int] = set()
+    error: BaseException | None = failure
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        traceback.clear_frames(error.__traceback__)
+        error = error.__cause__ or error.__context__
 
 
 def _say(error: DomainError) -> str:
@@ -283,6 +295,6 @@ def export_command(database, what: str, *, year=None, month=None, out=None) -> i
     print(f"pst export: {summary.title} -> {summary.path}")
     if summary.totals is not None:
         t = summary.totals
-        print(f"  {summary.rows} baris BKU · saldo awal {t.opening:,} · debet {t.debit:,} · kredit {t.credit:,}"
-              f" · saldo akhir {t.closing:,}".replace(",", "."))
+        print(f"  {summary.rows} baris BKU / BKU rows · saldo awal / opening {t.opening:,} · debet / debit {t.debit:,}"
+              f" · kredit / credit {t.credit:,} · saldo akhir / closing {t.closing:,}".replace(",", "."))
     return 0

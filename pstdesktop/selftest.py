@@ -1,7 +1,7 @@
 """``pst --selftest``: proves a built bundle is whole. In a temporary folder it creates and migrates a
 database, fills it with the demo office day, renders an invoice, an SPPD and a kuitansi, writes the
 year's ledger workbook, checks the audit trail, and exits 0; anything missing from the bundle (a
-font, the catalogue, a migration, a Qt plugin) makes it exit 1 with the reason."""
+font, the catalogue, the Qt translation, a migration, a Qt plugin) makes it exit 1 with the reason."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+import resources
 from models import Invoice, Receipt, ServiceRequest
 from pstdesktop import demo, documents, reports
 from pstdesktop.bootstrap import open_url
@@ -26,6 +27,7 @@ def run() -> int:
         root = Path(folder)
         database = open_url(sqlite_url(root / "selftest.sqlite"), root / "backups")
         try:
+            resources.path("translations", "qtbase_id.qm")  # Qt's own dialogs in Indonesian
             fill(database, root / "files")
             with database.unit_of_work() as session:
                 actor, _ = login(session, "petugas", "demo-pst-2026")
@@ -47,12 +49,12 @@ def run() -> int:
             if findings:
                 raise RuntimeError(f"pst verify found {len(findings)} problem(s)")
         except Exception:  # the report of a broken bundle, not a crash dialog
-            print("PST Desktop self-test FAILED:")
+            print("PST Desktop self-test GAGAL / FAILED:")
             traceback.print_exc()
             return 1
         finally:
             database.dispose()
-        print(f"PST Desktop self-test OK: {requests} requests, "
-              + ", ".join(f"{name} {len(content):,} bytes" for name, content in pdfs.items())
-              + f", ledger {summary.path.stat().st_size:,} bytes")
+        print(f"PST Desktop self-test OK: {requests} permintaan / requests, "
+              + ", ".join(f"{name} {len(content):,} byte" for name, content in pdfs.items())
+              + f", BKU / ledger {summary.path.stat().st_size:,} byte")
         return 0

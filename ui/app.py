@@ -1,7 +1,8 @@
 """Start-up of the GUI: check the SQLite file (offer the newest good backup when it is damaged),
 take the day's first backup, open (and migrate) the database, first-run setup, sign-in, and the
 window of the signed-in role: the staff window (officer, supervisor), the treasurer's panel, or the
-kiosk. A backup is taken on exit; a restore or a move to the server restarts this sequence."""
+kiosk. "Keluar akun" in a staff window returns to the sign-in (the database stays open); a backup is
+taken when the application really quits; a restore or a move to the server restarts this sequence."""
 
 from __future__ import annotations
 
@@ -21,9 +22,10 @@ from pstdesktop.bootstrap import Database, open_database
 from pstdesktop.config import SQLITE_FILE, Settings, read_settings_file
 from pstdesktop.database import checkpoint
 from pstdesktop.services import retention
+from pstdesktop.services.access import Actor
 from pstdesktop.services.office import first_office
 from ui.admin import check_database_file
-from ui.i18n import set_language, tr
+from ui.i18n import apply_qt_language, set_language, tr
 from ui.login import LoginDialog, SetupDialog
 from ui.main_window import MainWindow
 from ui.widgets import catch_faults
@@ -34,6 +36,7 @@ def run(settings: Settings) -> int:
     catch_faults(settings.data_dir)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
+    apply_qt_language()
     app.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
     while True:
         code, restart = _session(app, settings)
@@ -98,33 +101,39 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
                 office = first_office(session)
         _erase_expired(database, office)
         _backup(settings, "daily", office)
-        dialog = LoginDialog(database, office.name)
-        if os.environ.get("PST_STARTUP_PROBE") == "1":
-            dialog.show()
-            _probe_startup(app)
-            app.exec()
-            return 0, False
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
-            return 0, False
-        actor = dialog.actor
-        if actor.role is Role.KIOSK:
-            from ui.kiosk.app import prepare
-
-            window = prepare(database, settings, "guestbook")
-            if window is None:
-                return 1, False
-            window.showFullScreen()
-            return app.exec(), False
-        if actor.role is Role.TREASURER:
-            from ui.treasurer import TreasurerWindow
-
-            window = TreasurerWindow(database, actor)
-        else:
-            window = MainWindow(database, actor, settings)
-        window.show()
-        code = app.exec()
-        return code, getattr(window, "restart_requested", False)
+        while True:  # until a window closes other than by "Keluar akun"
+            dialog = LoginDialog(database, office.name)
+            if os.environ.get("PST_STARTUP_PROBE") == "1":
+                dialog.show()
+                _probe_startup(app)
+                app.exec()
+                return 0, False
+            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+                return 0, False
+            code, window = _role_window(app, database, settings, dialog.actor)
+            if not getattr(window, "sign_out_requested", False):
+                return code, getattr(window, "restart_requested", False)
     finally:
         database.dispose()
         if office is not None:
             _backup(settings, "exit", office)
+
+
+def _role_window(app: QApplication, database: Database, settings: Settings, actor: Actor) -> tuple[int, object]:
+    """The signed-in role's window, run until it closes: (exit code, the closed window or None)."""
+    if actor.role is Role.KIOSK:
+        from ui.kiosk.app import prepare
+
+        kiosk = prepare(database, settings)
+        if kiosk is None:
+            return 1, None
+        kiosk.showFullScreen()
+        return app.exec(), None
+    if actor.role is Role.TREASURER:
+        from ui.treasurer import TreasurerWindow
+
+        window = TreasurerWindow(database, actor)
+    else:
+        window = MainWindow(database, actor, settings)
+    window.show()
+    return app.exec(), window

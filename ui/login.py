@@ -17,11 +17,12 @@ from PySide6.QtWidgets import (
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import MESSAGES, DomainError
-from pstdesktop.services.office import login, setup_office
+from pstdesktop.services.office import check_setup, login, setup_office
 from ui.admin.units import UnitPicker
+from ui.forms import FormErrors, GuardedDialog
 from ui.i18n import language, tr
 from ui.recovery import RecoverDialog, RecoveryCodeDialog
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 
 class LoginDialog(QDialog):
@@ -33,6 +34,7 @@ class LoginDialog(QDialog):
         self.actor: Actor | None = None
         self.setWindowTitle(tr("Masuk — PST Desktop", "Sign in — PST Desktop"))
         self.setMinimumWidth(420)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         title = QLabel(f"<b>{office_name}</b><br>{tr('Pelayanan Statistik Terpadu', 'Integrated Statistical Services')}")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.username = named(QLineEdit(), "loginUsername", tr("Nama pengguna", "Username"))
@@ -82,14 +84,16 @@ class LoginDialog(QDialog):
         self.accept()
 
 
-class SetupDialog(QDialog):
-    """First run: the office profile and the first supervisor account."""
+class SetupDialog(GuardedDialog):
+    """First run: the office profile and the first supervisor account. Every problem is shown at once;
+    closing with something typed asks first."""
 
     def __init__(self, database: Database, parent=None):
         super().__init__(parent)
         self.database = database
         self.setWindowTitle(tr("Pengaturan awal kantor", "Office first-run setup"))
         self.setMinimumWidth(560)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         intro = QLabel(tr("Isi profil kantor BPS dan akun supervisor pertama. Semua dapat diubah kemudian.",
                           "Fill in the BPS office profile and the first supervisor account. All can be changed later."))
         intro.setWordWrap(True)
@@ -121,8 +125,11 @@ class SetupDialog(QDialog):
         self.unit.chosen.connect(self.fill_from_unit)
         form.insertRow(0, tr("Unit BPS (pilih atau ketik)", "BPS unit (choose or type)"), self.unit)
         self.message = named(QLabel(""), "setupMessage", tr("Pesan", "Message"))
-        self.message.setStyleSheet("color: #b00020")
         self.message.setWordWrap(True)
+        self.errors = FormErrors(self, self.message, {
+            key: self.zone if key == "time_zone" else self.fields[key]
+            for key in ("name", "unit_code", "city", "time_zone", "address", "satker_code", "treasurer_name",
+                        "treasurer_nip", "username", "full_name", "password", "repeat")}, forms=[form])
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         named(buttons.button(QDialogButtonBox.StandardButton.Save), "setupSave", tr("Simpan", "Save"))
         buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan", "Save"))
@@ -131,9 +138,10 @@ class SetupDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
         layout.addWidget(self.message)
+        layout.addLayout(form)
         layout.addWidget(buttons)
+        self.watch_changes()
 
     def fill_from_unit(self, unit: dict) -> None:
         """A unit chosen from the list fills name, code, city and time zone (all still editable)."""
@@ -142,21 +150,22 @@ class SetupDialog(QDialog):
         self.zone.setCurrentText(unit["time_zone"])
 
     def save(self) -> None:
+        """Check the whole form (every problem marked at once); save only when nothing is left."""
         values = {key: edit.text() for key, edit in self.fields.items()}
-        if values["password"] != values["repeat"]:  # a typo here would lock the only supervisor out
-            self.message.setText(tr("Kata sandi dan ulangannya tidak sama; ketik keduanya lagi.",
-                                    "The password and its repeat differ; type both again."))
-            self.fields["password"].clear()
-            self.fields["repeat"].clear()
-            return
         office = {k: values[k] for k in ("name", "unit_code", "city", "address", "satker_code", "treasurer_name",
                                          "treasurer_nip")} | {"time_zone": self.zone.currentText()}
+        errors = check_setup(office, values["username"], values["full_name"], values["password"], values["repeat"])
+        if "repeat" in errors:  # a typo here would lock the only supervisor out: both are typed again
+            self.fields["password"].clear()
+            self.fields["repeat"].clear()
+        if self.errors.show(errors):
+            return
         try:
             with self.database.unit_of_work() as session:
                 _office, _account, code = setup_office(session, office, values["username"], values["full_name"],
                                                        values["password"])
         except DomainError as error:
-            self.message.setText(error.message(language()))
+            self.errors.show({error.field or "": error})
             return
         RecoveryCodeDialog(code, self).exec()
         self.accept()

@@ -1,7 +1,9 @@
 """The staff window after sign-in: today's queue from the kiosk against the 1-hour standard, the board
 of online requests (10 working days, overdue first and highlighted), every open request, and search.
 From here the officer calls the next visitor, starts the request wizard and opens a request's
-checklist. Tables refresh every 30 seconds (skipped while a worker holds the database)."""
+checklist. Lists and open checklists follow the database by themselves (``ui.live``: what another PC
+commits shows within about a second) and are read again every 30 seconds as well; both wait while a
+worker holds the database. "Keluar akun" signs out and returns to the sign-in without quitting."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from pstdesktop.services.access import Actor
 from pstdesktop.services.office import office_of
 from ui.admin import AdminDialog
 from ui.i18n import language, tr
+from ui.live import LiveRefresh, kept_view
 from ui.officer import jobs
 from ui.officer.board_view import BoardView
 from ui.officer.checklist import ChecklistDialog
@@ -24,7 +27,7 @@ from ui.officer.queue_view import QueueView
 from ui.officer.search_view import SearchView
 from ui.officer.wizard import RequestWizard
 from ui.satisfaction import SatisfactionView
-from ui.widgets import named, show_error
+from ui.widgets import fit_to_screen, named, show_error
 
 __all__ = ["MainWindow", "OVERDUE"]
 
@@ -39,7 +42,7 @@ class MainWindow(QMainWindow):
     def __init__(self, database: Database, actor: Actor, settings: Settings | None = None):
         super().__init__()
         self.database, self.actor, self.settings = database, actor, settings
-        self.restart_requested = False
+        self.restart_requested = self.sign_out_requested = False
         self.wizard: RequestWizard | None = None
         self.checklists: dict[int, ChecklistDialog] = {}
         with database.unit_of_work() as session:
@@ -47,7 +50,7 @@ class MainWindow(QMainWindow):
             self.time_zone = office_of(session, actor.office_id).time_zone
         self.setWindowTitle(f"PST Desktop — {office}")
         self.setStyleSheet(STYLE)
-        self.resize(1280, 760)
+        fit_to_screen(self, (1280, 760), maximize=True)
         serving = actor.role in SERVING_ROLES
         header = named(QLabel(f"<span style='font-size:17pt; font-weight:600; color:#1f3a5f'>{office}</span><br>"
                               f"<span style='color:#5f6368'>{actor.name} · "
@@ -59,10 +62,14 @@ class MainWindow(QMainWindow):
         self.new_button.setVisible(serving)
         self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton", tr("Muat ulang", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.sign_out_button = named(QPushButton(tr("Keluar akun", "Sign out")), "signOutButton",
+                                     tr("Keluar akun dan kembali ke layar masuk", "Sign out and return to the sign-in"))
+        self.sign_out_button.clicked.connect(self.sign_out)
         top = QHBoxLayout()
         top.addWidget(header, 1)
         top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignBottom)
+        top.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.queue = QueueView(database, actor, can_serve=serving)
         self.queue_table = self.queue.table
@@ -102,6 +109,8 @@ class MainWindow(QMainWindow):
         self.ticker = QTimer(self)
         self.ticker.timeout.connect(lambda: self.queue.tick())
         self.ticker.start(TICK_MS)
+        self.live = LiveRefresh(database, self)
+        self.live.changed.connect(self.live_refresh)
         self.refresh()
 
     def open_admin(self) -> None:
@@ -115,9 +124,38 @@ class MainWindow(QMainWindow):
         self.timer.stop()
         self.close()
 
+    def sign_out(self) -> None:
+        """Close this window (its checklists and wizard with it); ui.app shows the sign-in again. A wizard
+        that keeps its form open (its own question) keeps the officer signed in."""
+        if self.wizard is not None and self.wizard.isVisible() and not self.wizard.close():
+            return
+        for dialog in self.checklists.values():
+            dialog.close()
+        self.sign_out_requested = True
+        self.close()
+
+    def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
+        super().closeEvent(event)
+        if event.isAccepted():
+            self.timer.stop()
+            self.ticker.stop()
+            self.live.stop()
+        else:
+            self.sign_out_requested = False
+
+    def live_refresh(self) -> None:
+        """Something was committed (here or on another PC): the lists and each open checklist again, with
+        their selection and scroll position; the wizard's form is left as it is."""
+        views = (self.queue.table, self.online_board.table, self.all_requests.table)
+        with kept_view(*views):
+            self.refresh()
+        for dialog in list(self.checklists.values()):
+            if dialog.isVisible():
+                dialog.follow()
+
     def timed_refresh(self) -> None:
         if not jobs.database_busy():  # a worker holds the database: the next tick will do
-            self.refresh()
+            self.live_refresh()
 
     def refresh(self) -> None:
         try:
@@ -128,8 +166,8 @@ class MainWindow(QMainWindow):
             show_error(self, error)
             return
         shown = clock.office_now(self.time_zone).strftime("%H:%M")
-        self.statusBar().showMessage(tr(f"Diperbarui pukul {shown} {self.time_zone}; otomatis setiap 30 detik.",
-                                        f"Updated at {shown} {self.time_zone}; refreshed every 30 seconds."))
+        self.statusBar().showMessage(tr(f"Diperbarui pukul {shown} {self.time_zone}; otomatis saat ada perubahan.",
+                                        f"Updated at {shown} {self.time_zone}; refreshed on every change."))
 
     def start_wizard(self, *, visit_id: int | None = None, online_mode: bool = False,
                      request_id: int | None = None) -> RequestWizard:

@@ -20,7 +20,7 @@ from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import DomainError
 from pstdesktop.services.office import recover
 from ui.i18n import language, tr
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 
 class RecoveryCodeDialog(QDialog):
@@ -30,6 +30,7 @@ class RecoveryCodeDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(tr("Kode pemulihan kantor", "Office recovery code"))
         self.setMinimumWidth(520)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         intro = QLabel(tr(
             "Tulis kode ini di kertas dan simpan di brankas kantor. Dengan kode ini supervisor yang terkunci "
             "atau lupa kata sandi dapat masuk lagi. Kode ini hanya ditampilkan sekali; yang lama tidak berlaku lagi.",
@@ -76,6 +77,7 @@ class RecoverDialog(QDialog):
         self.new_code = ""
         self.setWindowTitle(tr("Pulihkan akun supervisor", "Recover a supervisor account"))
         self.setMinimumWidth(480)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         intro = QLabel(tr("Untuk supervisor yang terkunci atau lupa kata sandi: masukkan kode pemulihan kantor "
                           "dan kata sandi baru. Setelah itu kode baru dibuat dan ditampilkan sekali.",
                           "For a supervisor who is locked out or forgot the password: enter the office's recovery "

@@ -7,8 +7,17 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QTime
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QDate, QDateTime, QEvent, QMargins, QObject, QRect, QSize, Qt, QTime
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import (
+    QFrame,
+    QMessageBox,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QTabWidget,
+    QWidget,
+)
 
 from pstdesktop import faultlog
 from pstdesktop.services import clock
@@ -77,3 +86,101 @@ def catch_faults(data_dir: Path) -> None:
             faultlog.record(error)
 
     sys.excepthook = hook
+
+
+# What a window's frame adds around its contents on Windows 10/11 (title bar, borders), kept free when
+# a window is sized before it is shown and its real frame is not known yet.
+FRAME_ALLOWANCE = QMargins(8, 34, 8, 8)
+
+
+def available_geometry(window: QWidget) -> QRect:
+    """The part of the screen a window may use (taskbar excluded): the screen of its parent window,
+    else its own, else the primary screen."""
+    parent = window.parentWidget()
+    screen = (parent.window() if parent is not None else window).screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry()
+
+
+def fit_to_screen(window: QWidget, preferred: QSize | tuple[int, int] | None = None, *,
+                  maximize: bool = False) -> QRect:
+    """The one sizing rule for every top-level window and dialog: ``preferred`` (width, height; None: the
+    window's own size hint) where the screen has room, else the available screen less the window frame,
+    centred over the parent window (or the screen) and kept inside it — so nothing opens past the taskbar
+    of a 1366×768 laptop (1093×614 at Windows' 125 %). Applied now and again when the window is first
+    shown (its contents and its parent's place are known then). ``maximize``: a main window that does
+    not fit opens maximized. Returns the geometry given now."""
+    rect = _fit(window, preferred, maximize)
+    window.installEventFilter(_FitOnFirstShow(window, preferred, maximize))
+    return rect
+
+
+def _fit(window: QWidget, preferred: QSize | tuple[int, int] | None, maximize: bool) -> QRect:
+    preferred = window.sizeHint() if preferred is None else preferred
+    width, height = (preferred.width(), preferred.height()) if isinstance(preferred, QSize) else preferred
+    width, height = max(width, window.minimumWidth()), max(height, window.minimumHeight())
+    room = available_geometry(window).marginsRemoved(FRAME_ALLOWANCE)
+    rect = QRect(0, 0, min(width, room.width()), min(height, room.height()))
+    parent = window.parentWidget()
+    rect.moveCenter(parent.window().geometry().center() if parent is not None and parent.isVisible()
+                    else room.center())
+    rect.moveLeft(max(room.left(), min(rect.left(), room.right() - rect.width() + 1)))
+    rect.moveTop(max(room.top(), min(rect.top(), room.bottom() - rect.height() + 1)))
+    window.setGeometry(rect)
+    if maximize and (width > room.width() or height > room.height()):
+        window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
+    return rect
+
+
+def scrolling(page: QWidget) -> QScrollArea:
+    """``page`` in a frameless scroll area: on a small screen it scrolls instead of pushing the window's
+    buttons below the taskbar; on a large one it fills the area as before."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(page)
+    return area
+
+
+def scrolling_tabs(tabs: QTabWidget) -> None:
+    """Every page of ``tabs`` in :func:`scrolling` (the page itself is still found by ``findChild``)."""
+    current = tabs.currentIndex()
+    for index in range(tabs.count()):
+        page = tabs.widget(index)
+        if isinstance(page, QScrollArea):
+            continue
+        text, icon, tip, enabled = tabs.tabText(index), tabs.tabIcon(index), tabs.tabToolTip(index), \
+            tabs.isTabEnabled(index)
+        tabs.removeTab(index)
+        tabs.insertTab(index, scrolling(page), icon, text)
+        tabs.setTabToolTip(index, tip)
+        tabs.setTabEnabled(index, enabled)
+    tabs.setCurrentIndex(current)
+
+
+def sized_to_current(stack: QStackedWidget) -> QStackedWidget:
+    """A stack as large as its current page, not its largest one (in a scroll area, a short page then
+    does not scroll)."""
+    def size_pages(current: int) -> None:
+        for index in range(stack.count()):
+            policy = QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
+            stack.widget(index).setSizePolicy(policy, policy)
+        stack.updateGeometry()
+
+    stack.currentChanged.connect(size_pages)
+    size_pages(stack.currentIndex())
+    return stack
+
+
+class _FitOnFirstShow(QObject):
+    """Applies :func:`fit_to_screen` once more just before the window first appears, then leaves."""
+
+    def __init__(self, window: QWidget, preferred, maximize: bool):
+        super().__init__(window)
+        self.preferred, self.maximize = preferred, maximize
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+            watched.removeEventFilter(self)
+            _fit(watched, self.preferred, self.maximize)
+            self.deleteLater()
+        return False

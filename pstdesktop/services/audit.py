@@ -99,14 +99,42 @@ def record(session: Session, actor: Account | None, action: str, row, *, from_st
     return entry
 
 
+# what ``verify`` finds, in Indonesian and English
+PROBLEMS: dict[str, tuple[str, str]] = {
+    "missing": ("entri {first}..{last} hilang", "entries {first}..{last} are missing"),
+    "altered": ("entri diubah: hash-nya tidak cocok dengan rantai", "entry altered: its hash does not match the chain"),
+    "short": ("jejak berakhir di {last} padahal {written} entri telah ditulis",
+              "the trail ends at {last} but {written} entries were written"),
+    "added": ("baris tidak ada di jejak audit (ditambahkan di luar aplikasi)",
+              "row is not in the audit trail (added behind the application's back)"),
+    "changed": ("diubah di luar aplikasi ({detail})", "changed behind the application's back ({detail})"),
+    "removed": ("baris dihapus di luar aplikasi", "row removed behind the application's back"),
+}
+
+
 @dataclass(frozen=True)
 class Finding:
+    """One row or audit entry at odds with the trail: ``problem`` in English, ``indonesian`` the same."""
+
     entity: str
     entity_id: int | None
     problem: str
+    indonesian: str = ""
+
+    @classmethod
+    def of(cls, entity: str, entity_id: int | None, code: str, **params: object) -> Finding:
+        indonesian, english = PROBLEMS[code]
+        return cls(entity, entity_id, english.format(**params), indonesian.format(**params))
+
+    def where(self) -> str:
+        return f"{self.entity} #{self.entity_id}" if self.entity_id else self.entity
+
+    def text(self) -> str:
+        """``where: <Indonesian> / <English>``."""
+        return f"{self.where()}: {self.indonesian or self.problem} / {self.problem}"
 
     def __str__(self) -> str:
-        return f"{self.entity} #{self.entity_id}: {self.problem}" if self.entity_id else f"{self.entity}: {self.problem}"
+        return f"{self.where()}: {self.problem}"
 
 
 def verify(session: Session) -> list[Finding]:
@@ -116,32 +144,32 @@ def verify(session: Session) -> list[Finding]:
     expected_prev, expected_seq = GENESIS, 1
     for entry in session.scalars(select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=2000)):
         if entry.seq != expected_seq:
-            findings.append(Finding("audit_entry", expected_seq, f"entries {expected_seq}..{entry.seq - 1} are missing"))
+            findings.append(Finding.of("audit_entry", expected_seq, "missing", first=expected_seq, last=entry.seq - 1))
         if entry.prev_hash != expected_prev or entry_hash(entry) != entry.hash:
-            findings.append(Finding("audit_entry", entry.seq, "entry altered: its hash does not match the chain"))
+            findings.append(Finding.of("audit_entry", entry.seq, "altered"))
         expected_prev, expected_seq = entry.hash, entry.seq + 1
         if entry.entity in AUDITED:
             snapshot = {k: v for k, v in entry.snapshot.items() if k != "_extra"}
             latest[(entry.entity, entry.entity_id)] = snapshot
     head = next_number_peek(session)
     if head is not None and head != expected_seq - 1:
-        findings.append(Finding("audit_entry", None, f"the trail ends at {expected_seq - 1} but {head} entries were written"))
+        findings.append(Finding.of("audit_entry", None, "short", last=expected_seq - 1, written=head))
     for entity, (model, fields) in AUDITED.items():
         seen: set[int] = set()
         for row in session.scalars(select(model).execution_options(yield_per=2000)):
             seen.add(row.id)
             snap = latest.get((entity, row.id))
             if snap is None:
-                findings.append(Finding(entity, row.id, "row is not in the audit trail (added behind the application's back)"))
+                findings.append(Finding.of(entity, row.id, "added"))
                 continue
             current = snapshot_of(row)
             changed = [f for f in fields if current[f] != snap.get(f)]
             if changed:
                 detail = ", ".join(f"{f}: {snap.get(f)!r} -> {current[f]!r}" for f in changed)
-                findings.append(Finding(entity, row.id, f"changed behind the application's back ({detail})"))
+                findings.append(Finding.of(entity, row.id, "changed", detail=detail))
         for (ent, ent_id) in latest:
             if ent == entity and ent_id not in seen:
-                findings.append(Finding(entity, ent_id, "row removed behind the application's back"))
+                findings.append(Finding.of(entity, ent_id, "removed"))
     return findings
 
 

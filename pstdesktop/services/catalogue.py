@@ -1,5 +1,5 @@
 """The product and tariff catalogue: seeded from ``resources/catalogue/tariffs.json``, edited by a
-supervisor afterwards (every price change audited). Issued invoices keep their own copy of the lines."""
+supervisor afterwards through ``tariffs`` (every change audited). Issued invoices keep their own copy of the lines."""
 
 from __future__ import annotations
 
@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 import resources
 from models import Product, ProductKind, TariffLine, TariffSchedule
-from pstdesktop.services import audit, validate
+from pstdesktop.services import audit, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import utcnow
-from pstdesktop.services.errors import NotFound, ValidationError
+from pstdesktop.services.errors import NotFound
 
 CATALOGUE_FILE = ("catalogue", "tariffs.json")
 
@@ -78,19 +78,8 @@ def _line_amounts(line: dict) -> dict:
 
 
 def update_tariff_line(session: Session, actor: Actor, line_id: int, **amounts: int) -> TariffLine:
-    """Change a catalogue price; already-issued invoices keep the lines they were issued with."""
-    account = require(session, actor, "catalogue.edit")
-    line = session.get(TariffLine, line_id)
-    if line is None:
-        raise NotFound("not_found", "product")
-    unknown = set(amounts) - {"base_amount", "base_quantity", "step_amount", "step_quantity"}
-    if unknown:
-        raise ValidationError("choice", "amount", choices="base_amount, base_quantity, step_amount, step_quantity")
-    current = {k: getattr(line, k) for k in ("base_amount", "base_quantity", "step_amount", "step_quantity")}
-    for key, value in _line_amounts({**current, **amounts}).items():
-        setattr(line, key, value)
-    audit.record(session, account, "tariff.update", line)
-    return line
+    """Change a line of a schedule not yet in force (the rule is ``tariffs.edit_line``'s)."""
+    return tariffs.edit_line(session, actor, line_id, **amounts)
 
 
 def products(session: Session, active_only: bool = True) -> list[Product]:

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from exports.text import size_text
 from models import (
     Account,
     Channel,
@@ -18,6 +19,7 @@ from models import (
     Delivery,
     DeliveryChannel,
     DeliveryItem,
+    Product,
     RequestItem,
     RequestState,
     ServiceRequest,
@@ -25,9 +27,11 @@ from models import (
 )
 from pstdesktop.services import audit, validate
 from pstdesktop.services.access import Actor, require
-from pstdesktop.services.clock import utcnow
+from pstdesktop.services.clock import local, utcnow
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
+from pstdesktop.services.numbering import next_number, sppd_number
 from pstdesktop.services.office import office_of
+from pstdesktop.services.requests import priced_by_size
 from pstdesktop.services.workflow import load_request, move
 
 CHUNK = 1 << 20
@@ -37,6 +41,42 @@ CHUNK = 1 << 20
 class DeliveredFile:
     request_item_id: int
     path: Path
+
+
+@dataclass(frozen=True)
+class SizeMismatch:
+    """A microdata line whose files handed over do not add up to the size it was billed for."""
+    request_item_id: int
+    title: str
+    billed: int
+    delivered: int
+
+    def text(self) -> str:
+        """``Susenas: 891.289.600 byte (850 MB) → 2.000.000 byte (1,9 MB)`` (billed → handed over)."""
+        return f"{self.title}: {size_text(self.billed)} → {size_text(self.delivered)}"
+
+
+def size_mismatches(session: Session, actor: Actor, request_id: int, sizes: dict[int, int]) -> list[SizeMismatch]:
+    """The microdata lines of a request whose files (``sizes``: line id -> total bytes of its files in
+    this hand-over) differ from the size the price was computed from. Maps and pages are not sizes."""
+    require(session, actor, "delivery.record")
+    request = load_request(session, request_id, actor.office_id)
+    return _mismatches(session, request, sizes)
+
+
+def _mismatches(session: Session, request: ServiceRequest, sizes: dict[int, int]) -> list[SizeMismatch]:
+    found = []
+    for item in request.items:
+        if item.id in sizes and priced_by_size(session.get(Product, item.product_id)) \
+                and sizes[item.id] != item.quantity:
+            found.append(SizeMismatch(item.id, item.title, item.quantity, sizes[item.id]))
+    return found
+
+
+def size_reason(session: Session, delivery_id: int) -> str:
+    """Why the files of a hand-over differ in size from what was billed ("" when they did not)."""
+    entries = [e for e in audit.history(session, "delivery", delivery_id) if e.action == "delivery.size_mismatch"]
+    return entries[-1].reason if entries else ""
 
 
 def file_checksum(path: Path) -> tuple[int, str]:
@@ -64,10 +104,13 @@ def record_sppd(session: Session, actor: Actor, request_id: int, *, signed_at: d
                              recorded_by_id=account.id)
         session.add(sppd)
     sppd.signed_at = signed_at or utcnow()
+    if sppd.number is None:  # signed once: the number stays when the signing is recorded again
+        year = local(sppd.signed_at, office.time_zone).year
+        sppd.number = sppd_number(next_number(session, office.id, "sppd", str(year)), office.unit_code, year)
     sppd.snapshot = {"abstraction": request.abstraction,
                      "items": [{"title": i.title, "region": i.region, "quantity": i.quantity} for i in request.items]}
     session.flush()
-    audit.record(session, account, "sppd.signed", request, extra={"sppd": sppd.id})
+    audit.record(session, account, "sppd.signed", request, extra={"sppd": sppd.id, "number": sppd.number})
     return sppd
 
 
@@ -87,9 +130,13 @@ def record_sppd_originals(session: Session, actor: Actor, request_id: int, recei
 
 def deliver(session: Session, actor: Actor, request_id: int, files: list[DeliveredFile], *,
             channel: DeliveryChannel, media: str, media_label: str = "", receipt_handed_over: bool = False,
-            fixes: str = "", delivered_at: datetime | None = None) -> Delivery:
+            fixes: str = "", size_reason: str = "", delivered_at: datetime | None = None) -> Delivery:
     """Hand over the data: after the kuitansi, directly for an Rp0 request, or again after a
-    correction (``fixes`` says what was fixed). Each file's size and checksum are computed here."""
+    correction (``fixes`` says what was fixed). Each file's size and checksum are computed here.
+
+    When the files of a microdata line do not add up to the size it was billed for, the hand-over is
+    refused unless the line is corrected first (``requests.correct_size``) or ``size_reason`` says why;
+    the reason is kept in the audit trail of the delivery with the sizes."""
     account = require(session, actor, "delivery.record")
     now = utcnow()
     delivered_at = delivered_at or now
@@ -114,6 +161,14 @@ def deliver(session: Session, actor: Actor, request_id: int, files: list[Deliver
         if file.request_item_id not in item_ids:
             raise NotFound("not_found", "product")
         measured.append((file, *file_checksum(Path(file.path))))
+    totals: dict[int, int] = {}
+    for file, size, _sha in measured:
+        totals[file.request_item_id] = totals.get(file.request_item_id, 0) + size
+    mismatches = _mismatches(session, request, totals)
+    if mismatches:
+        if not (size_reason or "").strip():
+            raise ValidationError("size_mismatch", "size_reason", lines="; ".join(m.text() for m in mismatches))
+        size_reason = validate.text("size_reason", size_reason, max_length=2000, multiline=True)
     previous = session.scalar(select(func.max(Delivery.round)).where(Delivery.request_id == request.id)) or 0
     move(session, account, request, RequestState.DELIVERED)
     delivery = Delivery(request_id=request.id, round=previous + 1, channel=DeliveryChannel(channel),
@@ -129,6 +184,10 @@ def deliver(session: Session, actor: Actor, request_id: int, files: list[Deliver
     if correction is not None:
         correction.fixed_by_delivery_id = delivery.id
     session.flush()
+    if mismatches:
+        audit.record(session, account, "delivery.size_mismatch", delivery, reason=size_reason,
+                     extra={"lines": [{"item": m.request_item_id, "billed": m.billed, "delivered": m.delivered}
+                                      for m in mismatches]})
     return delivery
 
 

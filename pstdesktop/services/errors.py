@@ -16,6 +16,24 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "positive": ("{field} harus lebih dari nol.", "{field} must be greater than zero."),
     "too_large": ("{field} terlalu besar (paling banyak {max}).", "{field} is too large (at most {max})."),
     "integer": ("{field} harus bilangan bulat.", "{field} must be a whole number."),
+    "data_size": (
+        "{field} tidak terbaca; tulis mis. 850 MB, 1,2 GB, 512 KB atau jumlah byte 891.289.600.",
+        "{field} cannot be read; write e.g. 850 MB, 1.2 GB, 512 KB or a byte count 891289600.",
+    ),
+    "size_mismatch": (
+        "Ukuran berkas berbeda dari yang ditagih (ditagih → berkas): {lines}. Koreksi baris (harga dihitung "
+        "ulang) atau tulis alasannya.",
+        "File size differs from what was billed (billed → file): {lines}. Correct the line (re-priced) or write "
+        "the reason.",
+    ),
+    "size_paid": (
+        "Invoice {number} sudah dibayar: mengoreksi ukuran mengubah harga, jadi bendahara harus membatalkan kuitansi "
+        "dan mengembalikan uang (dengan persetujuan supervisor) sebelum permintaan baru ditagih. Bila data tetap "
+        "diserahkan, catat alasan perbedaan ukuran.",
+        "Invoice {number} is paid: correcting the size changes the price, so the treasurer must cancel the receipt "
+        "and refund the money (with a supervisor's approval) before a new request is billed. If the data is handed "
+        "over anyway, record why the size differs.",
+    ),
     "future": ("{field} tidak boleh di masa depan.", "{field} cannot be in the future."),
     "past": ("{field} tidak boleh sebelum waktu sekarang.", "{field} cannot be earlier than now."),
     "amount_mismatch": (
@@ -37,6 +55,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tidak ada tarif yang berlaku pada {date} untuk {product}.",
         "No tariff schedule is in force on {date} for {product}.",
     ),
+    "effective_not_future": (
+        "{field} harus sesudah hari ini ({today}): jadwal yang berlaku hari ini atau sebelumnya akan mengubah harga "
+        "permintaan yang sudah diterima.",
+        "{field} must be after today ({today}): a schedule in force today or earlier would change the price of "
+        "requests already received.",
+    ),
+    "effective_after_latest": (
+        "{field} harus sesudah tanggal berlaku jadwal terakhir, {name} ({date}).",
+        "{field} must be after the effective date of the latest schedule, {name} ({date}).",
+    ),
+    "schedule_read_only": (
+        "Jadwal tarif {name} berlaku sejak {date}; tarifnya tidak dapat diubah karena permintaan sudah dihitung "
+        "dengannya. Buat jadwal baru dari salinannya dengan tanggal berlaku yang akan datang.",
+        "Tariff schedule {name} is in force since {date}; its prices cannot change because requests were priced "
+        "with it. Make a new schedule from a copy of it with a future effective date.",
+    ),
     "no_items": ("Permintaan belum berisi produk.", "The request has no products yet."),
     "region_required": ("{field}: produk '{product}' memerlukan wilayah.", "{field}: product '{product}' needs a region."),
     "waiver_not_zero": (
@@ -55,6 +89,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_correction": ("Tidak ada laporan kesalahan yang terbuka.", "There is no open error report."),
     "file_missing": ("Berkas {path} tidak ada atau tidak dapat dibaca.", "File {path} does not exist or cannot be read."),
     "duplicate": ("{field} '{value}' sudah dipakai.", "{field} '{value}' is already in use."),
+    "logo_format": ("{field}: berkas bukan gambar PNG atau JPEG yang dapat dibaca.", "{field}: the file is not a readable PNG or JPEG image."),
+    "logo_size": ("{field}: berkas {size} KB, paling besar {limit} KB.", "{field}: the file is {size} KB, at most {limit} KB."),
     "poll_done": ("Kunjungan {queue} sudah mengisi survei kepuasan.", "Visit {queue} has already answered the satisfaction poll."),
     "fullset_only": (
         "{field}: permintaan datang langsung membeli data mikro fullset (tanpa pilih variabel).",
@@ -133,6 +169,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The PIN is locked after too many wrong PINs at the kiosks. Try again in {minutes} min, or ask a "
         "supervisor to unlock the kiosk account.",
     ),
+    "nik_format": ("{field}: NIK pada KTP harus tepat 16 digit angka.", "{field}: the NIK on a KTP must be exactly 16 digits."),
+    "nik_province": (
+        "{field}: dua digit pertama NIK ({prefix}) bukan kode provinsi.",
+        "{field}: the first two digits of the NIK ({prefix}) are not a province code.",
+    ),
+    "nik_birth_date": (
+        "{field}: digit ke-7 sampai ke-12 NIK ({part}) bukan tanggal lahir HHBBTT (perempuan: tanggal + 40).",
+        "{field}: digits 7 to 12 of the NIK ({part}) are not a birth date DDMMYY (women: day + 40).",
+    ),
+    "passport_format": (
+        "{field}: nomor paspor Indonesia 1-2 huruf lalu 6-8 angka (contoh C1234567); paspor asing 6-9 huruf/angka "
+        "dengan sedikitnya satu angka.",
+        "{field}: an Indonesian passport number is 1-2 letters then 6-8 digits (e.g. C1234567); a foreign one "
+        "6-9 letters/digits with at least one digit.",
+    ),
+    "id_length": ("{field} harus {min} sampai {max} karakter.", "{field} must be {min} to {max} characters."),
     "id_for_sale": (
         "{field} wajib diisi untuk pembelian produk statistik berbayar.",
         "{field} is required to buy paid statistical products.",
@@ -217,6 +269,8 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "title": ("Judul data", "Data title"),
     "region": ("Wilayah", "Region"),
     "quantity": ("Jumlah (byte/peta/halaman)", "Quantity (bytes/maps/pages)"),
+    "data_size": ("Ukuran dataset", "Dataset size"),
+    "size_reason": ("Alasan ukuran berbeda", "Why the size differs"),
     "year": ("Tahun data", "Data year"),
     "billing_code": ("Kode billing SIMPONI", "SIMPONI billing code"),
     "billing_expires_at": ("Kode billing berlaku s.d.", "Billing code valid until"),
@@ -260,12 +314,18 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "retention_days": ("Masa simpan data pribadi (hari)", "Personal data retention (days)"),
     "password": ("Kata sandi", "Password"),
     "materai_amount": ("Bea meterai", "Stamp duty"),
+    "materai_threshold": ("Batas nilai kuitansi bermeterai", "Receipt amount needing a stamp"),
     "billing_validity_days": ("Masa berlaku kode billing (hari)", "Billing code validity (days)"),
     "server_host": ("Alamat server", "Server address"),
     "server_database": ("Nama basis data", "Database name"),
     "server_user": ("Pengguna basis data", "Database user"),
     "treasurer_name": ("Nama Bendahara", "Treasurer name"),
     "treasurer_nip": ("NIP Bendahara", "Treasurer NIP"),
+    "nip": ("NIP", "NIP"),
+    "logo": ("Logo kantor", "Office logo"),
+    "sppd_signer_name": ("Nama pejabat penandatangan SPPD", "SPPD signing official's name"),
+    "sppd_signer_title": ("Jabatan penandatangan SPPD", "SPPD signing official's title"),
+    "sppd_signer_nip": ("NIP penandatangan SPPD", "SPPD signing official's NIP"),
     "satker_code": ("Kode satker", "Satker code"),
     "satker_name": ("Nama satker", "Satker name"),
     "address": ("Alamat", "Address"),
@@ -284,6 +344,15 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "sample_checked_at": ("Tanggal contoh data diperiksa", "Date the sample was checked"),
     "closing_day": ("Tanggal tutup buku", "Closing day"),
     "note": ("Catatan", "Note"),
+    "schedule": ("Jadwal tarif", "Tariff schedule"),
+    "schedule_code": ("Nama jadwal", "Schedule name"),
+    "regulation": ("Dasar hukum", "Legal basis"),
+    "effective_from": ("Tanggal berlaku", "Effective date"),
+    "tariff_line": ("Baris tarif", "Tariff line"),
+    "base_amount": ("Tarif dasar", "Base amount"),
+    "base_quantity": ("Jumlah dasar", "Base quantity"),
+    "step_amount": ("Tarif per kelipatan", "Amount per step"),
+    "step_quantity": ("Besar kelipatan", "Step size"),
     "period": ("Periode", "Period"),
     "out_file": ("Berkas tujuan", "Output file"),
 }

@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from models import Visit, Visitor, VisitStatus
-from pstdesktop.services import validate
+from pstdesktop.services import identity, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import local, local_date, utcnow
 from pstdesktop.services.errors import FIELD_LABELS, NotFound, ValidationError
@@ -31,6 +31,19 @@ PROVINCES = (
     "Maluku Utara", "Papua Barat", "Papua Barat Daya", "Papua", "Papua Selatan", "Papua Tengah",
     "Papua Pegunungan",
 )
+# BPS province codes (the first two digits of a BPS unit code, e.g. 8100 Maluku, 1571 Kota Jambi in 15 Jambi);
+# BPS numbers the Papua provinces differently from the NIK codes.
+BPS_PROVINCE_CODES: dict[str, str] = {
+    "11": "Aceh", "12": "Sumatera Utara", "13": "Sumatera Barat", "14": "Riau", "15": "Jambi",
+    "16": "Sumatera Selatan", "17": "Bengkulu", "18": "Lampung", "19": "Kepulauan Bangka Belitung",
+    "21": "Kepulauan Riau", "31": "DKI Jakarta", "32": "Jawa Barat", "33": "Jawa Tengah", "34": "DI Yogyakarta",
+    "35": "Jawa Timur", "36": "Banten", "51": "Bali", "52": "Nusa Tenggara Barat", "53": "Nusa Tenggara Timur",
+    "61": "Kalimantan Barat", "62": "Kalimantan Tengah", "63": "Kalimantan Selatan", "64": "Kalimantan Timur",
+    "65": "Kalimantan Utara", "71": "Sulawesi Utara", "72": "Sulawesi Tengah", "73": "Sulawesi Selatan",
+    "74": "Sulawesi Tenggara", "75": "Gorontalo", "76": "Sulawesi Barat", "81": "Maluku", "82": "Maluku Utara",
+    "91": "Papua Barat", "92": "Papua Barat Daya", "94": "Papua", "95": "Papua Selatan", "96": "Papua Tengah",
+    "97": "Papua Pegunungan",
+}
 DISABILITY_TYPES = ("Fisik", "Intelektual", "Mental", "Sensorik")
 ID_DOCUMENTS = ("KTP", "Paspor", "KTM", "SIM", "KITAS")
 # purpose -> queue prefix
@@ -41,7 +54,7 @@ PURPOSES: dict[str, str] = {
     "Rekomendasi Kegiatan Statistik": "D",
     "Lainnya": "E",
 }
-FIRST_BIRTH_YEAR = 1940
+OLDEST_AGE, YOUNGEST_AGE = 100, 10  # a visitor is born between 100 and 10 years before this (office) year
 
 
 @dataclass(frozen=True)
@@ -53,9 +66,36 @@ class QueueTicket:
     arrived_at: datetime
 
 
+def birth_year_bounds(this_year: int) -> tuple[int, int]:
+    """The first and last birth year a visitor may give in the office's ``this_year``: 100 to 10 years
+    before it (the database's own check only refuses years before 1900)."""
+    return this_year - OLDEST_AGE, this_year - YOUNGEST_AGE
+
+
+def office_province(unit_code: str) -> str:
+    """The province of a BPS office from its unit code (``8100`` -> Maluku, ``1571`` -> Jambi); "" when the
+    code names no province."""
+    return BPS_PROVINCE_CODES.get(str(unit_code or "")[:2], "")
+
+
+def home_province(session: Session, actor: Actor) -> str:
+    """The province of the acting account's office: the guestbook's preset answer for Indonesia."""
+    return office_province(office_of(session, actor.office_id).unit_code)
+
+
+def clean_birth_year(value: object, this_year: int) -> int:
+    """A whole year within ``birth_year_bounds(this_year)``; one message names both ends."""
+    low, high = birth_year_bounds(this_year)
+    year = validate.integer("birth_year", value)
+    if not low <= year <= high:
+        raise ValidationError("year_range", "birth_year", low=low, high=high)
+    return year
+
+
 def clean_visitor(data: dict, this_year: int) -> dict:
     """The 16 guestbook answers checked field by field (the first broken rule is raised); a birth
-    year is no later than ``this_year`` (the office's)."""
+    year within ``birth_year_bounds`` of ``this_year`` (the office's); an identity number checked by the
+    kind of document (``identity.clean_number``)."""
     occupation = validate.choice("occupation", data.get("occupation"), OCCUPATIONS)
     country = validate.text("country", data.get("country") or "Indonesia", max_length=60)
     has_disability = data.get("has_disability")
@@ -70,8 +110,7 @@ def clean_visitor(data: dict, this_year: int) -> dict:
         "occupation": occupation,
         "occupation_other": _conditional("occupation_other", data.get("occupation_other"),
                                          occupation == "Lainnya", "occupation", max_length=100),
-        "birth_year": validate.integer("birth_year", data.get("birth_year"), low=FIRST_BIRTH_YEAR,
-                                       high=this_year),
+        "birth_year": clean_birth_year(data.get("birth_year"), this_year),
         "education": validate.choice("education", data.get("education"), EDUCATION),
         "country": country,
         "province": (validate.choice("province", data.get("province"), PROVINCES) if country == "Indonesia"
@@ -85,8 +124,8 @@ def clean_visitor(data: dict, this_year: int) -> dict:
     doc_type = data.get("id_document_type") or ""
     if doc_type:
         cleaned["id_document_type"] = validate.choice("id_document_type", doc_type, ID_DOCUMENTS)
-        cleaned["id_document_number"] = validate.text("id_document_number", data.get("id_document_number"),
-                                                      max_length=40)
+        cleaned["id_document_number"] = identity.clean_number(cleaned["id_document_type"],
+                                                              data.get("id_document_number"))
     else:
         cleaned["id_document_type"] = ""
         cleaned["id_document_number"] = _conditional("id_document_number", data.get("id_document_number"),

@@ -83,6 +83,12 @@ def office_heading(session: Session, actor: Actor) -> tuple[str, str]:
     return office.name, office.address
 
 
+def office_setting(session: Session, actor: Actor) -> tuple[str, str]:
+    """(time zone, province) of the kiosk's office: the zone gives the year a birth year is judged in, the
+    province (from the BPS unit code) is the guestbook's preset answer."""
+    return office_of(session, actor.office_id).time_zone, guestbook.home_province(session, actor)
+
+
 # --- the staff PIN -------------------------------------------------------------------------------
 
 def hash_pin(pin: str) -> str:
@@ -184,10 +190,7 @@ def check_entry(answers: dict, purpose: object, purpose_other: object,
         try:
             guestbook.clean_visitor(trial, this_year)
         except ValidationError as error:
-            field = error.field if error.field in group else group[0]
-            if field == "birth_year" and error.code == "too_large":
-                error = ValidationError("future", "birth_year")
-            errors[field] = error
+            errors[error.field if error.field in group else group[0]] = error
     try:
         guestbook.clean_purpose(purpose, purpose_other)
     except ValidationError as error:

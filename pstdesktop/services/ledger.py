@@ -546,7 +546,9 @@ def letterhead(session: Session, office_id: int) -> Letterhead:
     contact = " · ".join(p for p in (f"Telp. {office.phone}" if office.phone else "", office.email) if p)
     return Letterhead(office_name=office.name, address=office.address, contact=contact,
                       satker=f"{office.satker_code} — {office.satker_name}" if office.satker_code else "",
-                      city=office.city, treasurer_name=office.treasurer_name, treasurer_nip=office.treasurer_nip)
+                      city=office.city, treasurer_name=office.treasurer_name, treasurer_nip=office.treasurer_nip,
+                      official_title=office.sppd_signer_title, official_name=office.sppd_signer_name,
+                      official_nip=office.sppd_signer_nip)
 
 
 def month_bounds(year: int, month: int, zone_name: str) -> tuple[datetime, datetime, date, date]:

@@ -39,6 +39,11 @@ def invoice_number(sequence: int, unit_code: str, year: int) -> str:
     return f"INV-{sequence:05d}/{unit_code}/{year}"
 
 
+def sppd_number(sequence: int, unit_code: str, year: int) -> str:
+    """``SPPD-00042/8100/2026``: the data use agreement's own number, given when it is signed."""
+    return f"SPPD-{sequence:05d}/{unit_code}/{year}"
+
+
 def receipt_number(sequence: int, satker_code: str, month: int, year: int) -> str:
     """Treasury pattern Nomor/Kode Satker/Bulan/Tahun: ``0042/054123/XI/2026``."""
     return f"{sequence:04d}/{satker_code or '000000'}/{ROMAN_MONTHS[month - 1]}/{year}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import secrets
 from datetime import date, timedelta
 
@@ -37,10 +38,41 @@ def password_matches(password: str, stored: str) -> bool:
     return hmac.compare_digest(candidate.hex(), digest)
 
 
+LOGO_LIMIT = 512 * 1024  # bytes of the PNG or JPEG file printed in the kop
+LOGO_FORMATS = ("PNG", "JPEG")
+LOGO_PIXELS = 4096 * 4096
+
+
+def checked_nip(field: str, value: object) -> str:
+    """A NIP (civil servant number) is exactly 18 digits (spaces between groups are dropped); empty when
+    the person has none."""
+    nip = "".join(validate.text(field, value or "", required=False, max_length=40).split())  # "1980… 1 001"
+    if nip and not (len(nip) == 18 and nip.isascii() and nip.isdigit()):
+        raise ValidationError("digits", field, length=18)
+    return nip
+
+
+def checked_logo(content: bytes) -> bytes:
+    """The office logo as uploaded: a PNG or JPEG file of at most 512 KB that Pillow can decode whole."""
+    if len(content) > LOGO_LIMIT:
+        raise ValidationError("logo_size", "logo", size=-(-len(content) // 1024), limit=LOGO_LIMIT // 1024)
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            kind = image.format
+            if image.width * image.height > LOGO_PIXELS:  # a small file that would unpack into a huge image
+                raise ValueError("too many pixels")
+            image.load()
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise ValidationError("logo_format", "logo") from None
+    if kind not in LOGO_FORMATS:
+        raise ValidationError("logo_format", "logo")
+    return bytes(content)
+
+
 def _office_fields(data: dict) -> dict:
-    nip = validate.text("treasurer_nip", data.get("treasurer_nip", ""), required=False, max_length=18)
-    if nip and not (len(nip) == 18 and nip.isdigit()):
-        raise ValidationError("digits", "treasurer_nip", length=18)
+    nip = checked_nip("treasurer_nip", data.get("treasurer_nip", ""))
     satker = validate.text("satker_code", data.get("satker_code", ""), required=False, max_length=6)
     if satker and not (len(satker) == 6 and satker.isdigit()):
         raise ValidationError("digits", "satker_code", length=6)
@@ -54,19 +86,84 @@ def _office_fields(data: dict) -> dict:
         "time_zone": validate.choice("time_zone", data.get("time_zone", "WIB"), ZONES),
         "treasurer_name": validate.text("treasurer_name", data.get("treasurer_name", ""), required=False),
         "treasurer_nip": nip,
+        "sppd_signer_name": validate.text("sppd_signer_name", data.get("sppd_signer_name", ""), required=False),
+        "sppd_signer_title": validate.text("sppd_signer_title", data.get("sppd_signer_title", ""), required=False),
+        "sppd_signer_nip": checked_nip("sppd_signer_nip", data.get("sppd_signer_nip", "")),
         "satker_code": satker,
         "satker_name": validate.text("satker_name", data.get("satker_name", ""), required=False),
         "materai_amount": validate.integer("materai_amount", data.get("materai_amount", 10_000),
                                            low=0, high=1_000_000),
+        "materai_threshold": validate.integer("materai_threshold", data.get("materai_threshold", 5_000_000),
+                                              low=0, high=1_000_000_000),
         "billing_validity_days": validate.integer("billing_validity_days", data.get("billing_validity_days", 7),
                                                   low=1, high=90),
     }
+
+
+_OFFICE_TRIAL = {"name": "A", "unit_code": "0000", "city": "A"}  # a valid profile to check one answer in
+
+
+def check_office(data: dict) -> dict[str, ValidationError]:
+    """Every broken rule of an office profile, keyed by field in the profile's order (empty when valid):
+    each answer given is checked alone by ``_office_fields`` inside an otherwise valid profile."""
+    errors: dict[str, ValidationError] = {}
+    for field in _office_fields(_OFFICE_TRIAL):
+        if field not in data:
+            continue
+        try:
+            _office_fields(_OFFICE_TRIAL | {field: data[field]})
+        except ValidationError as error:
+            errors[error.field or field] = error
+    return errors
+
+
+def check_account(session: Session | None, office_id: int | None, username: object, full_name: object,
+                  password: object, repeat: object = None, nip: object = "") -> dict[str, ValidationError]:
+    """Every broken rule of a new account, keyed by field in form order: username (free in the office),
+    full name, NIP (18 digits if given), password (``check_new_password``) and its ``repeat`` when given."""
+    errors: dict[str, ValidationError] = {}
+    name = ""
+    try:
+        name = validate.text("username", username, max_length=64).lower()
+    except ValidationError as error:
+        errors["username"] = error
+    if name and session is not None and office_id is not None and session.scalar(
+            select(Account.id).where(Account.office_id == office_id, Account.username == name)):
+        errors["username"] = ValidationError("duplicate", "username", value=name)
+    for field, check in (("full_name", lambda: validate.text("full_name", full_name)),
+                         ("nip", lambda: checked_nip("nip", nip))):
+        try:
+            check()
+        except ValidationError as error:
+            errors[field] = error
+    return errors | check_password_pair(password, repeat, name, str(full_name or ""))
+
+
+def check_password_pair(password: object, repeat: object, username: str = "", *hints: str) -> dict[str, ValidationError]:
+    """The problems of a new password (``password``) and of its repetition (``repeat``, skipped when None)."""
+    errors: dict[str, ValidationError] = {}
+    try:
+        check_new_password(password, username, *hints)
+    except ValidationError as error:
+        errors["password"] = error
+    if repeat is not None and repeat != password:
+        errors["repeat"] = ValidationError("password_mismatch", "repeat")
+    return errors
+
+
+def check_setup(office: dict, username: object, full_name: object, password: object,
+                repeat: object = None) -> dict[str, ValidationError]:
+    """Every problem of the first-run form: the office profile, then the first supervisor account."""
+    return check_office(office) | check_account(None, None, username, full_name, password, repeat)
 
 
 def setup_office(session: Session, office: dict, supervisor_username: str, supervisor_name: str,
                  supervisor_password: str) -> tuple[OfficeProfile, Account, str]:
     """First run: the office profile, its first supervisor account and the office's recovery code
     (returned once, to be written down; only its hash is kept)."""
+    errors = check_setup(office, supervisor_username, supervisor_name, supervisor_password)
+    if errors:
+        raise next(iter(errors.values()))
     profile = OfficeProfile(**_office_fields(office), created_at=utcnow(), signing_key=secrets.token_hex(32))
     session.add(profile)
     session.flush()
@@ -130,6 +227,22 @@ def update_office(session: Session, actor: Actor, changes: dict) -> OfficeProfil
     return profile
 
 
+def stamp_duty(office: OfficeProfile, amount: int) -> int:
+    """The materai a kuitansi of ``amount`` bears: one of ``materai_amount`` when the money received is
+    above ``materai_threshold`` (UU 10/2020 art. 3: above Rp5.000.000, one Rp10.000 materai), else 0."""
+    return office.materai_amount if amount > office.materai_threshold else 0
+
+
+def set_logo(session: Session, actor: Actor, content: bytes | None) -> OfficeProfile:
+    """Upload (checked by ``checked_logo``) or, with ``None``, remove the logo printed in the kop."""
+    account = require(session, actor, "office.configure")
+    profile = office_of(session, actor.office_id)
+    profile.logo = None if content is None else checked_logo(content)
+    audit.record(session, account, "office.update", profile,
+                 extra={"logo": "removed" if content is None else hashlib.sha256(profile.logo).hexdigest()})
+    return profile
+
+
 def office_of(session: Session, office_id: int) -> OfficeProfile:
     profile = session.get(OfficeProfile, office_id)
     if profile is None:
@@ -156,13 +269,13 @@ def create_account(session: Session, actor: Actor, username: str, full_name: str
 
 def _new_account(session: Session, office_id: int, username: str, full_name: str, role: Role,
                  password: str, nip: str = "") -> Account:
+    errors = check_account(session, office_id, username, full_name, password, nip=nip)
+    if errors:
+        raise next(iter(errors.values()))
     username = validate.text("username", username, max_length=64).lower()
-    if session.scalar(select(Account.id).where(Account.office_id == office_id, Account.username == username)):
-        raise ValidationError("duplicate", "username", value=username)
-    check_new_password(password, username, full_name)
     account = Account(
         office_id=office_id, username=username, full_name=validate.text("full_name", full_name),
-        nip=validate.text("treasurer_nip", nip, required=False, max_length=18),
+        nip=checked_nip("nip", nip),
         role=Role(role), password_hash=hash_password(password), created_at=utcnow(),
     )
     session.add(account)
@@ -251,11 +364,26 @@ def unlock_account(session: Session, actor: Actor, account_id: int) -> Account:
     return account
 
 
+def check_password_reset(session: Session, actor: Actor, account_id: int, password: object,
+                         repeat: object = None) -> dict[str, ValidationError]:
+    """Every problem of a supervisor's new password for an account (and of its repetition)."""
+    _manager, account = _managed(session, actor, account_id)
+    return check_password_pair(password, repeat, account.username, account.full_name)
+
+
 def set_password(session: Session, actor: Actor, account_id: int, password: str) -> Account:
     manager, account = _managed(session, actor, account_id)
     check_new_password(password, account.username, account.full_name)
     account.password_hash, account.failed_logins, account.locked_until = hash_password(password), 0, None
     audit.record(session, manager, "account.password", account)
+    return account
+
+
+def set_nip(session: Session, actor: Actor, account_id: int, nip: str) -> Account:
+    """Give a staff account its NIP (18 digits, printed under the person's signature) or clear it."""
+    manager, account = _managed(session, actor, account_id)
+    account.nip = checked_nip("nip", nip)
+    audit.record(session, manager, "account.nip", account, extra={"nip": account.nip})
     return account
 
 

@@ -33,7 +33,7 @@ from models import (
     Visit,
     Visitor,
 )
-from pstdesktop.services import audit, delivery, guestbook, requests, validate
+from pstdesktop.services import audit, delivery, guestbook, kiosk, requests, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import fmt_local, utcnow
 from pstdesktop.services.deadlines import working_days_left
@@ -54,6 +54,13 @@ def register_requester(session: Session, actor: Actor, answers: dict) -> Visitor
     session.flush()
     audit.record(session, account, "visitor.online", person)
     return person
+
+
+def check_requester(answers: dict, this_year: int) -> dict[str, ValidationError]:
+    """Every broken guestbook answer of an online requester, keyed by field in form order (empty when
+    ``register_requester`` would take them): the kiosk's whole-form check, without a visit's purpose."""
+    errors = kiosk.check_entry(answers, "Konsultasi Statistik", "", this_year)
+    return {field: error for field, error in errors.items() if field not in ("purpose", "purpose_other")}
 
 
 def record_sample_sent(session: Session, actor: Actor, request_id: int, at: datetime | None = None) -> ServiceRequest:
@@ -186,6 +193,7 @@ class CaseFile:
     receipt_id: int | None
     receipt_number: str
     sppd_signed: str
+    sppd_number: str  # the SPPD's own number, given when it is signed
     sppd_originals_expected: int
     sppd_originals_received: str
     sample_sent: str
@@ -251,7 +259,7 @@ def case_file(session: Session, actor: Actor, request_id: int, lang: str = "id")
         payment_method=payment.method if payment else None, paid=shown(payment.paid_at) if payment else "",
         proof_file=payment.proof_file if payment else "", proof_sha256=payment.proof_sha256 if payment else "",
         receipt_id=receipt.id if receipt else None, receipt_number=receipt.number if receipt else "",
-        sppd_signed=shown(sppd.signed_at) if sppd else "",
+        sppd_signed=shown(sppd.signed_at) if sppd else "", sppd_number=(sppd.number or "") if sppd else "",
         sppd_originals_expected=sppd.originals_expected if sppd else (2 if request.channel is Channel.ONLINE else 1),
         sppd_originals_received=shown(sppd.originals_received_at) if sppd else "",
         sample_sent=shown(request.sample_sent_at), sample_checked=shown(request.sample_checked_at),

@@ -14,6 +14,7 @@ from models import (
     ConsultationReferral,
     DocumentStatus,
     Invoice,
+    Product,
     RequestItem,
     RequestState,
     ServiceRequest,
@@ -23,7 +24,7 @@ from models import (
     WaiverCategory,
     WaiverPurpose,
 )
-from pstdesktop.services import audit, clock, tariffs, validate
+from pstdesktop.services import audit, billing, clock, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.catalogue import product_by_code
 from pstdesktop.services.clock import local, utcnow
@@ -89,8 +90,9 @@ def set_abstraction(session: Session, actor: Actor, request_id: int, abstraction
 def add_item(session: Session, actor: Actor, request_id: int, *, product_code: str, title: str,
              quantity: int | str, region: str = "", year: int | str | None = None, data_format: str = "",
              media: str = "", variables: str = "") -> RequestItem:
-    """Add a product line: microdata (dataset size in bytes), a WILKERSTAT map (number of maps, with
-    the region for a kabupaten/kota map) or an electronic publication (pages)."""
+    """Add a product line: microdata (the dataset size, typed as ``850 MB`` or in bytes: see
+    ``validate.data_size``), a WILKERSTAT map (number of maps, with the region for a kabupaten/kota map)
+    or an electronic publication (pages)."""
     account = require(session, actor, "request.edit")
     request = _editable(session, actor, request_id)
     product = product_by_code(session, product_code)
@@ -105,7 +107,7 @@ def add_item(session: Session, actor: Actor, request_id: int, *, product_code: s
         year=None if year in (None, "") else validate.integer("year", year, low=1945, high=office_today(session, actor.office_id).year + 1),
         data_format=validate.text("data_format", data_format, required=False, max_length=40),
         media=validate.choice("media", media, MEDIA) if media else "",
-        quantity=validate.integer("quantity", quantity, low=1, high=validate.MAX_AMOUNT),
+        quantity=line_quantity(product, quantity),
         variables=validate.text("variables", variables, required=False, max_length=8000, multiline=True),
     )
     session.add(item)
@@ -114,6 +116,68 @@ def add_item(session: Session, actor: Actor, request_id: int, *, product_code: s
     audit.record(session, account, "request.item_add", request, extra={"item": item.id, "product": product.code,
                                                                        "quantity": item.quantity})
     return item
+
+
+def priced_by_size(product: Product) -> bool:
+    """Microdata is priced by the dataset size in bytes; maps and pages are counted."""
+    return product.unit_id == "byte"
+
+
+def line_quantity(product: Product, quantity: object) -> int:
+    """The quantity of a line: a dataset size (``850 MB``, ``1,2 GB``, bytes) or a whole count."""
+    if priced_by_size(product):
+        return validate.data_size("data_size", quantity)
+    return validate.integer("quantity", quantity, low=1, high=validate.MAX_AMOUNT)
+
+
+def correct_size(session: Session, actor: Actor, request_id: int, item_id: int, size: int | str,
+                 reason: str) -> tuple[int, int | None]:
+    """Correct the dataset size of a microdata line (e.g. the prepared file is not what was billed) and
+    price it again: (old size, new price). An issued, unpaid invoice is cancelled with ``reason`` so a
+    new one is issued with the new price; an Rp0 request stays Rp0 with its normal price updated. Once the
+    invoice is paid the price cannot change here (the treasurer's kuitansi cancellation and refund)."""
+    account = require(session, actor, "request.edit")
+    request = load_request(session, request_id, actor.office_id)
+    reason = validate.text("reason", reason, max_length=2000, multiline=True)
+    item = session.get(RequestItem, validate.record_id("product", item_id))
+    if item is None or item.request_id != request.id:
+        raise NotFound("not_found", "product")
+    product = session.get(Product, item.product_id)
+    if not priced_by_size(product):
+        raise ValidationError("choice", "product", choices=", ".join(p.name_id for p in _size_products(session)))
+    size = validate.data_size("data_size", size)
+    paid = session.scalar(select(Invoice).where(Invoice.request_id == request.id,
+                                                Invoice.status == DocumentStatus.PAID))
+    if paid is not None:
+        raise StateError("size_paid", number=paid.number)
+    allowed = {*EDITABLE, RequestState.APPROVED, RequestState.INVOICED}
+    if request.waiver is not None:  # Rp0: no money changes hands, the line can follow the data
+        allowed |= {RequestState.DELIVERED, RequestState.CORRECTION_REQUESTED}
+    if request.state not in allowed:
+        raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
+                         action="koreksi ukuran dataset")
+    if request.state is RequestState.INVOICED:
+        invoice = session.scalar(select(Invoice).where(Invoice.request_id == request.id,
+                                                       Invoice.status == DocumentStatus.ISSUED))
+        billing.cancel_invoice(session, actor, invoice.id, reason)
+    before, item.quantity = item.quantity, size
+    if item.price is not None:  # priced at approval: price it again with the same schedule
+        office = office_of(session, actor.office_id)
+        session.flush()
+        session.refresh(request)
+        quote = tariffs.quote_request(session, request, office.time_zone)
+        for line, each in zip(quote.lines, request.items, strict=True):
+            each.price, each.price_formula = line.amount, line.formula
+        if request.waiver is not None:
+            request.waiver.normal_amount = quote.normal_total
+    request.updated_at = utcnow()
+    audit.record(session, account, "request.size_correct", request, reason=reason,
+                 extra={"item": item.id, "from": before, "to": size, "price": item.price})
+    return before, item.price
+
+
+def _size_products(session: Session) -> list[Product]:
+    return [p for p in session.scalars(select(Product).order_by(Product.id)) if priced_by_size(p)]
 
 
 def remove_item(session: Session, actor: Actor, request_id: int, item_id: int) -> None:
@@ -185,6 +249,20 @@ def _clean_waiver(data: dict, today: date) -> dict:
         "letter_number": validate.text("letter_number", data.get("letter_number"), max_length=100),
         "letter_date": letter_date,
     }
+
+
+def check_waiver(data: dict, today: date) -> dict[str, ValidationError]:
+    """Every problem of an Rp0 waiver's answers, keyed by field in form order (empty when ``approve``
+    would take them): each answer is checked by ``_clean_waiver`` inside an otherwise valid waiver."""
+    trial = {"category": next(iter(WaiverCategory)).value, "purpose": next(iter(WaiverPurpose)).value,
+             "letter_number": "-", "letter_date": today}
+    errors: dict[str, ValidationError] = {}
+    for key in trial:
+        try:
+            _clean_waiver(trial | {key: data.get(key)}, today)
+        except ValidationError as error:
+            errors[error.field or key] = error
+    return errors
 
 
 def redirect(session: Session, actor: Actor, request_id: int, reason: str) -> ConsultationReferral:

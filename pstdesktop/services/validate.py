@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
 
 from pstdesktop.services.errors import NotFound, ValidationError
 
@@ -15,6 +16,13 @@ PHONE = re.compile(r"^\+?[0-9]{8,15}$")
 WHOLE_NUMBER = re.compile(r"-?(?:[0-9]{1,3}(?:\.[0-9]{3})+|[0-9]+)")  # dots only as thousands separators
 MAX_ID = 2**63 - 1
 MAX_AMOUNT = 10**13  # Rp10 trillion: far above any PST sale, far below integer overflow
+SIZE_PREFIXES = {"k": "kilo", "m": "mega", "g": "giga", "t": "tera"}
+SIZE_UNITS: dict[str, Decimal] = {  # binary, as Windows Explorer counts: 1 MB = 1.048.576 byte
+    **dict.fromkeys(("", "b", "byte", "bytes", "bita"), Decimal(1)),
+    **{name: Decimal(1024) ** power for power, (short, long) in enumerate(SIZE_PREFIXES.items(), start=1)
+       for name in (short, f"{short}b", f"{short}ib", f"{long}byte", f"{long}bytes")},
+}
+_SIZE = re.compile(r"(?P<number>[0-9][0-9.,]*)\s*(?P<unit>[a-z]+)?")
 _REFUSED_CATEGORIES = {"Cc", "Cf", "Cs", "Co", "Cn", "So", "Sk", "Zl", "Zp"}
 _KEYCAP = "\u20e3"  # combining enclosing keycap: "1️⃣" and friends are emoji too
 
@@ -94,6 +102,61 @@ def integer(field: str, value: object, *, low: int | None = None, high: int | No
 def amount(field: str, value: object) -> int:
     """Integer Rupiah greater than zero."""
     return integer(field, value, low=1, high=MAX_AMOUNT)
+
+
+def data_size(field: str, value: object) -> int:
+    """A dataset size in bytes, typed as staff read it in a file manager: ``850 MB``, ``1,2 GB``,
+    ``1.2GB``, ``512 KB``, ``2 GiB``, ``891.289.600`` or ``891289600`` (bytes). Units are binary like
+    Windows Explorer (1 KB = 1.024 byte, 1 MB = 1.048.576 byte); a fraction rounds to the nearest byte.
+    A comma is the decimal mark; dots (or commas, when there are several) between groups of three digits
+    separate thousands, and a lone dot before other than three digits is a decimal point."""
+    if isinstance(value, bool):
+        raise ValidationError("data_size", field)
+    if isinstance(value, int):
+        number, unit = Decimal(value), ""
+    elif isinstance(value, str):
+        cleaned = value.strip().lower()
+        if not cleaned:
+            raise ValidationError("required", field)
+        match = _SIZE.fullmatch(cleaned)
+        if match is None or len(match["number"]) > 30 or (match["unit"] or "") not in SIZE_UNITS:
+            raise ValidationError("data_size", field)
+        number, unit = _size_number(match["number"]), match["unit"] or ""
+        if number is None:
+            raise ValidationError("data_size", field)
+    else:
+        raise ValidationError("data_size", field)
+    exact = number * SIZE_UNITS[unit]
+    if unit in ("", "b", "byte", "bytes", "bita") and exact != exact.to_integral_value():
+        raise ValidationError("data_size", field)  # a fraction of a byte
+    size = int(exact.to_integral_value(rounding=ROUND_HALF_UP))
+    if size < 1:
+        raise ValidationError("positive", field)
+    if size > MAX_AMOUNT:
+        raise ValidationError("too_large", field, max=f"{MAX_AMOUNT:,} byte".replace(",", "."))
+    return size
+
+
+def _size_number(text: str) -> Decimal | None:
+    """The number of a typed size with Indonesian (``1.234,5``) or English (``1,234.5``) separators."""
+    if "." in text and "," in text:
+        thousands_mark, decimal_mark = (".", ",") if text.rfind(",") > text.rfind(".") else (",", ".")
+    elif text.count(",") > 1 or (text.count(".") == 1 and len(text) - text.index(".") - 1 == 3) \
+            or text.count(".") > 1:
+        thousands_mark, decimal_mark = ("," if "," in text else "."), None
+    else:
+        thousands_mark, decimal_mark = None, ("," if "," in text else ".")
+    whole, _, fraction = text.partition(decimal_mark) if decimal_mark else (text, "", "")
+    if decimal_mark and (decimal_mark in fraction or (decimal_mark in text and not fraction)):
+        return None
+    if thousands_mark and thousands_mark in whole:
+        head, *groups = whole.split(thousands_mark)
+        if not 1 <= len(head) <= 3 or any(len(group) != 3 for group in groups):
+            return None
+        whole = head + "".join(groups)
+    if not whole.isdigit() or (fraction and not fraction.isdigit()):
+        return None
+    return Decimal(f"{whole}.{fraction}" if fraction else whole)
 
 
 def digits(field: str, value: object, length: int) -> str:

@@ -128,7 +128,7 @@ def fill_contact(qtbot, w, a: dict) -> None:
 
 def fill_origin(qtbot, w, a: dict) -> None:
     if a["country"] == "Indonesia":
-        if a["province"]:
+        if a["province"] and w.form.province.value() != a["province"]:  # the office's province is preset
             choose(qtbot, w, "province", a["province"])
     else:
         pick(qtbot, w, "country", "Negara lain")
@@ -150,9 +150,11 @@ def fill_purpose(qtbot, w, a: dict, purpose: str, purpose_other: str = "") -> No
         tap(qtbot, find(w, QCheckBox, "field_consent"))
 
 
-def register(qtbot, w, answers: dict, purpose: str = PAID, purpose_other: str = "") -> None:
-    """From the welcome page through the four steps to the submit tap."""
-    tap_named(qtbot, w, "guestbookWelcomeStart")
+def register(qtbot, w, answers: dict, purpose: str = PAID, purpose_other: str = "",
+             start: str = "guestbookWelcomeStart") -> None:
+    """From the welcome page (``start``: the button that opens the form) through the four steps to the
+    submit tap."""
+    tap_named(qtbot, w, start)
     fill_about(qtbot, w, answers)
     next_step(qtbot, w)
     assert step(w) == 1, w.form.banner.text()

@@ -159,10 +159,12 @@ def test_province_only_for_indonesia(qtbot, kiosk_window, office):
     assert (person.country, person.province, person.regency) == ("Belanda", "", "Leiden")
 
 
-def test_province_is_required_in_indonesia(qtbot, kiosk_window):
+def test_province_is_preset_to_the_office_and_required_in_indonesia(qtbot, kiosk_window):
     w = kiosk_window()
     tap_named(qtbot, w, "guestbookWelcomeStart")
     w.form.show_step(2)
+    assert w.form.province.value() == "Maluku"  # the office is BPS Provinsi Maluku (8100)
+    w.form.province.setCurrentIndex(0)  # "— pilih —"
     type_into(qtbot, w, "regency", "Kota Ambon")
     next_step(qtbot, w)
     assert step(w) == 2 and marked(w, "province")
@@ -230,8 +232,9 @@ def test_identity_number_is_masked_once_typed(qtbot, kiosk_window, office):
 BAD_INPUT = [
     ("email", {"email": "rahmat@unpatti"}, 1, "Email bukan alamat email yang benar."),
     ("phone", {"phone": "0812abc45678"}, 1, "Nomor HP hanya boleh berisi angka (boleh diawali +), 8-15 digit."),
-    ("birth_year", {"birth_year": "2999"}, 0, "Tahun Lahir tidak boleh di masa depan."),
-    ("birth_year", {"birth_year": "1899"}, 0, "Tahun Lahir harus antara 1940 dan"),
+    ("birth_year", {"birth_year": "2999"}, 0, "Tahun Lahir harus antara "),
+    ("birth_year", {"birth_year": "2026"}, 0, "Tahun Lahir harus antara "),  # a newborn is no visitor
+    ("birth_year", {"birth_year": "1899"}, 0, "Tahun Lahir harus antara "),
     ("full_name", {"full_name": "A" * 2000}, 0, "Nama Lengkap terlalu panjang (paling banyak 120 karakter)."),
     ("full_name", {"full_name": "Rahmat \U0001F600"}, 0, "Nama Lengkap berisi karakter yang tidak diizinkan."),
     ("institution", {"institution": "Unpatti \u2764\ufe0f"}, 1, "Asal Instansi berisi karakter yang tidak diizinkan."),
@@ -309,6 +312,22 @@ def test_returning_visitor_is_greeted_without_personal_data_and_only_confirms(qt
     assert visits[0].id == first.visit_id and visits[0].visitor_id == visits[1].visitor_id
     assert (person.full_name, person.phone, person.id_document_number) == (
         "Rahmat Hidayat", "081243215678", "8171011505830001")
+
+
+def test_returning_visitor_whose_stored_number_is_now_refused_is_asked_to_update(qtbot, kiosk_window, office):
+    with office.session() as s:
+        first = kiosk.register(s, office.kiosk, visitor_answers(), "Konsultasi Statistik")
+        s.get(Visitor, s.get(Visit, first.visit_id).visitor_id).id_document_number = "12345abc"  # before the NIK rule
+    w = kiosk_window()
+    look_up(qtbot, w, "rahmat@unpatti.ac.id")
+    fill_purpose(qtbot, w, visitor_answers(id_document_type=""), PAID)
+    tap_named(qtbot, w, "submitButton")
+    banner = find(w, QLabel, "formMessage")
+    assert banner.isVisible() and banner.text().startswith("Data Anda yang tersimpan perlu diperbarui: Nomor "
+                                                           "Identitas: NIK pada KTP harus tepat 16 digit angka.")
+    assert "Isi ulang data diri" in banner.text() and w.stack.currentWidget() is w.form
+    tap_named(qtbot, w, "editDetailsButton")
+    assert step(w) == 0 and not banner.isVisible()
 
 
 def test_returning_visitor_without_a_document_gives_one_to_buy(qtbot, kiosk_window, office):

@@ -60,6 +60,29 @@ def test_with_a_pin_the_locked_window_opens_in_the_chosen_mode(qtbot, office, tm
     window.may_close = True
 
 
+@pytest.mark.parametrize("content, home", [({"kiosk_home": "both"}, "both"), ({"kiosk_home": "poll"}, "poll"),
+                                           ({"kiosk_home": "lobby"}, "guestbook"), ({}, "guestbook")])
+def test_kiosk_home_setting(tmp_path, content, home):
+    (tmp_path / "settings.json").write_text(json.dumps(content))
+    assert app.kiosk_home(settings_for(tmp_path)) == home
+
+
+def test_without_a_mode_the_kiosk_opens_as_the_pc_setting_says_and_keeps_what_staff_choose(qtbot, office, tmp_path,
+                                                                                            refusals):
+    with office.session() as s:
+        kiosk.set_kiosk_pin(s, office.supervisor, "246813")
+    (tmp_path / "settings.json").write_text(json.dumps({"kiosk_home": "both", "ticket_width_mm": 80}))
+    window = app.prepare(office.db, settings_for(tmp_path))
+    qtbot.addWidget(window)
+    assert window.mode == "both" and window.stack.currentWidget() is window.home
+    window.choose_mode("poll")  # from the staff menu, behind the PIN
+    assert json.loads((tmp_path / "settings.json").read_text()) == {"kiosk_home": "poll", "ticket_width_mm": 80}
+    again = app.prepare(office.db, settings_for(tmp_path), "guestbook")  # ``pst kiosk --mode guestbook`` wins
+    qtbot.addWidget(again)
+    assert again.mode == "guestbook"
+    window.may_close = again.may_close = True
+
+
 @pytest.mark.parametrize("content, width", [({"ticket_width_mm": 58}, 58), ({"ticket_width_mm": 72}, 58),
                                             ({"ticket_width_mm": "80"}, 80), ({}, 58)])
 def test_ticket_width_setting(tmp_path, content, width):

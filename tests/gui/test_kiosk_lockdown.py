@@ -30,6 +30,7 @@ from tests.gui.kiosk_driver import (  # noqa: F401  (kiosk_window and quick_pin_
     kiosk_window,
     next_step,
     quick_pin_hash,
+    register,
     tap,
     tap_named,
 )
@@ -52,7 +53,10 @@ def assert_wiped(w) -> None:
     for box in w.findChildren(QPlainTextEdit):
         assert box.toPlainText() == "", box.objectName()
     for combo in w.findChildren(QComboBox):
-        assert combo.currentIndex() == 0, combo.objectName()
+        if combo is w.form.province:  # the office's own province is every visitor's preset answer
+            assert combo.value() == "Maluku"
+        else:
+            assert combo.currentIndex() == 0, combo.objectName()
     for check in w.findChildren(QCheckBox):
         assert not check.isChecked(), check.objectName()
     chosen = [b.objectName() for b in w.findChildren(QPushButton) if b.isChecked()]
@@ -219,16 +223,47 @@ def test_pin_switches_between_guestbook_and_poll(qtbot, kiosk_window, office):
     w = kiosk_window()
     w.open_staff()
     enter_pin(qtbot, w, PIN)
-    assert find(w, QPushButton, "staffSwitch").text() == "Ganti ke Survei Kepuasan"
-    tap_named(qtbot, w, "staffSwitch")
+    assert find(w, QLabel, "staffModeNow").text() == "Sekarang: Buku tamu. Ganti ke:"
+    assert not find(w, QPushButton, "staffModeGuestbook").isVisible()
+    tap_named(qtbot, w, "staffModePoll")
     assert w.mode == "poll" and w.stack.currentWidget() is w.poll_welcome
     assert "Survei Kepuasan" in find(w, QLabel, "officeSubtitle").text()
     w.open_staff()
     assert find(w, QLineEdit, "staffPin").text() == ""  # locked again: the PIN is asked every time
     enter_pin(qtbot, w, PIN)
-    assert find(w, QPushButton, "staffSwitch").text() == "Ganti ke Buku Tamu"
-    tap_named(qtbot, w, "staffSwitch")
+    assert not find(w, QPushButton, "staffModePoll").isVisible()
+    tap_named(qtbot, w, "staffModeGuestbook")
     assert w.mode == "guestbook" and w.stack.currentWidget() is w.welcome
+
+
+def test_a_kiosk_serving_both_starts_each_visitor_at_a_home_with_both_choices(qtbot, kiosk_window, office):
+    """A small office's one kiosk: guestbook at the entrance and poll at the exit, no PIN in between."""
+    set_pin(office)
+    chosen = []
+    w = kiosk_window(remember_mode=chosen.append)
+    w.open_staff()
+    enter_pin(qtbot, w, PIN)
+    tap_named(qtbot, w, "staffModeBoth")
+    assert chosen == ["both"]  # kept in settings.json for the next start
+    assert w.mode == "both" and w.stack.currentWidget() is w.home
+    assert find(w, QPushButton, "homeGuestbook").text() == "Isi buku tamu"
+    assert find(w, QPushButton, "homePoll").text() == "Isi survei kepuasan"
+    tap_named(qtbot, w, "homeGuestbook")
+    assert w.stack.currentWidget() is w.form
+    tap_named(qtbot, w, "backButton")  # "Batal" on the first step
+    assert w.stack.currentWidget() is w.home
+    tap_named(qtbot, w, "homePoll")
+    assert w.stack.currentWidget() is w.poll
+    tap_named(qtbot, w, "pollLookupBack")
+    assert w.stack.currentWidget() is w.home
+    tap_named(qtbot, w, "homeReturning")
+    assert w.stack.currentWidget() is w.lookup
+    tap_named(qtbot, w, "returningLookupBack")
+    assert w.stack.currentWidget() is w.home
+    register(qtbot, w, visitor_answers(), start="homeGuestbook")
+    assert w.stack.currentWidget() is w.ticket_page
+    w.ticket_timer.timeout.emit()  # the ticket's time is up: the next visitor sees both choices again
+    assert w.stack.currentWidget() is w.home and w.staff.mode == "both"
 
 
 def test_staff_page_cancel_and_idle_go_back_to_the_visitors(qtbot, kiosk_window, office):

@@ -44,7 +44,7 @@ def hand_over(office, data_file, rid: int) -> None:
     with office.session() as s:
         item = delivery.items_of(s, rid)[0]
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(item.id, data_file(f"data-{rid}.dta"))],
-                         channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True)
+                         channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True, size_reason="Berkas uji lebih kecil.")
 
 
 def delivered(office, data_file) -> tuple[int, int]:

@@ -66,10 +66,10 @@ def test_a_map_without_a_region_and_a_size_with_letters_add_nothing(qtbot, offic
     type_into(qtbot, wizard, "mapRegion", "Kabupaten Kepulauan Aru")  # the typed form is kept
     wizard.findChild(type(wizard.pages[2].form.kind), "productKind").setCurrentIndex(0)
     wizard.pages[2].form.survey.setCurrentText("Podes 2024")
-    type_into(qtbot, wizard, "microdataSize", "12 MB")
-    assert "bilangan bulat" in wizard.findChild(QLabel, "productPreviewFormula").text()
+    type_into(qtbot, wizard, "microdataSize", "12 ember")
+    assert "tidak terbaca" in wizard.findChild(QLabel, "productPreviewFormula").text()
     click(qtbot, wizard, "productAdd")
-    assert "bilangan bulat" in message(wizard, "wizardMessage")
+    assert "tidak terbaca" in message(wizard, "wizardMessage")
     assert count(office, RequestItem) == 0
     click(qtbot, wizard, "wizardNext")  # no product yet
     assert message(wizard, "wizardMessage") == "Permintaan belum berisi produk."

@@ -5,6 +5,7 @@ models on PostgreSQL."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -140,7 +141,7 @@ def test_walk_in_procedure_end_to_end(pg_office, tmp_path):
     with office.session() as s:
         handed = delivery.deliver(s, officer, rid, [delivery.DeliveredFile(i, p) for i, p in files.items()],
                                   channel=DeliveryChannel.IN_PERSON, media="flashdisk", media_label="FD-PST-01",
-                                  receipt_handed_over=True)
+                                  receipt_handed_over=True, size_reason="Berkas uji lebih kecil.")
     assert handed.round == 1
     assert state_of(office, rid) is RequestState.DELIVERED
     with office.session() as s:
@@ -225,3 +226,24 @@ def test_migrations_on_postgresql_match_the_models(postgres_url):
         assert (products, schedules) == (7, 1)
     finally:
         again.dispose()
+
+
+def test_the_sppd_numbers_survive_going_down_and_up_on_postgresql(pg_office):
+    """Migration 0006 on PostgreSQL: the SPPD numbers are dropped going down to 0005 and given again in
+    signing order going up (timestamptz read back in the office's zone); the counter continues."""
+    office = pg_office
+    rids = [office.approved(), office.approved()]
+    with office.session() as s:
+        agreements = [s.scalar(select(SppdAgreement).where(SppdAgreement.request_id == r)) for r in rids]
+        agreements[1].signed_at = agreements[0].signed_at - timedelta(minutes=5)  # the second was signed first
+        year = local(agreements[1].signed_at, "WIT").year
+        order = [agreements[1].id, agreements[0].id]
+    migrate.migrate_to(office.db.engine, "0005", down=True)
+    migrate.migrate_to(office.db.engine, "head")
+    with office.session() as s:
+        numbers = {a.id: a.number for a in s.scalars(select(SppdAgreement))}
+        assert [numbers[i] for i in order] == [f"SPPD-00001/8100/{year}", f"SPPD-00002/8100/{year}"]
+    rid = office.approved()
+    with office.session() as s:
+        assert s.scalar(select(SppdAgreement.number).where(SppdAgreement.request_id == rid)) == \
+            f"SPPD-00003/8100/{year}"

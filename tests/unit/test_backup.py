@@ -93,3 +93,39 @@ def test_daily_backup_is_due_once_an_office_day(office, tmp_path):
         pin.move_to(datetime(2026, 12, 31, 23, 0, tzinfo=UTC))  # 08:00 WIT, 06:00 WIB on 1-1-2027
         assert not backup.daily_due(folder, "WIT")
         assert backup.daily_due(folder, "WIB")
+
+
+def test_backups_leave_no_temporary_files(office, tmp_path):
+    """A backup is one file: no ``.partial``, ``-wal`` or ``-shm`` beside it after taking, checking,
+    finding or restoring it; the restored database is in WAL mode again once the application opens it."""
+    folder = tmp_path / "clean"
+    taken = [backup.take(db_file(office), folder, kind, now=datetime(2026, 11, 20 + i, tzinfo=UTC))
+             for i, kind in enumerate(("daily", "exit", "manual"))]
+    names = lambda: sorted(p.name for p in folder.iterdir())  # noqa: E731
+    assert names() == sorted(b.path.name for b in taken)
+    assert all(b.path.read_bytes()[18:20] == b"\x01\x01" for b in taken)  # rollback journal, not WAL
+    assert all(backup.integrity_ok(b.path) for b in taken) and backup.newest_good(folder) == taken[-1]
+    assert names() == sorted(b.path.name for b in taken)
+    office.db.dispose()
+    backup.restore(taken[0].path, db_file(office))
+    assert names() == sorted(b.path.name for b in taken)
+    assert not list(db_file(office).parent.glob("*.restoring*"))
+    db = open_url(sqlite_url(db_file(office)))
+    with db.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    db.dispose()
+
+
+def test_leftovers_of_earlier_versions_are_swept(office, tmp_path):
+    """The ``-wal``/``-shm`` pairs earlier versions left in the folder go with the next backup; other
+    files stay."""
+    folder = tmp_path / "old"
+    folder.mkdir()
+    old = backup.take(db_file(office), folder, "daily", now=datetime(2026, 11, 20, tzinfo=UTC))
+    stale = [folder / "pst-20261119T010000Z-daily.partial-wal", folder / "pst-20261119T010000Z-daily.partial-shm",
+             old.path.with_name(old.path.name + "-wal"), old.path.with_name(old.path.name + "-shm")]
+    for path in stale:
+        path.write_bytes(b"")
+    (folder / "catatan.txt").write_text("bukan cadangan")
+    new = backup.take(db_file(office), folder, "manual", now=datetime(2026, 11, 21, tzinfo=UTC))
+    assert sorted(p.name for p in folder.iterdir()) == sorted([old.path.name, new.path.name, "catatan.txt"])

@@ -48,7 +48,8 @@ def deliver(office, request_id, data_file):
     with office.session() as s:
         item = delivery.items_of(s, request_id)[0]
         return delivery.deliver(s, office.officer, request_id, [delivery.DeliveredFile(item.id, data_file("d.dta"))],
-                                channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True).id
+                                channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True,
+                                size_reason="Berkas uji lebih kecil.").id
 
 
 def held_now(office):
@@ -311,7 +312,8 @@ class Desk:
                 path = self.data_dir / f"data-{rid}.dta"
                 path.write_bytes(b"x" * 64)
                 delivery.deliver(s, self.office.officer, rid, [delivery.DeliveredFile(item.id, path)],
-                                 channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True)
+                                 channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True,
+                                 size_reason="Berkas uji lebih kecil.")
 
     def close(self, _arg) -> None:
         day = today(self.office)

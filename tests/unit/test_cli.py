@@ -12,7 +12,9 @@ from pstdesktop.services import audit
 def test_demo_fills_every_state_and_verifies(tmp_path, capsys):
     url = sqlite_url(tmp_path / "demo.sqlite")
     assert main(["--database", url, "--data-dir", str(tmp_path), "demo"]) == 0
-    assert "petugas" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "hari kantor demo ditulis" in out and "demo office day written" in out
+    assert "bendahara / treasurer" in out and "petugas" in out
     db = open_url(url)
     with db.unit_of_work() as s:
         states = set(s.scalars(select(ServiceRequest.state)))
@@ -53,3 +55,15 @@ def test_account_management_is_audited_and_guarded(office):
     with office.session() as s:
         assert office_service.login(s, "bendahara", "rahasia-123") == (None, "login_inactive")
         assert s.get(Account, office.treasurer.account_id) is not None  # deactivated, never deleted
+
+
+def test_bad_arguments_are_one_bilingual_line(capsys):
+    import pytest
+
+    for argv in (["--bogus"], ["document", "invoice"], ["export", "ledger", "--out", "x.xlsx", "--year", "abc"]):
+        with pytest.raises(SystemExit) as exit_:
+            main(argv)
+        assert exit_.value.code == 2
+        captured = capsys.readouterr()
+        line, = captured.err.splitlines()
+        assert "argumen tidak benar" in line and " / bad arguments" in line and "pst --help" in line

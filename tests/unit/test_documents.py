@@ -11,15 +11,20 @@ import pypdf
 import pytest
 import zxingcpp
 from PIL import Image
+from sqlalchemy import select
 
 from exports.invoice import InvoiceData, InvoiceLine, render_invoice
 from exports.pdf import COPY_MARK, DocumentPDF, Letterhead, kop_lines
-from models import Invoice, Receipt, ServiceRequest
+from exports.receipt import ReceiptData, render_receipt
+from exports.text import rupiah
+from models import AuditEntry, Invoice, OfficeProfile, Receipt, ServiceRequest, SppdAgreement
 from pstdesktop import documents
 from pstdesktop.cli import main
 from pstdesktop.config import sqlite_url
-from pstdesktop.services import billing, requests
-from pstdesktop.services.errors import DomainError, NotFound, PermissionDenied, StateError
+from pstdesktop.services import billing, delivery, requests
+from pstdesktop.services.clock import local
+from pstdesktop.services.errors import DomainError, NotFound, PermissionDenied, StateError, ValidationError
+from pstdesktop.services.office import create_account, office_of, set_logo, set_nip, stamp_duty, update_office
 from pstdesktop.services.references import parse_qr_text, verify_reference
 
 BILLING = "820220922465628"
@@ -156,12 +161,43 @@ def test_receipt_text_and_qr(office, tmp_path):
     assert (found.kind, found.document_id, found.number, found.amount) == ("KW", kid, number, 3_000_000)
 
 
-def test_receipt_above_five_million_reminds_of_materai(office):
-    kid = receipt_id(office, items=(("microdata_raw", "Susenas Maret 2024 (KOR)", 300_000_000, ""),))
+def raw_dataset(size: int) -> tuple:
+    """Rp20.000 for the first 1.000.000 bytes and Rp20 per further 1.000 bytes."""
+    return (("microdata_raw", "Susenas Maret 2024 (KOR)", size, ""),)
+
+
+def test_stamp_duty_is_due_only_above_five_million(office):
+    with office.session() as s:
+        profile = office_of(s, office.office_id)
+        assert [stamp_duty(profile, amount) for amount in (3_000_000, 5_000_000, 5_000_001, 6_000_000)] == \
+            [0, 0, 10_000, 10_000]
+        update_office(s, office.supervisor, {"materai_amount": 12_000, "materai_threshold": 6_000_000})
+        assert [stamp_duty(profile, amount) for amount in (6_000_000, 6_000_001)] == [0, 12_000]
+
+
+@pytest.mark.parametrize("size, amount, box", [
+    (250_000_000, 5_000_000, False),  # 20.000 + 249.000 × 20: exactly Rp5.000.000, no materai
+    (250_000_001, 5_000_020, True),   # one more (part of a) 1.000 bytes: above the threshold
+])
+def test_kuitansi_shows_the_materai_box_only_above_five_million(office, size, amount, box):
+    kid = receipt_id(office, items=raw_dataset(size))
     with office.session() as s:
         flat = " ".join(pdf_text(documents.receipt_pdf(s, office.treasurer, kid)).split())
-    assert "Rp6.000.000" in flat and "Enam juta rupiah" in flat
-    assert "lebih dari Rp5.000.000" in flat and "meterai Rp10.000" in flat
+    assert f"Uang sejumlah : {rupiah(amount)}" in flat
+    assert ("METERAI Rp10.000" in flat) is box
+    assert "mungkin" not in flat and "periksa ketentuan" not in flat  # the kuitansi decides, it does not hedge
+
+
+def test_the_materai_box_at_one_rupiah_above_the_threshold():
+    base = {"letterhead": Letterhead("BPS Provinsi Maluku"), "city": "Ambon", "number": "0001/054081/XI/2026",
+            "budget_year": 2026, "issued_at": datetime(2026, 11, 5, 9, 0), "received_from": "A",
+            "description": "Data", "account_code": "425435", "payment_method": "Tunai",
+            "treasurer_name": "Maria Latuconsina", "treasurer_nip": "198507122009022003", "qr_text": "PST"}
+    for amount in (5_000_000, 5_000_001):
+        profile = OfficeProfile(materai_amount=10_000, materai_threshold=5_000_000)
+        data = ReceiptData(**base, amount=amount, materai_amount=stamp_duty(profile, amount))
+        flat = " ".join(pdf_text(render_receipt(data)).split())
+        assert ("METERAI Rp10.000" in flat) is (amount == 5_000_001), amount
 
 
 def test_cancelled_receipt_is_marked_with_reason(office):
@@ -357,3 +393,134 @@ def test_long_invoice_runs_over_pages_with_header_and_page_numbers(office):
     assert text.count("Produk dan uraian") == count - 1 or text.count("Produk dan uraian") == count
     assert all(f"Susenas Maret 20{10 + i} (KOR)" in text for i in range(14))
     assert f"Invoice {number}" in pypdf.PdfReader(io.BytesIO(data)).pages[1].extract_text()
+
+
+# --- the office as it signs: logo, NIPs, the SPPD's own number and signing official --------------------
+OFFICER_NIP = "199003152015031002"
+SIGNER = {"sppd_signer_name": "Dr. Maria Tupamahu, M.Si.", "sppd_signer_title": "Kepala BPS Provinsi Maluku",
+          "sppd_signer_nip": "197205121994032001"}
+
+
+def logo_bytes(kind: str = "PNG", size: tuple[int, int] = (120, 120)) -> bytes:
+    image = Image.new("RGB", size, (16, 48, 92))
+    out = io.BytesIO()
+    image.save(out, format=kind)
+    return out.getvalue()
+
+
+def page_images(data: bytes) -> list[tuple[int, int]]:
+    """(width, height) in pixels of the image XObjects on page 1."""
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    objects = page["/Resources"].get("/XObject", {})
+    return sorted((int(o.get_object()["/Width"]), int(o.get_object()["/Height"])) for o in objects.values()
+                  if o.get_object()["/Subtype"] == "/Image")
+
+
+@pytest.mark.parametrize("kind", ["PNG", "JPEG"])
+def test_the_office_logo_is_printed_in_the_kop(office, kind):
+    rid = office.approved()
+    iid = invoice_id(office)
+    with office.session() as s:
+        before = page_images(documents.invoice_pdf(s, office.officer, iid)), \
+            page_images(documents.sppd_pdf(s, office.officer, rid))
+    with office.session() as s:
+        set_logo(s, office.supervisor, logo_bytes(kind, (150, 120)))
+    with office.session() as s:
+        after = page_images(documents.invoice_pdf(s, office.officer, iid)), \
+            page_images(documents.sppd_pdf(s, office.officer, rid))
+        text = pdf_text(documents.invoice_pdf(s, office.officer, iid))
+    assert before[1] == [] and (150, 120) not in before[0]
+    assert sorted([*before[0], (150, 120)]) == after[0] and after[1] == [(150, 120)]
+    assert "BADAN PUSAT STATISTIK" in text and "PROVINSI MALUKU" in text
+    with office.session() as s:
+        set_logo(s, office.supervisor, None)
+    with office.session() as s:
+        assert page_images(documents.sppd_pdf(s, office.officer, rid)) == []
+        assert [e.action for e in audit_entries(s, "office_profile")][-2:] == ["office.update", "office.update"]
+
+
+def audit_entries(session, entity):
+    return list(session.scalars(select(AuditEntry).where(AuditEntry.entity == entity).order_by(AuditEntry.seq)))
+
+
+def test_a_bad_logo_file_is_refused(office):
+    truncated = logo_bytes()[:200]
+    big = io.BytesIO()
+    Image.effect_noise((600, 600), 90).convert("RGB").save(big, format="PNG")
+    assert len(big.getvalue()) > 512 * 1024
+    bomb = io.BytesIO()
+    Image.new("L", (5000, 5000)).save(bomb, format="PNG")  # a few KB that unpack into 25 million pixels
+    cases = [(b"%PDF-1.4 not an image", "logo_format"), (truncated, "logo_format"),
+             (logo_bytes("GIF"), "logo_format"), (big.getvalue(), "logo_size"), (bomb.getvalue(), "logo_format")]
+    for content, code in cases:
+        with office.session() as s, pytest.raises(ValidationError) as refused:
+            set_logo(s, office.supervisor, content)
+        assert refused.value.code == code
+        assert "Logo kantor" in refused.value.message("id") and "Office logo" in refused.value.message("en")
+    with office.session() as s, pytest.raises(PermissionDenied):
+        set_logo(s, office.officer, logo_bytes())
+    with office.session() as s:
+        assert office_of(s, office.office_id).logo is None
+
+
+def test_nip_is_eighteen_digits(office):
+    with office.session() as s, pytest.raises(ValidationError) as refused:
+        create_account(s, office.supervisor, "petugas2", "Anita Sahetapy", "officer", "Laut-Banda-2026!",
+                       nip="19900315201503100")  # 17 digits
+    assert refused.value.code == "digits" and "18" in refused.value.message("id")
+    for bad in ("19900315201503100", "1990031520150310023", "19900315201503100x", "١٩٩٠٠٣١٥٢٠١٥٠٣١٠٠٢"):
+        with office.session() as s, pytest.raises(ValidationError):
+            set_nip(s, office.supervisor, office.officer.account_id, bad)
+    with office.session() as s, pytest.raises(ValidationError) as refused:
+        update_office(s, office.supervisor, {**SIGNER, "sppd_signer_nip": "1972051219940320"})
+    assert refused.value.field == "sppd_signer_nip"
+    with office.session() as s:
+        account = create_account(s, office.supervisor, "petugas2", "Anita Sahetapy", "officer", "Laut-Banda-2026!",
+                                 nip="19900315 201503 1 003")
+        assert account.nip == "199003152015031003"
+        assert set_nip(s, office.supervisor, office.officer.account_id, OFFICER_NIP).nip == OFFICER_NIP
+        assert audit_entries(s, "account")[-1].action == "account.nip"
+
+
+def test_every_signature_carries_its_nip(office):
+    with office.session() as s:
+        set_nip(s, office.supervisor, office.officer.account_id, OFFICER_NIP)
+        update_office(s, office.supervisor, SIGNER)
+    kid = receipt_id(office)
+    with office.session() as s:
+        receipt = s.get(Receipt, kid)
+        invoice = receipt.payment.invoice
+        invoice_text = " ".join(pdf_text(documents.invoice_pdf(s, office.officer, invoice.id)).split())
+        receipt_text = " ".join(pdf_text(documents.receipt_pdf(s, office.treasurer, kid)).split())
+        sppd_text = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, invoice.request_id)).split())
+    assert "Petugas PST, Yohanes Pattiasina" in invoice_text and f"NIP {OFFICER_NIP}" in invoice_text
+    assert "Maria Latuconsina NIP 198507122009022003" in receipt_text
+    assert "Kepala BPS Provinsi Maluku," in sppd_text and "Dr. Maria Tupamahu, M.Si." in sppd_text
+    assert "NIP 197205121994032001" in sppd_text and "Pejabat BPS" not in sppd_text
+
+
+def test_the_sppd_gets_its_own_gapless_number_when_signed(office):
+    first, second = office.approved(), office.approved()
+    _ticket, unsigned = office.walk_in()
+    with office.session() as s:
+        requests.submit(s, office.officer, unsigned)
+        requests.approve(s, office.officer, unsigned)
+    with office.session() as s:
+        numbers = [s.scalar(select_sppd(rid)).number for rid in (first, second)]
+        year = local(s.scalar(select_sppd(first)).signed_at, "WIT").year
+        not_yet = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, unsigned)).split())
+        printed = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, second)).split())
+    assert numbers == [f"SPPD-00001/8100/{year}", f"SPPD-00002/8100/{year}"]
+    assert f"Nomor: SPPD-00002/8100/{year}" in printed and f"SPPD SPPD-00002/8100/{year}" in printed
+    assert "Nomor: ....." in not_yet and "SPPD-0000" not in not_yet
+    with office.session() as s:  # recording the signing again keeps the number
+        assert delivery.record_sppd(s, office.officer, first).number == numbers[0]
+    with office.session() as s:
+        assert delivery.record_sppd(s, office.officer, unsigned).number == f"SPPD-00003/8100/{year}"
+    with office.session() as s:  # ``pst document sppd`` finds it by its own number too
+        assert documents.render_by_number(s, "sppd", numbers[1]) == documents.render_by_number(
+            s, "sppd", s.get(ServiceRequest, second).number)
+
+
+def select_sppd(request_id: int):
+    return select(SppdAgreement).where(SppdAgreement.request_id == request_id)

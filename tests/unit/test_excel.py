@@ -1,9 +1,10 @@
-"""The Excel exports re-opened with openpyxl and checked against the database; where LibreOffice is
-installed, recomputed by it to prove the formulas agree with the values the application wrote. The
-closing figures of the Kas Tunai, Bank and SIMPONI books are checked against the positions of the
+"""The Excel exports re-opened with openpyxl and checked against the database: each table has one total
+row, of formulas, which the test evaluates (``computed``) and compares with the application's figures;
+where LibreOffice is installed, it recomputes them to the same numbers. The closing figures of the Kas Tunai, Bank and SIMPONI books are checked against the positions of the
 services and against sums the test makes itself from the rows of Payment, Deposit and Refund."""
 
 import os
+import re
 import shutil
 import subprocess
 import zipfile
@@ -20,6 +21,7 @@ from pstdesktop import reports
 from pstdesktop.services import ledger, requests
 from pstdesktop.services.clock import local_date
 from pstdesktop.services.errors import DomainError, ValidationError
+from pstdesktop.services.office import update_office
 from pstdesktop.services.positions import positions
 from tests.conftest import PASSWORD, Office
 from tests.unit.test_ledger import TOTAL, invoiced, pay, sold, today
@@ -147,6 +149,29 @@ def starting(ws, prefix, column=5):
     raise AssertionError(f"no row starting {prefix!r} in {ws.title}")
 
 
+_TERM = re.compile(r"([+-]?)(?:SUM\(([A-Z]+\d+):([A-Z]+\d+)\)|([A-Z]+\d+))")
+
+
+def computed(ws, cell):
+    """The number a cell shows: its value, or its formula (``=SUM(range)`` and cell references joined by
+    + and −, the only forms the exports write for totals and balances) evaluated here."""
+    value = cell.value
+    if not (isinstance(value, str) and value.startswith("=")):
+        return value or 0
+    total = 0
+    for sign, start, end, single in _TERM.findall(value[1:]):
+        cells = [c for row in ws[f"{start}:{end}"] for c in row] if start else [ws[single]]
+        part = sum(computed(ws, c) for c in cells)
+        total += -part if sign == "-" else part
+    return total
+
+
+def total_rows(ws, label_col: int) -> list[int]:
+    """The rows of ``ws`` that say they are a table's total (the SIMPONI book's net is a balance line)."""
+    return [row[0].row for row in ws.iter_rows() if isinstance(row[label_col - 1].value, str)
+            and row[label_col - 1].value.upper().startswith("JUMLAH") and row[label_col - 1].value != xl.NET_FORMULA]
+
+
 def columns(ws) -> dict[str, int]:
     """Header name -> 0-based index in a row."""
     return {cell.value: cell.column - 1 for cell in ws[6]}
@@ -207,15 +232,15 @@ def test_month_ledger_workbook_matches_the_database(office, desk, tmp_path):
     assert [r[0] for r in rows] == list(range(1, len(rows) + 1))
     assert [r[2] for r in rows if r[2].startswith("Kembali")] and all(
         r[7] is None and r[8] is None for r in rows if r[2].startswith("Kembali"))
-    formula = labelled(ws, "JUMLAH (rumus)", 5)
-    values = labelled(ws, "JUMLAH (nilai aplikasi)", 5)
+    formula = labelled(ws, xl.TOTAL, 5)
+    assert total_rows(ws, 5) == [formula[0].row]  # one total row, of formulas
     assert formula[7].value == f"=SUM(H7:H{last})" and formula[8].value == f"=SUM(I7:I{last})"
-    assert (values[7].value, values[8].value) == (totals.debit, totals.credit)
+    assert (computed(ws, formula[7]), computed(ws, formula[8])) == (totals.debit, totals.credit)
     assert totals.debit == sum(r[7] or 0 for r in rows) and totals.credit == sum(r[8] or 0 for r in rows)
-    closing = labelled(ws, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)
-    assert closing[11].value == totals.closing == in_box + on_account == rows[-1][11] == held.held == 160_000
-    assert labelled(ws, "SALDO AKHIR (rumus: saldo awal + debet − kredit)", 5)[11].value == \
-        f"=L7+H{formula[7].row}-I{formula[7].row}"
+    closing = labelled(ws, xl.BKU_CLOSING, 5)
+    assert closing[11].value == f"=L7+H{formula[7].row}-I{formula[7].row}"
+    assert computed(ws, closing[11]) == totals.closing == in_box + on_account == rows[-1][11] == held.held == 160_000
+    assert not [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "nilai aplikasi" in c.value]
     outside = starting(ws, xl.BKU_PENDING)
     assert outside[11].value == 100_000 and "2 pembayaran (tunai Rp40.000 di kas tunai, transfer Rp60.000" in outside[4].value
     listed = after(ws, outside, 2)
@@ -244,16 +269,18 @@ def test_month_ledger_workbook_matches_the_database(office, desk, tmp_path):
     deposited = [r for r in moves if r[col["NTPN Setoran"]] == "DEP0000000000001"]
     assert sorted((r[money_in] or 0, r[money_out] or 0) for r in deposited) == [(0, TOTAL), (TOTAL, 0)]
     assert any("dibatalkan" in r[4] and r[money_in] == 140_000 for r in moves)  # the map, its kuitansi issued again
-    sums = labelled(cash, "JUMLAH (rumus)", 5)
+    sums = labelled(cash, xl.TOTAL, 5)
+    assert total_rows(cash, 5) == [sums[0].row]
     assert sums[money_in].value == f"=SUM(F7:F{7 + len(moves)})" and sums[money_out].value == f"=SUM(G7:G{7 + len(moves)})"
-    assert labelled(cash, xl.CLOSING_FORMULA, 5)[saldo].value == f"=H7+F{sums[0].row}-G{sums[0].row}"
-    end_value = starting(cash, xl.CLOSING_VALUE)
-    assert end_value[saldo].value == held.cash == expected["cash"] and end_value[4].value.endswith(f"{day:%d-%m-%Y}")
+    end_value = starting(cash, xl.CLOSING_FORMULA)
+    assert end_value[saldo].value == f"=H7+F{sums[0].row}-G{sums[0].row}"
+    assert computed(cash, end_value[saldo]) == held.cash == expected["cash"]
+    assert end_value[4].value.endswith(f"{day:%d-%m-%Y}")
     assert starting(cash, "terdiri dari: kuitansi tunai belum disetor")[saldo].value == in_box == 160_000
     pending_line = starting(cash, "dan pembayaran tunai menunggu kuitansi")
     assert pending_line[saldo].value == held.pending["cash"] == 40_000 and "1 pembayaran" in pending_line[4].value
     assert {r[2]: r[saldo] for r in after(cash, pending_line, 1)} == pending["cash"]
-    assert in_box + pending_line[saldo].value == end_value[saldo].value
+    assert in_box + pending_line[saldo].value == computed(cash, end_value[saldo])
     assert cash.cell(row=8, column=money_in + 1).number_format == MONEY
 
     # Bank: transfers in, the deposit from the account out, the transfer waiting for its kuitansi
@@ -267,7 +294,8 @@ def test_month_ledger_workbook_matches_the_database(office, desk, tmp_path):
     assert {r[col["NTB / No. Referensi"]] for r in moves if r[money_in]} == {"TRF-0001", "TRF-0002"}
     assert [r[col["NTPN Setoran"]] for r in moves if r[money_out]] == ["DEP0000000000002"]
     assert not [r for r in moves if r[2].startswith("Kembali")]  # no transfer was refunded
-    assert moves[-1][saldo] == starting(bank, xl.CLOSING_VALUE)[saldo].value == held.bank == expected["bank"]
+    assert moves[-1][saldo] == computed(bank, starting(bank, xl.CLOSING_FORMULA)[saldo]) == held.bank == \
+        expected["bank"]
     assert starting(bank, "terdiri dari: kuitansi transfer belum disetor")[saldo].value == on_account == 0
     pending_line = starting(bank, "dan transfer menunggu kuitansi")
     assert pending_line[saldo].value == 60_000 and {r[2]: r[saldo] for r in after(bank, pending_line, 1)} == \
@@ -285,10 +313,11 @@ def test_month_ledger_workbook_matches_the_database(office, desk, tmp_path):
     assert {r[col["NTPN"]] for r in moves if r[2].startswith("DEP")} == {"DEP0000000000001", "DEP0000000000002"}
     refund = [r for r in moves if r[2].startswith("Kembali")]
     assert len(refund) == 1 and refund[0][money_out] == 100_000
-    net = starting(treasury, xl.NET_VALUE)[money_in].value
+    net_line = labelled(treasury, xl.NET_FORMULA, 5)
+    net = computed(treasury, net_line[money_in])
     assert net == held.treasury - at_start["treasury"] == expected["treasury"] - at_start["treasury"] == \
         sum(r[money_in] or 0 for r in moves) - sum(r[money_out] or 0 for r in moves)
-    assert labelled(treasury, xl.NET_FORMULA, 5)[money_in].value.startswith("=J")
+    assert net_line[money_in].value.startswith("=J")
     assert starting(treasury, "pembayaran SIMPONI (sudah di Kas Negara) menunggu kuitansi")[money_in].value == 0
 
     for title in ("Kas Tunai", "Bank", "SIMPONI"):
@@ -299,22 +328,28 @@ def test_month_ledger_workbook_matches_the_database(office, desk, tmp_path):
 
     rekap = workbook["Rekap"]
     assert [c.value for c in rekap[6]][:4] == ["No", "Kode Akun", "Produk", f"{xl.MONTHS_ID[day.month - 1][:3]} {day.year}"]
-    rekap_values = labelled(rekap, "JUMLAH (nilai aplikasi)", 3)
-    assert rekap_values[3].value == rekap_values[4].value == rekap_values[5].value == active
-    assert {r[2]: r[5] for r in data_rows(rekap, 7)} == {
+    assert [c.value for c in rekap[6]][-1] == "Jumlah"
+    rekap_total = labelled(rekap, xl.TOTAL, 3)
+    assert total_rows(rekap, 3) == [rekap_total[0].row]
+    assert computed(rekap, rekap_total[3]) == computed(rekap, rekap_total[4]) == active
+    assert {r[2].value: computed(rekap, r[4]) for r in rekap.iter_rows(min_row=7, max_row=rekap_total[0].row - 1)} == {
         "Data mikro tanpa pengolahan (per dataset)": 3 * TOTAL + 20_000,
         "Peta WILKERSTAT satu kabupaten/kota menurut desa/kelurahan": 140_000}
     rp0 = workbook["Daftar Rp0"]
     rp0_rows = data_rows(rp0, 7)
     assert len(rp0_rows) == 1 and rp0_rows[0][10] == 30_000 and rp0_rows[0][11] == 0
     assert rp0_rows[0][5] == "Lembaga pendidikan dalam negeri" and rp0_rows[0][7] == "UN13/PL/2026"
+    assert [computed(rp0, c) for c in labelled(rp0, xl.TOTAL, 10)[10:12]] == [30_000, 0]
+    for sheet in workbook.worksheets:  # every book is signed by the treasurer, with the NIP
+        texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+        assert "Bendahara Penerimaan" in texts and "NIP. 198507122009022003" in texts, sheet.title
 
 
 @pytest.mark.skipif(LIBREOFFICE is None, reason="LibreOffice is not installed")
 def test_libreoffice_recomputes_the_formulas_to_the_values(office, desk, tmp_path):
     """Every sheet's totals, the BKU's closing balance, the closing balances of the cash box and of the
-    receiving account (and their running balance) and the SIMPONI book's net, recomputed by LibreOffice
-    from the formulas, equal the values the application wrote — with a refund and payments pending."""
+    receiving account and the SIMPONI book's net, recomputed by LibreOffice from the formulas, equal what
+    ``computed`` makes of them and the application's positions — with a refund and payments pending."""
     day = desk
     ledger_file, report_file = tmp_path / "bku.xlsx", tmp_path / "laporan.xlsx"
     reports.export_ledger(office.db, office.treasurer, day.year, None, ledger_file)
@@ -323,49 +358,60 @@ def test_libreoffice_recomputes_the_formulas_to_the_values(office, desk, tmp_pat
     subprocess.run([LIBREOFFICE, f"-env:UserInstallation={(tmp_path / 'lo-profile').as_uri()}", "--headless",
                     "--convert-to", "xlsx", "--outdir", str(recalculated), str(ledger_file), str(report_file)],
                    check=True, capture_output=True, timeout=240)
-    computed = load_workbook(recalculated / "bku.xlsx", data_only=True)
-    assert computed.sheetnames[-5:] == SHEETS
+
+    def agree(source, recomputed, cells) -> int:
+        """LibreOffice's numbers for ``cells`` equal ``computed`` on the exported sheet; returns how many."""
+        numbers = [(c.value, computed(source, source.cell(row=c.row, column=c.column))) for c in cells
+                   if isinstance(c.value, int | float) and not isinstance(c.value, bool)]
+        assert numbers and all(lo == ours for lo, ours in numbers), (recomputed.title, numbers)
+        return len(numbers)
+
+    computed_book, original = load_workbook(recalculated / "bku.xlsx", data_only=True), load_workbook(ledger_file)
+    assert computed_book.sheetnames == [f"BKU {xl.MONTHS_ID[day.month - 1][:3]} {day.year}", *SHEETS]
     checked = 0
     closings = {}
-    for ws in computed.worksheets:
+    for ws in computed_book.worksheets:
+        source = original[ws.title]
         label_col = {"Rekap": 3, "Daftar Rp0": 10}.get(ws.title, 5)
-        formula, values = labelled(ws, "JUMLAH (rumus)", label_col), labelled(ws, "JUMLAH (nilai aplikasi)", label_col)
-        numbers = [(f.value, v.value) for f, v in zip(formula, values, strict=True) if isinstance(v.value, int)]
-        assert numbers and all(f == v for f, v in numbers), (ws.title, numbers)
-        checked += len(numbers)
+        checked += agree(source, ws, labelled(ws, xl.TOTAL, label_col))
         if ws.title.startswith("BKU"):
-            assert labelled(ws, "SALDO AKHIR (rumus: saldo awal + debet − kredit)", 5)[11].value == \
-                labelled(ws, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value
+            checked += agree(source, ws, labelled(ws, xl.BKU_CLOSING, 5)[11:12])
         if ws.title in ("Kas Tunai", "Bank"):
             saldo = columns(ws)["Saldo Kas Tunai" if ws.title == "Kas Tunai" else "Saldo Rekening"]
-            by_formula = labelled(ws, xl.CLOSING_FORMULA, 5)[saldo].value
-            assert by_formula == starting(ws, xl.CLOSING_VALUE)[saldo].value == data_rows(ws)[-1][saldo], ws.title
-            closings[ws.title] = by_formula
-            checked += 1
+            line = starting(ws, xl.CLOSING_FORMULA)
+            checked += agree(source, ws, line[saldo:saldo + 1])
+            assert line[saldo].value == data_rows(ws)[-1][saldo], ws.title
+            closings[ws.title] = line[saldo].value
         if ws.title == "SIMPONI":
             masuk = columns(ws)["Masuk Kas Negara"]
-            closings[ws.title] = labelled(ws, xl.NET_FORMULA, 5)[masuk].value
-            assert closings[ws.title] == starting(ws, xl.NET_VALUE)[masuk].value
-            checked += 1
+            line = labelled(ws, xl.NET_FORMULA, 5)
+            checked += agree(source, ws, line[masuk:masuk + 1])
+            closings[ws.title] = line[masuk].value
         if ws.title == "Rekap":
-            for row in data_rows(ws, 7):
-                assert row[-2] == row[-1]  # the row total by formula and by value
+            for row in ws.iter_rows(min_row=7, max_row=labelled(ws, xl.TOTAL, 3)[0].row - 1):
+                checked += agree(source, ws, row[-1:])  # the row total
     _start, end, _first, following = ledger.month_bounds(day.year, day.month, "WIT")
     with office.session() as s:
         year_start, _e, january, _f = ledger.month_bounds(day.year, 1, "WIT")
         held, before = positions(s, office.office_id, end, following), positions(s, office.office_id, year_start, january)
+        totals = ledger.ledger_totals(s, office.office_id, day.year, [day.month])
     assert closings == {"Kas Tunai": held.cash, "Bank": held.bank, "SIMPONI": held.treasury - before.treasury}
-    # BKU: debit and credit per month; Kas Tunai, Bank, SIMPONI: in and out, and the closing or net;
-    # Rekap: each month, the total by formula and by value; Daftar Rp0: normal tariff and charged
-    assert checked == 2 * day.month + 3 * 3 + (day.month + 2) + 2
-    report = load_workbook(recalculated / "laporan.xlsx", data_only=True)
+    bku = computed_book.worksheets[0]
+    assert [c.value for c in labelled(bku, xl.TOTAL, 5)[7:9]] == [totals.debit, totals.credit]
+    assert labelled(bku, xl.BKU_CLOSING, 5)[11].value == totals.closing
+    # BKU: debit, credit and the closing; Kas Tunai, Bank, SIMPONI: in and out, and the closing or net;
+    # Rekap: each month and the whole, and each line's total; Daftar Rp0: normal tariff and charged
+    rekap_lines = labelled(computed_book["Rekap"], xl.TOTAL, 3)[0].row - 7
+    assert checked == 3 + 3 * 3 + (day.month + 1) + rekap_lines + 2
+    report, report_source = load_workbook(recalculated / "laporan.xlsx", data_only=True), load_workbook(report_file)
+    report_totals = 0
     for ws in report.worksheets:
-        for formula in [r for r in ws.iter_rows() if r[0].value == "Jumlah (rumus)" or
-                        any(c.value == "Jumlah (rumus)" for c in r)]:
-            following = ws[formula[0].row + 1]
-            for f, v in zip(formula, following, strict=True):
-                if isinstance(v.value, int) and not isinstance(v.value, bool):
-                    assert f.value == v.value, ws.title
+        source = report_source[ws.title]
+        for row in ws.iter_rows():
+            if any(c.value == "Jumlah" for c in row) and any(
+                    isinstance(c.value, str) and c.value.startswith("=SUM") for c in source[row[0].row]):
+                report_totals += agree(source, ws, row)
+    assert report_totals >= 8
     ikm = report["Kepuasan"]
     assert ikm["A6"].value is not None  # a caption even without respondents
 
@@ -381,7 +427,7 @@ def test_libreoffice_recomputes_the_formulas_to_the_values(office, desk, tmp_pat
 def test_year_ledger_has_one_sheet_per_month_and_carries_the_balance(before, after, sqlite_db, time_machine,
                                                                      tmp_path):
     """A sale in one office month and one in the next: the first month's closing balance is carried
-    into the next, at whatever real date the suite runs."""
+    into the next, at whatever real date the suite runs; the months before the first sale get no sheet."""
     time_machine.move_to(before - timedelta(hours=2), tick=True)
     office = Office(sqlite_db)
     time_machine.move_to(before, tick=True)
@@ -393,17 +439,38 @@ def test_year_ledger_has_one_sheet_per_month_and_carries_the_balance(before, aft
     out = tmp_path / "tahun.xlsx"
     reports.export_ledger(office.db, office.treasurer, day.year, None, out)
     workbook = load_workbook(out)
-    months = [f"BKU {xl.MONTHS_ID[m - 1][:3]} {day.year}" for m in range(1, day.month + 1)]
+    months = [f"BKU {xl.MONTHS_ID[m - 1][:3]} {day.year}" for m in (day.month - 1, day.month)]
     assert workbook.sheetnames == [*months, *SHEETS]
     previous, current = workbook[months[-2]], workbook[months[-1]]
-    assert labelled(previous, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value == TOTAL
+    assert computed(previous, labelled(previous, xl.BKU_CLOSING, 5)[11]) == TOTAL
     assert current["L7"].value == TOTAL  # carried over as the opening balance
-    assert labelled(current, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value == TOTAL + 20_000
-    for title in months[:-2]:
-        assert data_rows(workbook[title]) == [] and workbook[title]["L7"].value == 0
+    assert computed(current, labelled(current, xl.BKU_CLOSING, 5)[11]) == TOTAL + 20_000
     rekap = workbook["Rekap"]
-    line = data_rows(rekap, 7)[0]
-    assert line[3:3 + day.month][-2:] == (TOTAL, 20_000) and line[-1] == TOTAL + 20_000
+    line = next(rekap.iter_rows(min_row=7, max_row=7))
+    assert tuple(c.value for c in line[3:3 + day.month][-2:]) == (TOTAL, 20_000)
+    assert computed(rekap, line[-1]) == TOTAL + 20_000
+
+
+def test_year_ledger_of_a_year_in_progress_has_no_empty_months(sqlite_db, time_machine, tmp_path):
+    """Sales in May, cash still in the box in June, nothing yet in July: the year's workbook has May (its
+    sales), June (the balance it carries) and July (the month now), not January to April."""
+    time_machine.move_to(datetime(2026, 5, 12, 1, 0, tzinfo=UTC), tick=True)  # Tue 12-05 10:00 WIT
+    office = Office(sqlite_db)
+    sold(office)
+    time_machine.move_to(datetime(2026, 7, 8, 1, 0, tzinfo=UTC), tick=True)  # Wed 08-07 10:00 WIT
+    out = tmp_path / "tahun.xlsx"
+    reports.export_ledger(office.db, office.treasurer, 2026, None, out)
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["BKU Mei 2026", "BKU Jun 2026", "BKU Jul 2026", *SHEETS]
+    for title in ("BKU Jun 2026", "BKU Jul 2026"):
+        ws = workbook[title]
+        assert data_rows(ws) == [] and ws["L7"].value == TOTAL
+        assert computed(ws, labelled(ws, xl.BKU_CLOSING, 5)[11]) == TOTAL
+    for ws in workbook.worksheets:
+        label_col = {"Rekap": 3, "Daftar Rp0": 10}.get(ws.title, 5)
+        assert len(total_rows(ws, label_col)) == 1, ws.title
+    assert [c.value for c in workbook["Rekap"][6]][3:] == [f"{m} 2026" for m in
+                                                           ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul")] + ["Jumlah"]
 
 
 def test_report_workbook_has_the_figures_and_charts(office, books, tmp_path):
@@ -421,17 +488,44 @@ def test_report_workbook_has_the_figures_and_charts(office, books, tmp_path):
     assert summary["Kunjungan (buku tamu)"] == 6 and summary["Permintaan diterima"] == 6
     assert summary["Permintaan tarif Rp0"] == 1 and summary["Nilai tarif normal yang dibebaskan (Rp)"] == 30_000
     revenue = workbook["Pendapatan"]
-    by_method = labelled(revenue, "Jumlah (nilai aplikasi)", 1)
-    assert by_method[2].value == active and by_method[1].value == 6  # 6 issued; one cancelled the same month
-    assert labelled(revenue, "Jumlah (rumus)", 1)[2].value.startswith("=SUM(C")
-    assert labelled(revenue, "Jumlah (nilai aplikasi)", 2)[2].value == active  # by account code and product
+    by_method = labelled(revenue, "Jumlah", 1)
+    assert by_method[2].value.startswith("=SUM(C")
+    assert computed(revenue, by_method[2]) == active and computed(revenue, by_method[1]) == 6  # 6 issued; one cancelled
+    assert computed(revenue, labelled(revenue, "Jumlah", 2)[2]) == active  # by account code and product
     assert revenue.cell(row=8, column=3).number_format == MONEY
     visitors = workbook["Pengunjung"]
-    assert labelled(visitors, "Jumlah (nilai aplikasi)", 1)[1].value == 6
+    assert computed(visitors, labelled(visitors, "Jumlah", 1)[1]) == 6
+    texts = [c.value for ws in workbook.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert not [t for t in texts if "nilai aplikasi" in t or "(rumus" in t]
     with zipfile.ZipFile(out) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
     assert len(charts) == 7  # 2 visitors, 2 requests, 2 revenue, on-time; no poll answers: no IKM chart
     assert report.requests_total == 6
+
+
+def test_report_is_signed_by_the_official_of_the_office_profile(office, books, tmp_path):
+    """The Ringkasan ends with place and date, the official's title, name and NIP; dotted lines to write
+    them by hand while the profile names nobody."""
+    day = books
+    month = f"{day.year}-{day.month:02d}"
+    reports.export_report(office.db, office.treasurer, month, tmp_path / "unsigned.xlsx")
+    with office.session() as s:
+        update_office(s, office.supervisor, {"sppd_signer_name": "Dr. Maria Tupamahu, M.Si.",
+                                             "sppd_signer_title": "Kepala BPS Provinsi Maluku",
+                                             "sppd_signer_nip": "197205121994032001"})
+        made_on = ledger.service_report(s, office.office_id, day.year, day.month).made_on
+    reports.export_report(office.db, office.treasurer, month, tmp_path / "signed.xlsx")
+
+    def signature(name):
+        ws = load_workbook(tmp_path / name)["Ringkasan"]
+        return [ws.cell(row=r, column=3).value for r in range(1, ws.max_row + 1)
+                if ws.cell(row=r, column=3).value][-4:]
+
+    assert signature("signed.xlsx") == [f"Ambon, {xl.long_date(made_on)}", "Kepala BPS Provinsi Maluku,",
+                                        "Dr. Maria Tupamahu, M.Si.", "NIP. 197205121994032001"]
+    unsigned = signature("unsigned.xlsx")
+    assert unsigned[0] == f"Ambon, {xl.long_date(made_on)}" and unsigned[1] == "Kepala BPS Provinsi Maluku,"
+    assert unsigned[2].startswith("(....") and unsigned[3].startswith("NIP. ....")
 
 
 def test_bad_periods_and_targets_are_refused_without_a_file(office, outdir):
@@ -546,13 +640,12 @@ def test_cash_waiting_at_the_month_end_is_pending_then_in_the_next_opening(sqlit
     cash = november["Kas Tunai"]
     saldo = columns(cash)["Saldo Kas Tunai"]
     assert [(r[2], r[5], r[saldo]) for r in data_rows(cash)] == [("(menunggu kuitansi)", TOTAL, TOTAL)]
-    assert starting(cash, xl.CLOSING_VALUE)[saldo].value == at[11].cash
+    assert computed(cash, starting(cash, xl.CLOSING_FORMULA)[saldo]) == at[11].cash
     assert starting(cash, "terdiri dari: kuitansi tunai belum disetor")[saldo].value == 0
     line = starting(cash, "dan pembayaran tunai menunggu kuitansi per 30-11-2026: 1 pembayaran")
     assert line[saldo].value == TOTAL and after(cash, line, 1)[0][2] == invoice
     bku = november["BKU Nov 2026"]
-    assert data_rows(bku) == [] and labelled(
-        bku, "SALDO AKHIR (nilai aplikasi): kas tunai dan rekening penerimaan belum disetor", 5)[11].value == 0
+    assert data_rows(bku) == [] and computed(bku, labelled(bku, xl.BKU_CLOSING, 5)[11]) == 0
     line = starting(bku, xl.BKU_PENDING)
     assert line[11].value == TOTAL and "30-11-2026: 1 pembayaran (tunai Rp3.000.000 di kas tunai)" in line[4].value
     assert after(bku, line, 1)[0][2] == invoice
@@ -562,7 +655,7 @@ def test_cash_waiting_at_the_month_end_is_pending_then_in_the_next_opening(sqlit
     assert cash["H7"].value == at[11].cash and "termasuk Rp3.000.000 pembayaran yang menunggu kuitansi" in \
         cash["E7"].value
     assert [(r[2], r[5], r[6], r[saldo]) for r in data_rows(cash)] == [(number, None, None, TOTAL)]
-    assert starting(cash, xl.CLOSING_VALUE)[saldo].value == at[12].cash
+    assert computed(cash, starting(cash, xl.CLOSING_FORMULA)[saldo]) == at[12].cash
     assert starting(cash, "terdiri dari: kuitansi tunai belum disetor")[saldo].value == TOTAL
     assert starting(cash, "dan pembayaran tunai menunggu kuitansi per")[saldo].value == 0
     assert starting(december["BKU Des 2026"], xl.BKU_PENDING)[11].value == 0

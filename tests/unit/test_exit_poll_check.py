@@ -42,7 +42,8 @@ def hand_over(office, data_file, rid: int, name: str = "susenas.dta", fixes: str
     with office.session() as s:
         item = delivery.items_of(s, rid)[0]
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(item.id, data_file(name, 2048))],
-                         channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True, fixes=fixes)
+                         channel=DeliveryChannel.IN_PERSON, media="flashdisk", receipt_handed_over=True, fixes=fixes,
+                         size_reason="Berkas uji lebih kecil.")
 
 
 def delivered(office, data_file) -> tuple[int, int]:

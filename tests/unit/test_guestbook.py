@@ -243,8 +243,9 @@ BAD_INPUT = [
     pytest.param("email", "email", {"email": "rahmat@unpatti"}, id="email-no-dot"),
     pytest.param("phone", "phone", {"phone": "0812abcd5678"}, id="phone-letters"),
     pytest.param("phone", "phone", {"phone": "0812"}, id="phone-too-short"),
-    pytest.param("birth_year", "too_large", {"birth_year": 2027}, id="birth-year-future"),
-    pytest.param("birth_year", "year_range", {"birth_year": 1939}, id="birth-year-before-1940"),
+    pytest.param("birth_year", "year_range", {"birth_year": 2027}, id="birth-year-future"),
+    pytest.param("birth_year", "year_range", {"birth_year": 2026}, id="birth-year-newborn"),
+    pytest.param("birth_year", "year_range", {"birth_year": 1899}, id="birth-year-over-100"),
     pytest.param("birth_year", "integer", {"birth_year": "sembilan belas"}, id="birth-year-words"),
     pytest.param("birth_year", "integer", {"birth_year": 1983.5}, id="birth-year-float"),
     pytest.param("full_name", "too_long", {"full_name": "A" * 2000}, id="name-2000-chars"),
@@ -310,12 +311,13 @@ def test_missing_consent_is_refused(office):
     assert_refused(office, "consent", "required", answers)
 
 
-def test_future_birth_year_follows_the_registration_date(office):
-    # At a registration in 2026, 2026 is the last acceptable year of birth; 2027 is not.
-    ticket = register(office, visitor_answers(birth_year=2026), at=MORNING)
-    assert visitor_row(office, ticket.visitor_id).birth_year == 2026
-    assert_refused(office, "birth_year", "too_large", visitor_answers(birth_year=2027))
-    assert register(office, visitor_answers(birth_year=1940), at=MORNING).visitor_id
+def test_birth_year_window_follows_the_registration_date(office):
+    # At a registration in 2026 a visitor is at least 10: 2016 is the last year of birth; 2017 is not.
+    ticket = register(office, visitor_answers(birth_year=2016), at=MORNING)
+    assert visitor_row(office, ticket.visitor_id).birth_year == 2016
+    refused = assert_refused(office, "birth_year", "year_range", visitor_answers(birth_year=2017))
+    assert refused.message("id") == "Tahun Lahir harus antara 1926 dan 2016."
+    assert register(office, visitor_answers(birth_year=1926), at=MORNING).visitor_id
 
 
 # --- lengths: what the form accepts fits the column ------------------------------------------
@@ -325,7 +327,7 @@ LENGTHS = [
     pytest.param("institution", 200, {}, id="institution"),
     pytest.param("regency", 100, {}, id="regency"),
     pytest.param("country", 60, {"province": ""}, id="country"),
-    pytest.param("id_document_number", 40, {}, id="id_document_number"),
+    pytest.param("id_document_number", 40, {"id_document_type": "KTM"}, id="id_document_number"),
     pytest.param("occupation_other", 100, {"occupation": "Lainnya"}, id="occupation_other"),
 ]
 
@@ -495,7 +497,7 @@ def test_a_valid_visitor_row_can_be_inserted_directly(office):
     pytest.param({"has_disability": True, "disability_type": ""}, id="disability-without-type"),
     pytest.param({"has_disability": False, "disability_type": "Fisik"}, id="type-without-disability"),
     pytest.param({"has_disability": True, "disability_type": "Lainnya"}, id="unknown-disability-type"),
-    pytest.param({"birth_year": 1939}, id="birth-year-before-1940"),
+    pytest.param({"birth_year": 1899}, id="birth-year-before-1900"),
     pytest.param({"gender": "L"}, id="unknown-gender"),
 ])
 def test_visitor_check_constraints(office, overrides):

@@ -1,18 +1,19 @@
 """Schema changes only through Alembic: an empty database upgrades to head, and the models agree with it."""
 
 import sqlite3
+from datetime import timedelta
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from models import Base, Deposit, Payment, PaymentMethod, Receipt
+from models import Base, Deposit, DocumentCounter, Payment, PaymentMethod, Receipt, SppdAgreement
 from pstdesktop import demo, migrate
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
 from pstdesktop.database import make_engine
-from pstdesktop.services import audit, billing
-from pstdesktop.services.clock import local_date
+from pstdesktop.services import audit, billing, delivery, requests
+from pstdesktop.services.clock import local, local_date
 from pstdesktop.services.office import login
 
 
@@ -93,4 +94,38 @@ def test_a_database_with_a_day_of_data_goes_down_to_0001_and_up_again_intact(tmp
         assert transfer and all(r.awaiting_deposit for r in transfer)  # on the receiving account: to deposit
         assert all(r.lines for r in s.scalars(select(Receipt)))  # amounts per account code filled in
         assert audit.verify(s) == []
+    database.dispose()
+
+
+def test_the_upgrade_to_0006_numbers_the_signed_sppds_in_signing_order(office, tmp_path):
+    """A database from before SPPD numbers: every signed SPPD gets ``SPPD-nnnnn/unit/year`` in the order it
+    was signed (not the order of the rows), the counter continues from there, and the next signing takes
+    the next number."""
+    requests_signed = [office.approved() for _ in range(3)]
+    _ticket, unsigned = office.walk_in()
+    with office.session() as s:
+        requests.submit(s, office.officer, unsigned)
+        requests.approve(s, office.officer, unsigned)
+        agreements = [s.scalar(select(SppdAgreement).where(SppdAgreement.request_id == r)) for r in requests_signed]
+        earliest = min(a.signed_at for a in agreements)
+        agreements[2].signed_at = earliest - timedelta(hours=1)  # the last row was signed first
+        order = [agreements[2].id, agreements[0].id, agreements[1].id]
+        year = local(agreements[2].signed_at, "WIT").year
+    url = str(office.db.engine.url)
+    office.db.dispose()
+    engine = make_engine(url)
+    migrate.migrate_to(engine, "0005", down=True)
+    with engine.connect() as conn:
+        assert "number" not in {c["name"] for c in inspect(conn).get_columns("sppd_agreement")}
+        assert conn.exec_driver_sql("SELECT count(*) FROM document_counter WHERE kind = 'sppd'").scalar() == 0
+    migrate.migrate_to(engine, "head")
+    engine.dispose()
+    database = open_url(url, tmp_path / "backups")
+    with database.unit_of_work() as s:
+        numbers = {a.id: a.number for a in s.scalars(select(SppdAgreement))}
+        assert [numbers[i] for i in order] == [f"SPPD-{n:05d}/8100/{year}" for n in (1, 2, 3)]
+        assert s.scalar(select(DocumentCounter.last_number).where(DocumentCounter.kind == "sppd")) == 3
+        assert audit.verify(s) == []
+    with database.unit_of_work() as s:
+        assert delivery.record_sppd(s, office.officer, unsigned).number == f"SPPD-00004/8100/{year}"
     database.dispose()

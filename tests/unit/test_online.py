@@ -109,12 +109,13 @@ def test_case_file_follows_an_online_request_to_the_forum(office, data_file):
         delivery.record_sppd_originals(s, office.officer, rid, utcnow())
         item = delivery.items_of(s, rid)[0]
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(item.id, data_file("sak.csv", 1000))],
-                         channel=DeliveryChannel.FORUM, media="forum", receipt_handed_over=True)
+                         channel=DeliveryChannel.FORUM, media="forum", receipt_handed_over=True, size_reason="Berkas uji lebih kecil.")
     with office.session() as s:
         case = online.case_file(s, office.officer, rid)
     assert case.channel is Channel.ONLINE and case.state is RequestState.DELIVERED
     assert case.proof_file == str(proof) and len(case.proof_sha256) == 64
     assert case.receipt_number == receipt.number and case.sppd_originals_received and case.sppd_originals_expected == 2
+    assert case.sppd_number.startswith("SPPD-00001/8100/")
     assert case.deliveries[0].channel == "forum" and case.deliveries[0].files[0].size_bytes == 1000
     assert case.items[0].price == invoice.total and "×" in case.items[0].formula
 

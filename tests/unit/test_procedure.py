@@ -97,7 +97,7 @@ def test_walk_in_procedure(office_time, office, data_file):
         item = delivery.items_of(s, rid)[0]
         handed = delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(item.id, data_file("susenas.dta", 4096))],
                                   channel=DeliveryChannel.IN_PERSON, media="flashdisk", media_label="PST-0001",
-                                  receipt_handed_over=True)
+                                  receipt_handed_over=True, size_reason="Berkas uji lebih kecil.")
         assert handed.items[0].size_bytes == 4096 and len(handed.items[0].sha256) == 64
     check(office, rid, RequestState.DELIVERED, officer)
     # 9. the visitor checks it; 11. poll at the exit closes the visit and the request
@@ -148,7 +148,7 @@ def test_online_procedure(office, data_file):
     with office.session() as s:
         item = delivery.items_of(s, rid)[0]
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(item.id, data_file("sakernas.csv"))],
-                         channel=DeliveryChannel.FORUM, media="forum")
+                         channel=DeliveryChannel.FORUM, media="forum", size_reason="Berkas uji lebih kecil.")
         delivery.record_sppd_originals(s, office.officer, rid, utcnow())
         delivery.confirm_checked(s, office.officer, rid)
         delivery.close(s, office.officer, rid)
@@ -209,7 +209,7 @@ def test_correction_loop(office, data_file):
         billing.issue_receipt(s, office.treasurer, payment_id)
         item = delivery.items_of(s, rid)[0]
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(item.id, data_file("v1.dta", 100))],
-                         channel=DeliveryChannel.IN_PERSON, media="flashdisk")
+                         channel=DeliveryChannel.IN_PERSON, media="flashdisk", size_reason="Berkas uji lebih kecil.")
     with office.session() as s:
         delivery.report_problem(s, office.officer, rid, "Label variabel hilang.")
     check(office, rid, RequestState.CORRECTION_REQUESTED, "Yohanes Pattiasina")
@@ -220,7 +220,8 @@ def test_correction_loop(office, data_file):
     with office.session() as s:
         second = delivery.deliver(s, office.officer, rid,
                                   [delivery.DeliveredFile(item.id, data_file("v2.dta", 120))],
-                                  channel=DeliveryChannel.IN_PERSON, media="flashdisk", fixes="Label ditambahkan.")
+                                  channel=DeliveryChannel.IN_PERSON, media="flashdisk", fixes="Label ditambahkan.",
+                                  size_reason="Berkas uji lebih kecil.")
         assert second.round == 2
     with office.session() as s:
         correction = s.scalar(select(Correction).where(Correction.request_id == rid))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -22,9 +22,9 @@ from models import (
     RequestState,
     Role,
     ServiceRequest,
-    TariffLine,
+    TariffSchedule,
 )
-from pstdesktop.services import billing, catalogue, delivery, feedback, guestbook, ledger, requests
+from pstdesktop.services import billing, catalogue, delivery, feedback, guestbook, ledger, requests, tariffs
 from pstdesktop.services import office as office_service
 from pstdesktop.services.access import PERMISSIONS, Actor, actor_of
 from pstdesktop.services.clock import local_date, utcnow
@@ -91,7 +91,7 @@ def _verified(office, data_dir) -> int:
         path = data_dir / f"susenas-{rid}.dta"
         path.write_bytes(b"x" * 2048)
         delivery.deliver(s, office.officer, rid, [DeliveredFile(item.id, path)],
-                         channel="in_person", media="flashdisk", receipt_handed_over=True)
+                         channel="in_person", media="flashdisk", receipt_handed_over=True, size_reason="Berkas uji lebih kecil.")
     with office.session() as s:
         delivery.confirm_checked(s, office.officer, rid)
     return rid
@@ -107,8 +107,13 @@ def _deliverable(office, data_dir) -> dict:
 
 
 def _tariff_line(office) -> int:
+    """A line of a schedule not yet in force (a schedule in force is read-only for every role)."""
     with office.session() as s:
-        return s.scalar(select(TariffLine.id).order_by(TariffLine.id).limit(1))
+        schedule = s.scalar(select(TariffSchedule).where(TariffSchedule.code == "UJI-PERAN"))
+        if schedule is None:
+            schedule = tariffs.copy_schedule(s, office.supervisor, "UJI-PERAN", "Uji peran",
+                                             office_service.office_today(s, office.office_id) + timedelta(days=1))
+        return schedule.lines[0].id
 
 
 @dataclass(frozen=True)
@@ -182,7 +187,7 @@ CASES: dict[str, Case] = {
         _deliverable,
         lambda s, a, c, r: delivery.deliver(s, a, c["rid"], c["files"], channel="in_person",
                                             media="flashdisk",
-                                            receipt_handed_over=True),
+                                            receipt_handed_over=True, size_reason="Berkas uji lebih kecil."),
         lambda o, c: _assert_equal(_state(o, c["rid"]), RequestState.DELIVERED)),
     "payment.record": Case(
         lambda o, d: _invoiced(o),

@@ -94,20 +94,21 @@ def test_older_schedule_without_the_product_says_so(office):
     assert "Peta WILKERSTAT" in err.value.message("id")
 
 
-def test_catalogue_price_change_leaves_issued_invoices_untouched(office):
+def test_the_schedule_in_force_is_read_only_and_issued_invoices_keep_their_lines(office):
     rid = office.approved()
     with office.session() as s:
         invoice = billing.issue_invoice(s, office.officer, rid)
-    with office.session() as s:
+    with office.session() as s, pytest.raises(StateError) as err:
         line = s.scalar(select(TariffLine).join(TariffSchedule).where(TariffSchedule.code == "PP13-2024")
                         .where(TariffLine.base_amount == 20_000))
         catalogue.update_tariff_line(s, office.supervisor, line.id, base_amount=25_000, step_amount=25)
+    assert err.value.code == "schedule_read_only"
     with office.session() as s:
         stored = s.get(Invoice, invoice.id)
         assert stored.total == 3_000_000
         assert stored.lines[0]["base_amount"] == 20_000
         assert stored.schedule_code == "PP13-2024"
-    assert price(office, "microdata_raw", 150_000_000) == 25_000 + 149_000 * 25
+    assert price(office, "microdata_raw", 150_000_000) == 3_000_000
 
 
 def test_only_a_supervisor_edits_prices(office):

@@ -61,8 +61,11 @@ def test_edited_or_deleted_audit_entries_break_the_chain(receipted):
 def test_pst_verify_exit_codes(receipted, capsys):
     url = str(receipted.db.engine.url)
     assert main(["--database", url, "verify"]) == 0
-    assert "OK" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "OK" in out and "cocok dengan jejak audit / every audited row matches" in out
     tamper(receipted, "UPDATE receipt SET amount = 1")
     assert main(["--database", url, "verify"]) == 1
     out = capsys.readouterr().out
-    assert "receipt #1" in out and "amount: 3000000 -> 1" in out
+    assert "ditemukan 1 masalah / 1 problem(s) found" in out
+    assert ("receipt #1: diubah di luar aplikasi (amount: 3000000 -> 1) / changed behind the application's back "
+            "(amount: 3000000 -> 1)") in out

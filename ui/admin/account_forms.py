@@ -1,11 +1,11 @@
-"""Small forms of the Akun tab: a new account, a new password, a new role. Each calls its service
-on OK and stays open with the reason when the service refuses, so nothing typed is lost."""
+"""Small forms of the Akun tab: a new account, a new password, a new role. Each checks the whole form on
+OK and marks every refused field at once; it stays open while anything is refused, so nothing typed is
+lost, and asks before closing with changes."""
 
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -16,11 +16,19 @@ from PySide6.QtWidgets import (
 from models import Role
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
-from pstdesktop.services.errors import ValidationError
-from pstdesktop.services.office import create_account, set_password, set_role
-from ui.admin.common import ERROR_STYLE, error_text, role_word
+from pstdesktop.services.errors import DomainError, ValidationError
+from pstdesktop.services.office import (
+    MIN_PASSWORD,
+    check_account,
+    check_password_reset,
+    create_account,
+    set_password,
+    set_role,
+)
+from ui.admin.common import error_text, role_word
+from ui.forms import FormErrors, GuardedDialog
 from ui.i18n import tr
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 
 def role_combo(name: str) -> QComboBox:
@@ -36,18 +44,22 @@ def password_edit(name: str, label: str) -> QLineEdit:
     return edit
 
 
-class ServiceForm(QDialog):
-    """A form whose OK runs ``self.submit(session)`` in one unit of work."""
+class ServiceForm(GuardedDialog):
+    """A form whose OK runs ``self.check(session)`` (every problem, keyed by field) and, when it finds
+    none, ``self.submit(session)``, in one unit of work. Subclasses add their rows, then call
+    ``watch(fields)`` with the field widgets in screen order."""
 
     def __init__(self, database: Database, actor: Actor, title: str, prefix: str, parent=None):
         super().__init__(parent)
         self.database, self.actor = database, actor
         self.setWindowTitle(title)
         self.setMinimumWidth(440)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         self.form = QFormLayout()
         self.message = named(QLabel(""), f"{prefix}Message", tr("Pesan", "Message"))
-        self.message.setStyleSheet(ERROR_STYLE)
         self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.errors = FormErrors(self, self.message, {})
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         named(ok, f"{prefix}Ok", tr("Simpan", "Save")).setText(tr("Simpan", "Save"))
@@ -56,9 +68,17 @@ class ServiceForm(QDialog):
         buttons.accepted.connect(self.try_submit)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addLayout(self.form)
         layout.addWidget(self.message)
+        layout.addLayout(self.form)
         layout.addWidget(buttons)
+
+    def watch(self, fields: dict) -> None:
+        """The form is built: mark these fields when refused, and ask before closing once one changed."""
+        self.errors = FormErrors(self, self.message, fields, forms=[self.form])
+        self.watch_changes()
+
+    def check(self, session) -> dict[str, ValidationError]:
+        return {}
 
     def submit(self, session) -> None:
         raise NotImplementedError
@@ -66,17 +86,17 @@ class ServiceForm(QDialog):
     def try_submit(self) -> None:
         try:
             with self.database.unit_of_work() as session:
-                self.submit(session)
-        except Exception as error:  # refused: the transaction was rolled back
-            self.message.setText(error_text(error))
+                errors = self.check(session)
+                if not errors:
+                    self.submit(session)
+        except DomainError as error:  # refused: the transaction was rolled back
+            self.errors.show({error.field or "": error})
             return
-        self.accept()
-
-
-def _same(first: QLineEdit, second: QLineEdit) -> str:
-    if first.text() != second.text():
-        raise ValidationError("password_mismatch", "password")
-    return first.text()
+        except Exception as error:  # noqa: BLE001 - an unexpected fault is shown with its reference
+            self.errors.say(error_text(error))
+            return
+        if not self.errors.show(errors):
+            self.accept()
 
 
 class NewAccountForm(ServiceForm):
@@ -89,17 +109,24 @@ class NewAccountForm(ServiceForm):
         self.role = role_combo("newAccountRole")
         self.password = password_edit("newAccountPassword", tr("Kata sandi", "Password"))
         self.repeat = password_edit("newAccountRepeat", tr("Ulangi kata sandi", "Repeat password"))
-        self.password.setPlaceholderText(tr("paling sedikit 6 karakter", "at least 6 characters"))
+        self.password.setPlaceholderText(tr(f"paling sedikit {MIN_PASSWORD} karakter, mis. 3-4 kata",
+                                            f"at least {MIN_PASSWORD} characters, e.g. 3-4 words"))
         for label, widget in ((tr("Nama pengguna", "Username"), self.username),
                               (tr("Nama lengkap", "Full name"), self.full_name), ("NIP", self.nip),
                               (tr("Peran", "Role"), self.role), (tr("Kata sandi", "Password"), self.password),
                               (tr("Ulangi kata sandi", "Repeat password"), self.repeat)):
             self.form.addRow(label, widget)
         self.created: str = ""
+        self.watch({"username": self.username, "full_name": self.full_name, "nip": self.nip,
+                    "password": self.password, "repeat": self.repeat})
+
+    def check(self, session) -> dict[str, ValidationError]:
+        return check_account(session, self.actor.office_id, self.username.text(), self.full_name.text(),
+                             self.password.text(), self.repeat.text(), nip=self.nip.text())
 
     def submit(self, session) -> None:
         account = create_account(session, self.actor, self.username.text(), self.full_name.text(),
-                                 self.role.currentData(), _same(self.password, self.repeat), nip=self.nip.text())
+                                 self.role.currentData(), self.password.text(), nip=self.nip.text())
         self.created = account.username
 
 
@@ -112,9 +139,13 @@ class PasswordForm(ServiceForm):
         self.repeat = password_edit("resetPasswordRepeat", tr("Ulangi kata sandi", "Repeat password"))
         self.form.addRow(tr("Kata sandi baru", "New password"), self.password)
         self.form.addRow(tr("Ulangi kata sandi", "Repeat password"), self.repeat)
+        self.watch({"password": self.password, "repeat": self.repeat})
+
+    def check(self, session) -> dict[str, ValidationError]:
+        return check_password_reset(session, self.actor, self.account_id, self.password.text(), self.repeat.text())
 
     def submit(self, session) -> None:
-        set_password(session, self.actor, self.account_id, _same(self.password, self.repeat))
+        set_password(session, self.actor, self.account_id, self.password.text())
 
 
 class RoleForm(ServiceForm):
@@ -126,6 +157,7 @@ class RoleForm(ServiceForm):
         self.role = role_combo("changeRoleRole")
         self.role.setCurrentIndex(self.role.findData(current))
         self.form.addRow(tr("Peran baru", "New role"), self.role)
+        self.watch({"role": self.role})
 
     def submit(self, session) -> None:
         set_role(session, self.actor, self.account_id, self.role.currentData())

@@ -1,5 +1,6 @@
 """Akun: the office's staff and kiosk accounts, a page at a time, and what a supervisor does with
-them: create, reset a password, unlock after too many wrong passwords, (de)activate, change role."""
+them: create, reset a password, unlock after too many wrong passwords, (de)activate, change role, and
+give the NIP printed under the person's signature."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -21,14 +23,17 @@ from PySide6.QtWidgets import (
 from models import Role
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
+from pstdesktop.services.errors import ValidationError
 from pstdesktop.services.office import (
     LOCK_MINUTES,
     MAX_FAILED_LOGINS,
     accounts,
+    checked_nip,
     has_recovery_code,
     is_locked,
     new_recovery_code,
     set_active,
+    set_nip,
     unlock_account,
 )
 from ui.admin.account_forms import NewAccountForm, PasswordForm, RoleForm, ServiceForm
@@ -40,6 +45,28 @@ from ui.widgets import named
 PAGE_SIZE = 12
 LOCKED = QColor("#fde2e1")
 INACTIVE = QColor("#777777")
+
+
+class NipForm(ServiceForm):
+    """The NIP of an existing account: 18 digits, or empty for someone without one (the kiosk)."""
+
+    def __init__(self, database: Database, actor: Actor, account_id: int, username: str, nip: str, parent=None):
+        super().__init__(database, actor, tr(f"NIP {username}", f"NIP of {username}"), "changeNip", parent)
+        self.account_id = account_id
+        self.nip = named(QLineEdit(nip), "changeNipNip", "NIP")
+        self.nip.setPlaceholderText(tr("18 digit, dicetak di bawah tanda tangan", "18 digits, printed under the signature"))
+        self.form.addRow("NIP", self.nip)
+        self.watch({"nip": self.nip})
+
+    def check(self, session) -> dict[str, ValidationError]:
+        try:
+            checked_nip("nip", self.nip.text())
+        except ValidationError as error:
+            return {"nip": error}
+        return {}
+
+    def submit(self, session) -> None:
+        set_nip(session, self.actor, self.account_id, self.nip.text())
 
 
 @dataclass(frozen=True)
@@ -86,10 +113,11 @@ class AccountsTab(AdminTab):
         self.unlock_button = button("unlockButton", tr("Buka kunci", "Unlock"), self.unlock)
         self.active_button = button("activeButton", tr("Nonaktifkan", "Deactivate"), self.toggle_active)
         self.role_button = button("changeRoleButton", tr("Ubah peran…", "Change role…"), self.change_role)
+        self.nip_button = button("changeNipButton", tr("Ubah NIP…", "Change NIP…"), self.change_nip)
         self.recovery_button = button("recoveryCodeButton", tr("Kode pemulihan baru…", "New recovery code…"),
                                       self.new_recovery_code)
         self.action_buttons = [self.new_button, self.password_button, self.unlock_button, self.active_button,
-                               self.role_button, self.recovery_button]
+                               self.role_button, self.nip_button, self.recovery_button]
         self.previous_button = button("previousPage", tr("‹ Sebelumnya", "‹ Previous"), lambda: self.turn(-1))
         self.next_button = button("nextPage", tr("Berikutnya ›", "Next ›"), lambda: self.turn(1))
         self.page_label = named(QLabel(""), "pageLabel", tr("Halaman", "Page"))
@@ -185,7 +213,7 @@ class AccountsTab(AdminTab):
 
     def update_actions(self) -> None:
         row = self.selected()
-        for widget in (self.password_button, self.active_button, self.role_button):
+        for widget in (self.password_button, self.active_button, self.role_button, self.nip_button):
             widget.setEnabled(row is not None)
         self.unlock_button.setEnabled(row is not None and row.locked)
         active = row is None or row.active
@@ -212,6 +240,11 @@ class AccountsTab(AdminTab):
         if row := self.selected():
             self._form(RoleForm(self.database, self.actor, row.id, row.username, row.role, self),
                        tr(f"Peran {row.username} diubah.", f"The role of {row.username} was changed."), row.username)
+
+    def change_nip(self) -> None:
+        if row := self.selected():
+            self._form(NipForm(self.database, self.actor, row.id, row.username, row.nip, self),
+                       tr(f"NIP {row.username} disimpan.", f"The NIP of {row.username} was saved."), row.username)
 
     def _apply(self, row: AccountRow, action, done: str) -> None:
         try:

@@ -1,4 +1,4 @@
-"""The supervisor's administration window: office profile, accounts, backups and the shared
+"""The supervisor's administration window: office profile, accounts, tariffs, backups and the shared
 database, one tab each. Other roles see why they cannot use it (the services refuse them anyway)."""
 
 from __future__ import annotations
@@ -16,8 +16,9 @@ from ui.admin.backups import BackupsTab
 from ui.admin.common import AdminTab, role_word
 from ui.admin.profile import ProfileTab
 from ui.admin.server import ServerTab
+from ui.admin.tariffs import TariffsTab
 from ui.i18n import tr
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named, scrolling_tabs
 
 
 class AdminDialog(QDialog):
@@ -49,6 +50,7 @@ class AdminDialog(QDialog):
             self.setMinimumWidth(460)
             layout.addWidget(self.message)
             layout.addWidget(close)
+            fit_to_screen(self)
             return
         with database.unit_of_work() as session:
             office = office_of(session, actor.office_id)
@@ -57,12 +59,14 @@ class AdminDialog(QDialog):
                        f"</span><br><span style='color:#555'>{office_name} · {actor.name}</span>")
         self.profile = ProfileTab(database, actor)
         self.accounts = AccountsTab(database, actor)
+        self.tariffs = TariffsTab(database, actor)
         self.backups: BackupsTab | QWidget = (BackupsTab(database, settings, zone) if settings.is_sqlite
                                               else self._server_backups_note())
         self.server = ServerTab(settings)
         self.tabs = named(QTabWidget(), "adminTabs", tr("Administrasi", "Administration"))
         self.tabs.addTab(self.profile, tr("Profil kantor", "Office profile"))
         self.tabs.addTab(self.accounts, tr("Akun", "Accounts"))
+        self.tabs.addTab(self.tariffs, tr("Tarif", "Tariffs"))
         self.tabs.addTab(self.backups, tr("Cadangan", "Backups"))
         self.tabs.addTab(self.server, tr("Basis data bersama", "Shared database"))
         for tab in (self.backups, self.server):
@@ -73,7 +77,8 @@ class AdminDialog(QDialog):
         layout.addWidget(self.tabs, 1)
         layout.addWidget(self.message)
         layout.addWidget(close)
-        self.resize(1060, 680)
+        scrolling_tabs(self.tabs)  # a long tab scrolls; Tutup stays on the screen
+        fit_to_screen(self, (1060, 680))
 
     @staticmethod
     def _server_backups_note() -> QWidget:
@@ -99,8 +104,7 @@ class AdminDialog(QDialog):
         self.accept()
 
     def busy(self) -> bool:
-        return self.tabs is not None and any(
-            isinstance(self.tabs.widget(i), AdminTab) and self.tabs.widget(i).busy for i in range(self.tabs.count()))
+        return self.tabs is not None and any(tab.busy for tab in self.findChildren(AdminTab))
 
     def reject(self) -> None:
         if self.busy():

@@ -1,11 +1,17 @@
-"""Profil kantor: the office profile printed on every document, the treasurer, the SIMPONI satker,
-stamp duty (materai), billing code validity, and how long visitors' personal data is kept."""
+"""Profil kantor: the office profile printed on every document (with the logo of the kop), the BPS
+official who signs the SPPD and the monthly report, the treasurer, the SIMPONI satker, stamp duty
+(materai: its amount and the kuitansi amount above which it is due), billing code validity, and how
+long visitors' personal data is kept."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLocale, Signal
+from pathlib import Path
+
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -19,7 +25,7 @@ from PySide6.QtWidgets import (
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
 from pstdesktop.services.clock import ZONES
-from pstdesktop.services.office import office_of, update_office
+from pstdesktop.services.office import LOGO_LIMIT, office_of, set_logo, update_office
 from pstdesktop.services.retention import MIN_RETENTION_DAYS, erase_expired, set_retention
 from ui.admin.common import AdminTab, StatusLine, ask
 from ui.admin.units import UnitPicker
@@ -37,7 +43,12 @@ TEXT_FIELDS = (  # key, Indonesian label, English label, hint
     ("satker_name", "Nama satker", "Satker name", ""),
     ("treasurer_name", "Nama Bendahara Penerimaan", "Revenue treasurer's name", ""),
     ("treasurer_nip", "NIP Bendahara (18 digit)", "Treasurer NIP (18 digits)", ""),
+    ("sppd_signer_name", "Nama pejabat penandatangan", "Signing official's name", "Dr. Maria Tupamahu, M.Si."),
+    ("sppd_signer_title", "Jabatan", "Title", "Kepala BPS Provinsi Maluku"),
+    ("sppd_signer_nip", "NIP pejabat (18 digit)", "Official's NIP (18 digits)", ""),
 )
+SIGNER_KEYS = ("sppd_signer_name", "sppd_signer_title", "sppd_signer_nip")
+LOGO_PREVIEW = 44  # px
 OFFICE_KEYS = ("name", "unit_code", "city", "address", "phone", "email")
 
 
@@ -74,6 +85,27 @@ class ProfileTab(AdminTab):
         self.materai.setPrefix("Rp")
         self.materai.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
         self.materai.setGroupSeparatorShown(True)
+        self.materai_threshold = named(QSpinBox(), "profile_materai_threshold",
+                                       tr("Kuitansi bermeterai jika lebih dari", "Receipt stamped when above"))
+        self.materai_threshold.setRange(0, 1_000_000_000)
+        self.materai_threshold.setSingleStep(100_000)
+        self.materai_threshold.setPrefix("Rp")
+        self.materai_threshold.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))
+        self.materai_threshold.setGroupSeparatorShown(True)
+        self.logo_preview = named(QLabel(), "profileLogoPreview", tr("Logo kantor", "Office logo"))
+        self.logo_preview.setFixedSize(LOGO_PREVIEW, LOGO_PREVIEW)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setStyleSheet("border: 1px solid #bbb; color: #777; font-size: 8pt")
+        self.logo_preview.setWordWrap(True)
+        self.logo_button = named(QPushButton(tr("Unggah logo…", "Upload logo…")), "profileLogoUpload",
+                                 tr("Unggah logo kantor", "Upload the office logo"))
+        self.logo_button.setToolTip(tr(f"PNG atau JPEG, paling besar {LOGO_LIMIT // 1024} KB; dicetak di kiri kop "
+                                       "surat.", f"PNG or JPEG, at most {LOGO_LIMIT // 1024} KB; printed left in the "
+                                       "letterhead."))
+        self.logo_button.clicked.connect(self.choose_logo)
+        self.logo_remove = named(QPushButton(tr("Hapus logo", "Remove logo")), "profileLogoRemove",
+                                 tr("Hapus logo kantor", "Remove the office logo"))
+        self.logo_remove.clicked.connect(lambda: self.store_logo(None))
         self.billing_days = _days_box("profile_billing_validity_days",
                                       tr("Masa berlaku kode billing", "Billing code validity"), 1, 90)
         self.retention = _days_box("profile_retention_days",
@@ -86,7 +118,7 @@ class ProfileTab(AdminTab):
                                                  "Erase personal data past retention")),
                                   "eraseExpiredButton", tr("Hapus data pribadi kedaluwarsa", "Erase expired personal data"))
         self.erase_button.clicked.connect(self.erase_now)
-        self.action_buttons = [self.save_button, self.erase_button]
+        self.action_buttons = [self.save_button, self.erase_button, self.logo_button, self.logo_remove]
         self.status = StatusLine("profileMessage")
         self._layout()
         self.load()
@@ -97,10 +129,20 @@ class ProfileTab(AdminTab):
         for key in OFFICE_KEYS:
             office.addRow(self._label(key), self.fields[key])
         office.addRow(tr("Zona waktu", "Time zone"), self.zone)
+        logo_row = QHBoxLayout()
+        logo_row.addWidget(self.logo_preview)
+        logo_row.addWidget(self.logo_button)
+        logo_row.addWidget(self.logo_remove)
+        logo_row.addStretch(1)
+        office.addRow(tr("Logo di kop surat", "Letterhead logo"), logo_row)
+        signer = QFormLayout()
+        for key in SIGNER_KEYS:
+            signer.addRow(self._label(key), self.fields[key])
         money = QFormLayout()
         for key in ("satker_code", "satker_name", "treasurer_name", "treasurer_nip"):
             money.addRow(self._label(key), self.fields[key])
-        money.addRow(tr("Bea meterai SPPD", "SPPD stamp duty"), self.materai)
+        money.addRow(tr("Bea meterai (SPPD, kuitansi)", "Stamp duty (SPPD, receipt)"), self.materai)
+        money.addRow(tr("Kuitansi bermeterai jika lebih dari", "Receipt stamped when above"), self.materai_threshold)
         money.addRow(tr("Masa berlaku kode billing", "Billing code validity"), self.billing_days)
         privacy = QFormLayout()
         privacy.addRow(tr("Masa simpan data pribadi", "Keep personal data for"), self.retention)
@@ -122,8 +164,14 @@ class ProfileTab(AdminTab):
         column.addWidget(right)
         column.addWidget(privacy_group)
         column.addStretch(1)
+        signer_group = QGroupBox(tr("Pejabat penandatangan SPPD dan laporan", "Official signing the SPPD and reports"))
+        signer_group.setToolTip(tr("Menandatangani SPPD atas nama BPS dan laporan bulanan PST; kosong: garis titik-titik "
+                                   "untuk ditulis tangan.", "Signs the SPPD for BPS and the monthly PST report; empty: "
+                                   "a dotted line to write by hand."))
+        signer_group.setLayout(signer)
         left_column = QVBoxLayout()
         left_column.addWidget(left)
+        left_column.addWidget(signer_group)
         left_column.addStretch(1)
         row = QHBoxLayout()
         row.addLayout(left_column, 1)
@@ -148,12 +196,14 @@ class ProfileTab(AdminTab):
         with self.database.unit_of_work() as session:
             office = office_of(session, self.actor.office_id)
             values = {key: getattr(office, key) or "" for key in self.fields}
-            zone, materai = office.time_zone, office.materai_amount
+            zone, materai, threshold, logo = office.time_zone, office.materai_amount, office.materai_threshold, office.logo
             billing_days, retention = office.billing_validity_days, office.retention_days
         for key, value in values.items():
             self.fields[key].setText(value)
         self.zone.setCurrentText(zone)
         self.materai.setValue(materai)
+        self.materai_threshold.setValue(threshold)
+        self.show_logo(logo)
         self.billing_days.setValue(billing_days)
         self.retention.setValue(retention)
         self.saved_retention = retention
@@ -166,6 +216,7 @@ class ProfileTab(AdminTab):
     def changes(self) -> dict:
         values: dict = {key: edit.text() for key, edit in self.fields.items()}
         values.update(time_zone=self.zone.currentText(), materai_amount=self.materai.value(),
+                      materai_threshold=self.materai_threshold.value(),
                       billing_validity_days=self.billing_days.value())
         return values
 
@@ -179,6 +230,48 @@ class ProfileTab(AdminTab):
             return
         self.load()
         self.status.ok(tr("Profil kantor tersimpan.", "Office profile saved."))
+        self.saved.emit()
+
+    def show_logo(self, logo: bytes | None) -> None:
+        pixmap = QPixmap()
+        if logo and pixmap.loadFromData(logo):
+            self.logo_preview.setPixmap(pixmap.scaled(LOGO_PREVIEW - 4, LOGO_PREVIEW - 4,
+                                                      Qt.AspectRatioMode.KeepAspectRatio,
+                                                      Qt.TransformationMode.SmoothTransformation))
+        else:
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText(tr("tanpa logo", "no logo"))
+        self.logo_remove.setEnabled(bool(logo))
+
+    def choose_logo(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, tr("Logo kantor", "Office logo"), "",
+                                              tr("Gambar PNG atau JPEG", "PNG or JPEG image") + " (*.png *.jpg *.jpeg)")
+        if path:
+            self.load_logo_file(Path(path))
+
+    def load_logo_file(self, path: Path) -> None:
+        """Read the chosen file and store it (the service refuses what is not a small PNG or JPEG)."""
+        try:
+            content = path.read_bytes()
+        except OSError as error:
+            self.status.error(tr(f"Berkas {path} tidak dapat dibaca: {error.strerror}",
+                                 f"File {path} cannot be read: {error.strerror}"))
+            return
+        self.store_logo(content)
+
+    def store_logo(self, content: bytes | None) -> None:
+        """Save (checked by the service) or remove the logo at once; the preview shows what is stored."""
+        try:
+            with self.database.unit_of_work() as session:
+                set_logo(session, self.actor, content)
+        except Exception as error:  # refused: nothing was written
+            self.status.error(error)
+            return
+        with self.database.unit_of_work() as session:
+            self.show_logo(office_of(session, self.actor.office_id).logo)
+        self.status.ok(tr("Logo kantor tersimpan; dicetak di kop setiap dokumen.", "Office logo saved; it is printed "
+                          "in the letterhead of every document.") if content is not None
+                       else tr("Logo kantor dihapus.", "Office logo removed."))
         self.saved.emit()
 
     def erase_now(self) -> None:

@@ -9,12 +9,12 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 from pstdesktop import APP_NAME
 from pstdesktop.bootstrap import Database, open_database
-from pstdesktop.config import Settings, read_settings_file
+from pstdesktop.config import Settings, read_settings_file, write_settings_file
 from pstdesktop.services import kiosk
 from pstdesktop.services.errors import DomainError
-from ui.i18n import language, set_language, tr
+from ui.i18n import apply_qt_language, language, set_language, tr
 from ui.kiosk.staff import PinSetupDialog
-from ui.kiosk.window import KioskWindow
+from ui.kiosk.window import MODES, KioskWindow
 from ui.widgets import catch_faults
 
 TICKET_WIDTHS = (58, 80)
@@ -29,11 +29,22 @@ def ticket_width(settings: Settings) -> int:
     return width if width in TICKET_WIDTHS else 58
 
 
-def run(settings: Settings, mode: str = "guestbook") -> int:
+def kiosk_home(settings: Settings) -> str:
+    """``kiosk_home`` in settings.json: what this kiosk PC serves, ``guestbook``, ``poll`` or ``both`` (a start
+    screen with the two; for a small office's single kiosk). ``guestbook`` when absent or unreadable."""
+    try:
+        mode = read_settings_file(settings.data_dir).get("kiosk_home", "guestbook")
+    except RuntimeError:
+        return "guestbook"
+    return mode if mode in MODES else "guestbook"
+
+
+def run(settings: Settings, mode: str | None = None) -> int:
     set_language(settings.language)
     catch_faults(settings.data_dir)
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
+    apply_qt_language()
     try:
         database = open_database(settings)
     except Exception as error:  # noqa: BLE001 - told in plain words, not a traceback
@@ -48,8 +59,9 @@ def run(settings: Settings, mode: str = "guestbook") -> int:
         database.dispose()
 
 
-def prepare(database: Database, settings: Settings, mode: str) -> KioskWindow | None:
-    """The kiosk window, or None after telling why the kiosk cannot run."""
+def prepare(database: Database, settings: Settings, mode: str | None = None) -> KioskWindow | None:
+    """The kiosk window, or None after telling why the kiosk cannot run. ``mode`` (``pst kiosk --mode``)
+    holds for this run; without it the PC's ``kiosk_home`` setting, which staff change at the kiosk."""
     try:
         with database.unit_of_work() as session:
             actor = kiosk.kiosk_actor(session)
@@ -68,8 +80,9 @@ def prepare(database: Database, settings: Settings, mode: str) -> KioskWindow | 
         return None
     if old_pin:
         PinSetupDialog(database, renew=True).exec()  # "Later" keeps the old PIN working
-    return KioskWindow(database, actor, mode, tickets_dir=settings.data_dir / "tickets",
-                       ticket_width=ticket_width(settings), default_language=settings.language)
+    return KioskWindow(database, actor, mode or kiosk_home(settings), tickets_dir=settings.data_dir / "tickets",
+                       ticket_width=ticket_width(settings), default_language=settings.language,
+                       remember_mode=lambda chosen: write_settings_file(settings.data_dir, kiosk_home=chosen))
 
 
 def _refuse(text: str) -> int:

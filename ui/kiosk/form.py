@@ -8,6 +8,7 @@ import html
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QStackedWidget, QVBoxLayout, QWidget
 
+from pstdesktop.services import clock
 from pstdesktop.services.errors import FIELD_LABELS, ValidationError
 from pstdesktop.services.kiosk import RETURNING_FIELDS, ReturningVisitor, check_entry
 from ui.i18n import language, tr
@@ -50,14 +51,16 @@ def _caption(field: str) -> tuple[str, str]:
 
 
 class GuestbookForm(QWidget):
-    """Emits ``submitRequested`` once per tap while not busy; the window registers the visit."""
+    """Emits ``submitRequested`` once per tap while not busy; the window registers the visit. The office's
+    ``time_zone`` gives the year birth years are judged in; ``home_province`` is preset for each visitor."""
 
     submitRequested = Signal()
     cancelled = Signal()
 
-    def __init__(self) -> None:
+    def __init__(self, time_zone: str = "WIT", home_province: str = "") -> None:
         super().__init__()
         named(self, "guestbookForm", tr("Formulir buku tamu", "Guestbook form"))
+        self.time_zone, self.home_province = time_zone, home_province
         self.texts = Texts()
         self.visitor_id: int | None = None
         self.returning: ReturningVisitor | None = None
@@ -277,7 +280,7 @@ class GuestbookForm(QWidget):
 
     def errors(self) -> dict[str, ValidationError]:
         answers = self._typed()
-        errors = check_entry(answers, *self.purpose_answer())
+        errors = check_entry(answers, *self.purpose_answer(), clock.today(self.time_zone).year)
         if self.country.value() == "other" and not answers["country"]:
             errors = {"country": ValidationError("required", "country")} | errors
         if self.returning is not None:
@@ -296,8 +299,9 @@ class GuestbookForm(QWidget):
             edit.clear()
         for choices in (self.gender, self.has_disability, self.disability_type, self.purpose):
             choices.clear()
-        for box in (self.education, self.occupation, self.province, self.id_document_type):
+        for box in (self.education, self.occupation, self.id_document_type):
             box.setCurrentIndex(0)
+        self.province.set_value(self.home_province)
         self.id_document_number.clear_value()
         self.country.set_value("Indonesia")
         self.consent.setChecked(False)
@@ -348,6 +352,8 @@ class GuestbookForm(QWidget):
         self.country_name.setVisible(not indonesia)
         if indonesia:
             self.country_name.clear()
+            if not self.province.value():
+                self.province.set_value(self.home_province)
         else:
             self.province.setCurrentIndex(0)
         other_purpose = self.purpose.value() == "Lainnya"

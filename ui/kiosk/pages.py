@@ -66,6 +66,75 @@ class WelcomePage(QWidget):
         """Nothing a visitor typed lives here."""
 
 
+class HomePage(QWidget):
+    """The start screen of a kiosk that serves both the entrance and the exit: the guestbook (with the
+    returning visitor's way in) beside the satisfaction poll, each one tap away."""
+
+    guestbook = Signal()
+    returning = Signal()
+    poll = Signal()
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.texts = t = Texts()
+        named(self, "kioskHome", tr("Beranda kios", "Kiosk home"))
+        title = label(t, "homeTitle", "title", "Selamat datang", "Welcome")
+        subtitle = label(t, "homeSubtitle", "subtitle", "Silakan pilih yang ingin Anda isi.",
+                         "Please choose what you would like to fill in.")
+        for widget in (title, subtitle):
+            widget.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.guestbook_button = button(t, "homeGuestbook", "home", "Isi buku tamu", "Sign the guestbook")
+        self.guestbook_button.clicked.connect(self.guestbook)
+        self.returning_button = button(t, "homeReturning", "homeAlt", "Saya pernah berkunjung",
+                                       "I have visited before")
+        self.returning_button.clicked.connect(self.returning)
+        self.poll_button = button(t, "homePoll", "homePoll", "Isi survei kepuasan", "Fill in the satisfaction survey")
+        self.poll_button.clicked.connect(self.poll)
+        arriving = self._choice("homeArriving", ("Baru datang? Daftar dan ambil nomor antrean.",
+                                                 "Just arrived? Register and get a queue number."),
+                                self.guestbook_button, self.returning_button)
+        leaving = self._choice("homeLeaving", ("Sudah selesai dilayani? Nilai pelayanan kami.",
+                                               "Been served? Rate our service."), self.poll_button)
+        row = QHBoxLayout()
+        row.setSpacing(36)
+        row.addStretch(1)
+        row.addWidget(arriving)
+        row.addWidget(leaving)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 30, 40, 30)
+        layout.setSpacing(18)
+        layout.addStretch(2)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addSpacing(24)
+        layout.addLayout(row)
+        layout.addStretch(3)
+        note = label(t, "homeNote", "hint",
+                     "Data pribadi Anda dilindungi sesuai UU No. 27 Tahun 2022 dan hanya dipakai untuk pelayanan.",
+                     "Your personal data is protected under Law No. 27 of 2022 and used only to serve you.")
+        note.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(note)
+
+    def _choice(self, name: str, caption: Pair, *buttons: QWidget) -> QWidget:
+        box = named(card(), name, tr(*caption))
+        self.texts.bind(box.setAccessibleName, *caption)
+        inner = QVBoxLayout(box)
+        inner.setContentsMargins(28, 24, 28, 28)
+        inner.setSpacing(16)
+        inner.addWidget(label(self.texts, f"{name}Caption", "fieldLabel", *caption))
+        for widget in buttons:
+            inner.addWidget(widget)
+        inner.addStretch(1)
+        return box
+
+    def retranslate(self) -> None:
+        self.texts.apply()
+
+    def reset(self) -> None:
+        """Nothing a visitor typed lives here."""
+
+
 class LookupPage(QWidget):
     """One line to type a phone number, email or queue number, and one button to look it up."""
 

@@ -1,5 +1,6 @@
 """Staff access to a locked kiosk: the PIN page (reached by the hidden gesture) with its keypad and,
-once unlocked, leave kiosk mode or switch between guestbook and poll. Plus the first-start dialog in
+once unlocked, leave kiosk mode or choose what the kiosk serves (guestbook, poll, or both from a start
+screen). Plus the first-start dialog in
 which a supervisor sets the PIN."""
 
 from __future__ import annotations
@@ -24,8 +25,16 @@ from pstdesktop.services.errors import MESSAGES, DomainError
 from pstdesktop.services.office import login
 from ui.i18n import language, tr
 from ui.kiosk.widgets import Texts, button, card, label, restyle
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
+MODE_CHOICES = (  # mode, button name, words
+    ("guestbook", "staffModeGuestbook", ("Buku tamu saja", "Guestbook only")),
+    ("poll", "staffModePoll", ("Survei kepuasan saja", "Satisfaction poll only")),
+    ("both", "staffModeBoth", ("Buku tamu dan survei", "Guestbook and poll")),
+)
+MODE_NAMES = {"guestbook": ("Buku tamu", "Guestbook"), "poll": ("Survei kepuasan", "Satisfaction poll"),
+              "both": ("Buku tamu dan survei kepuasan, dipilih pengunjung di layar awal",
+                       "Guestbook and satisfaction poll, chosen by visitors on the start screen")}
 OLD_PIN_NOTICE = ("PIN staf ini dibuat dengan aturan lama (boleh 4 angka, disimpan lemah). PIN ini masih "
                   "berlaku, tetapi supervisor perlu menetapkan PIN baru.",
                   "This staff PIN was set under the old rules (4 digits allowed, weakly stored). It still "
@@ -37,7 +46,7 @@ class StaffPage(QWidget):
 
     unlockRequested = Signal(str)
     exitRequested = Signal()
-    switchRequested = Signal()
+    modeChosen = Signal(str)
     changePinRequested = Signal()
     cancelled = Signal()
 
@@ -118,8 +127,14 @@ class StaffPage(QWidget):
         t = self.texts
         panel = card()
         panel.setMinimumWidth(560)
-        self.switch_button = button(t, "staffSwitch", "heroAlt", "", "")
-        self.switch_button.clicked.connect(self.switchRequested)
+        self.mode_label = named(QLabel(), "staffModeNow", tr("Layanan kios sekarang", "What the kiosk serves now"))
+        self.mode_label.setProperty("role", "fieldLabel")
+        self.mode_label.setWordWrap(True)
+        self.mode_buttons = {}
+        for mode, name, words in MODE_CHOICES:
+            choice = button(t, name, "secondary", *words)
+            choice.clicked.connect(lambda _c=False, m=mode: self.modeChosen.emit(m))
+            self.mode_buttons[mode] = choice
         leave = button(t, "staffExit", "heroAlt", "Keluar dari mode kios", "Leave kiosk mode")
         leave.clicked.connect(self.exitRequested)
         self.old_pin_notice = label(t, "staffPinNotice", "notice", *OLD_PIN_NOTICE)
@@ -135,7 +150,12 @@ class StaffPage(QWidget):
         bottom.addWidget(change_pin)
         bottom.addWidget(back, 1)
         layout.addWidget(self.old_pin_notice)
-        layout.addWidget(self.switch_button)
+        layout.addWidget(self.mode_label)
+        choices = QHBoxLayout()
+        choices.setSpacing(18)
+        for choice in self.mode_buttons.values():
+            choices.addWidget(choice, 1)
+        layout.addLayout(choices)
         layout.addWidget(leave)
         layout.addSpacing(12)
         layout.addLayout(bottom)
@@ -170,10 +190,10 @@ class StaffPage(QWidget):
         self.texts.apply()
         if self.refusal is not None:
             self.message.setText(self.refusal.message(language()))
-        text = (tr("Ganti ke Survei Kepuasan", "Switch to the satisfaction poll") if self.mode == "guestbook"
-                else tr("Ganti ke Buku Tamu", "Switch to the guestbook"))
-        self.switch_button.setText(text)
-        self.switch_button.setAccessibleName(text)
+        now = tr(*MODE_NAMES[self.mode])
+        self.mode_label.setText(tr(f"Sekarang: {now}. Ganti ke:", f"Now: {now}. Switch to:"))
+        for mode, choice in self.mode_buttons.items():
+            choice.setVisible(mode != self.mode)
 
     def reset(self) -> None:
         self.pin.clear()
@@ -191,6 +211,7 @@ class PinSetupDialog(QDialog):
         self.setObjectName("pinSetupDialog")
         self.setWindowTitle(tr("PIN staf kios", "Kiosk staff PIN"))
         self.setMinimumWidth(520)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         rule = tr(f"{kiosk.PIN_MIN}-{kiosk.PIN_MAX} angka", f"{kiosk.PIN_MIN}-{kiosk.PIN_MAX} digits")
         if renew:
             words = tr(*OLD_PIN_NOTICE) + " " + tr(f"Supervisor: masuk lalu tetapkan PIN baru ({rule}).",

@@ -74,6 +74,13 @@ def stylesheet(scale: float = 1.0) -> str:
     QPushButton[role="heroAlt"] {{ background: white; color: {BLUE}; border: 3px solid {BLUE}; font-weight: 600;
         font-size: {px(26)}; min-height: {px(80)}; min-width: {px(560)}; border-radius: {px(20)};
         padding: {px(12)} {px(40)}; }}
+    QPushButton[role="home"], QPushButton[role="homePoll"] {{ background: {ORANGE}; color: white; border: none;
+        font-weight: 700; font-size: {px(32)}; min-height: {px(110)}; min-width: {px(420)};
+        border-radius: {px(20)}; padding: {px(16)} {px(32)}; }}
+    QPushButton[role="homePoll"] {{ background: {BLUE}; }}
+    QPushButton[role="homeAlt"] {{ background: white; color: {BLUE}; border: 3px solid {BLUE}; font-weight: 600;
+        font-size: {px(24)}; min-height: {px(64)}; min-width: {px(420)}; border-radius: {px(20)};
+        padding: {px(10)} {px(32)}; }}
     QPushButton[role="choice"] {{ min-height: {px(40)}; font-size: {px(21)}; padding: {px(6)} {px(16)}; }}
     QPushButton[role="choice"]:checked {{ background: {BLUE}; color: white; border-color: {BLUE}; font-weight: 700; }}
     QWidget[invalid="true"] QPushButton[role="choice"] {{ border: 3px solid {RED}; }}

@@ -1,5 +1,6 @@
 """The kiosk window: full screen and frameless, locked (closing, Alt+F4, Esc and F11 do nothing),
-wiped after a minute without input, and opened to staff only by a hidden gesture plus the PIN."""
+wiped after a minute without input, and opened to staff only by a hidden gesture plus the PIN. It serves
+the guestbook, the exit poll, or both from a start screen (``mode``)."""
 
 from __future__ import annotations
 
@@ -19,15 +20,15 @@ from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import DomainError, ValidationError
 from ui.i18n import language, set_language, tr
 from ui.kiosk.form import GuestbookForm
-from ui.kiosk.pages import LookupPage, ThanksPage, TicketPage, WelcomePage
+from ui.kiosk.pages import HomePage, LookupPage, ThanksPage, TicketPage, WelcomePage
 from ui.kiosk.poll import PollFlow
 from ui.kiosk.printing import deliver_ticket
 from ui.kiosk.staff import PinSetupDialog, StaffPage
 from ui.kiosk.theme import scale_for, stylesheet
 from ui.kiosk.widgets import Texts, button
-from ui.widgets import named
+from ui.widgets import named, scrolling, sized_to_current
 
-MODES = ("guestbook", "poll")
+MODES = ("guestbook", "poll", "both")  # "both": a start screen with the guestbook and the poll
 INPUT_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseMove,
                 QEvent.Type.KeyPress, QEvent.Type.TouchBegin, QEvent.Type.TouchUpdate, QEvent.Type.Wheel,
                 QEvent.Type.InputMethod}
@@ -35,19 +36,20 @@ GESTURE_TAPS, GESTURE_SECONDS = 5, 3.0
 
 
 class KioskWindow(QWidget):
-    """``idle_ms`` without input wipes every field and shows the welcome page again."""
+    """``idle_ms`` without input wipes every field and shows the welcome page again. ``remember_mode`` keeps
+    the mode staff choose (in settings.json) for the next start."""
 
     left = Signal()
 
     def __init__(self, database: Database, actor: Actor, mode: str = "guestbook", *, tickets_dir: Path,
                  idle_ms: int = 60_000, ticket_ms: int = 20_000, thanks_ms: int = 8_000, ticket_width: int = 58,
                  fullscreen: bool = True, printer: Callable[[], QPrinter | None] | None = None,
-                 default_language: str = "id"):
+                 default_language: str = "id", remember_mode: Callable[[str], None] | None = None):
         super().__init__()
         named(self, "kioskWindow", tr("Kios PST", "PST kiosk"))
         self.database, self.actor = database, actor
         self.tickets_dir, self.ticket_width, self.printer = tickets_dir, ticket_width, printer
-        self.default_language = default_language
+        self.default_language, self.remember_mode = default_language, remember_mode
         self.mode = mode if mode in MODES else "guestbook"
         self.fullscreen = fullscreen
         self.may_close = False
@@ -58,6 +60,7 @@ class KioskWindow(QWidget):
         self.texts = Texts()
         with database.unit_of_work() as session:
             self.office_name, _address = kiosk.office_heading(session, actor)
+            self.time_zone, self.home_province = kiosk.office_setting(session, actor)
         if fullscreen:
             self.setWindowFlags(Qt.WindowType.Window | Qt.WindowType.FramelessWindowHint
                                 | Qt.WindowType.WindowStaysOnTopHint)
@@ -116,7 +119,8 @@ class KioskWindow(QWidget):
                                  ("Nomor HP atau email yang dulu Anda pakai", "The mobile number or email you used"),
                                  ("Cari data saya", "Find my entry"),
                                  ("Isi sebagai pengunjung baru", "Sign in as a new visitor"))
-        self.form = GuestbookForm()
+        self.home = HomePage()
+        self.form = GuestbookForm(self.time_zone, self.home_province)
         self.ticket_page = TicketPage()
         self.poll_welcome = WelcomePage(
             "pollWelcome", ("Survei Kepuasan Masyarakat", "Public Satisfaction Survey"),
@@ -126,12 +130,15 @@ class KioskWindow(QWidget):
         self.poll = PollFlow()
         self.thanks = ThanksPage()
         self.staff = StaffPage()
-        self.pages = [self.welcome, self.lookup, self.form, self.ticket_page, self.poll_welcome, self.poll,
+        self.pages = [self.home, self.welcome, self.lookup, self.form, self.ticket_page, self.poll_welcome, self.poll,
                       self.thanks, self.staff]
         self.stack = named(QStackedWidget(), "kioskPages", tr("Halaman kios", "Kiosk pages"))
         for page in self.pages:
             self.stack.addWidget(page)
 
+        self.home.guestbook.connect(self.start_guestbook)
+        self.home.returning.connect(self.start_lookup)
+        self.home.poll.connect(self.start_poll)
         self.welcome.started.connect(self.start_guestbook)
         self.welcome.alternative.connect(self.start_lookup)
         self.lookup.searched.connect(self.find_returning)
@@ -147,7 +154,7 @@ class KioskWindow(QWidget):
         self.thanks.done.connect(self.wipe)
         self.staff.unlockRequested.connect(self.unlock)
         self.staff.exitRequested.connect(self.leave)
-        self.staff.switchRequested.connect(self.switch_mode)
+        self.staff.modeChosen.connect(self.choose_mode)
         self.staff.changePinRequested.connect(self.change_pin)
         self.staff.cancelled.connect(self.wipe)
 
@@ -155,7 +162,7 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(scrolling(sized_to_current(self.stack)), 1)  # a page taller than a small screen scrolls
 
     def _restyle(self, width: int, height: int) -> None:
         scale = scale_for(width, height)
@@ -209,7 +216,7 @@ class KioskWindow(QWidget):
         self.idle.start()
 
     def wipe(self) -> None:
-        """Forget the visitor: every field emptied, default language, welcome page of the mode."""
+        """Forget the visitor: every field emptied, default language, start page of the mode."""
         for timer in (self.ticket_timer, self.thanks_timer):
             timer.stop()
         popup = QApplication.activePopupWidget()
@@ -225,7 +232,7 @@ class KioskWindow(QWidget):
         if language() != self.default_language:
             set_language(self.default_language)
             self.retranslate()
-        self.show_page(self.poll_welcome if self.mode == "poll" else self.welcome)
+        self.show_page({"poll": self.poll_welcome, "both": self.home}.get(self.mode, self.welcome))
 
     def set_mode(self, mode: str) -> None:
         self.mode = mode
@@ -233,8 +240,14 @@ class KioskWindow(QWidget):
         self.wipe()
         self.retranslate()
 
-    def switch_mode(self) -> None:
-        self.set_mode("poll" if self.mode == "guestbook" else "guestbook")
+    def choose_mode(self, mode: str) -> None:
+        """Staff (after the PIN) choose what the kiosk serves; kept for the next start when it can be."""
+        self.set_mode(mode if mode in MODES else "guestbook")
+        if self.remember_mode is not None:
+            try:
+                self.remember_mode(self.mode)
+            except (OSError, RuntimeError):  # settings.json unwritable: the choice holds until the kiosk stops
+                pass
 
     def switch_language(self) -> None:
         set_language("en" if language() == "id" else "id")
@@ -242,10 +255,10 @@ class KioskWindow(QWidget):
 
     def retranslate(self) -> None:
         self.texts.apply()
-        self.subtitle.setText(tr("Pelayanan Statistik Terpadu · Buku Tamu", "Integrated Statistical Services · Guestbook")
-                              if self.mode == "guestbook" else
-                              tr("Pelayanan Statistik Terpadu · Survei Kepuasan",
-                                 "Integrated Statistical Services · Satisfaction Survey"))
+        service = {"guestbook": ("Buku Tamu", "Guestbook"), "poll": ("Survei Kepuasan", "Satisfaction Survey"),
+                   "both": ("Buku Tamu dan Survei Kepuasan", "Guestbook and Satisfaction Survey")}[self.mode]
+        self.subtitle.setText(tr(f"Pelayanan Statistik Terpadu · {service[0]}",
+                                 f"Integrated Statistical Services · {service[1]}"))
         for page in self.pages:
             page.retranslate()
 
@@ -288,7 +301,14 @@ class KioskWindow(QWidget):
                                         visitor_id=self.form.visitor_id)
         except ValidationError as error:
             self.form.release()
-            self.form.show_errors({error.field or "": error})
+            if error.field in answers or self.form.visitor_id is None:
+                self.form.show_errors({error.field or "": error})
+                return
+            # a returning visitor's stored answer that today's rules refuse (e.g. an older identity number)
+            self.form.banner.setText(tr("Data Anda yang tersimpan perlu diperbarui: ", "Your stored details need "
+                                        "updating: ") + error.message(language()) + " "
+                                     + tr("Ketuk \"Isi ulang data diri\".", "Tap \"Enter my details again\"."))
+            self.form.banner.show()
             return
         except Exception as error:  # noqa: BLE001
             self.form.release()

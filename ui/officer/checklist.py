@@ -2,8 +2,9 @@
 visitor's check — payment and transfer proof, kuitansi, SPPD originals by post, the online sample,
 each product's file handed over with its checksum, corrections and handing over again.
 
-Two officers may hold the same request: "Muat ulang" shows the other's change, and a step the other
-already took is refused with the domain's message."""
+Two officers may hold the same request, and the treasurer records its payment on another PC: the staff
+window calls ``follow`` on every committed change, which shows the request again when its file changed
+(what is typed in the forms stays). A step the other already took is refused with the domain's message."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from ui.officer.checklist_delivery import DeliveryBox, HistoryBox, VisitorCheckB
 from ui.officer.checklist_papers import InvoiceBox, SampleBox, SppdBox, SummaryBox
 from ui.officer.common import STYLE, MessageLine
 from ui.officer.labels import CHANNELS, ONLINE_VIA, word
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 S = RequestState
 PAID_OR_LATER = (S.PAID, S.RECEIPTED, S.DELIVERED, S.CORRECTION_REQUESTED, S.VERIFIED, S.CLOSED)
@@ -62,7 +63,7 @@ class ChecklistDialog(QDialog):
         self.case: CaseFile | None = None
         named(self, "checklistDialog", tr("Daftar periksa permintaan", "Request checklist"))
         self.setStyleSheet(STYLE)
-        self.resize(1260, 760)
+        fit_to_screen(self, (1260, 760))
         self.header = named(QLabel(""), "checklistHeader", tr("Permintaan", "Request"))
         self.header.setTextFormat(Qt.TextFormat.RichText)
         self.header.setWordWrap(True)
@@ -125,6 +126,19 @@ class ChecklistDialog(QDialog):
         except Exception as error:
             self.message.error(error)
             return
+        self._show(case)
+
+    def follow(self) -> None:
+        """After a change anywhere: this request shown again only if its file changed."""
+        try:
+            with self.database.unit_of_work() as session:
+                case = online.case_file(session, self.actor, self.request_id, language())
+        except Exception:  # said by "Muat ulang" or the next step; a background check stays quiet
+            return
+        if case != self.case:
+            self._show(case)
+
+    def _show(self, case: CaseFile) -> None:
         self.case = case
         self.setWindowTitle(tr(f"Daftar periksa {case.number}", f"Checklist {case.number}"))
         if case.channel is Channel.ONLINE:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.text import short_size, size_text
 from models import Channel, DeliveryChannel, RequestState
 from pstdesktop.services import delivery
 from pstdesktop.services.online import CaseFile
@@ -32,9 +33,10 @@ from ui.i18n import tr
 from ui.officer import jobs
 from ui.officer.checklist_papers import Section, _label
 from ui.officer.checksum import checksum_work
-from ui.officer.common import Refusal, error_text, fill, hint, primary, size_text, table
+from ui.officer.common import Refusal, error_text, fill, hint, primary, table
 from ui.officer.labels import DELIVERY_CHANNELS, word
 from ui.officer.labels import MEDIA as MEDIA_WORDS
+from ui.officer.size_check import SizeCheck
 from ui.widgets import named
 
 S = RequestState
@@ -55,13 +57,6 @@ class Prepared:
     @property
     def hashing(self) -> bool:
         return self.size is None and not self.problem
-
-
-def short_size(size: int) -> str:
-    """``4,0 MB`` / ``812 byte`` for a narrow column (the exact count is in the tooltip)."""
-    if size < 1_000_000:
-        return f"{size:,} byte".replace(",", ".")
-    return f"{size / 1_000_000:,.1f} MB".replace(",", "x").replace(".", ",").replace("x", ".")
 
 
 class DeliveryBox(Section):
@@ -99,6 +94,7 @@ class DeliveryBox(Section):
         self.progress.setFormat(tr("Memeriksa berkas dan mencatat penyerahan…", "Checking files and recording…"))
         self.progress.setTextVisible(True)
         self.progress.setVisible(False)
+        self.size_check = SizeCheck(owner)
         self.deliver_button = primary(named(QPushButton(tr("Serahkan data", "Hand over the data")), "deliverButton",
                                             tr("Serahkan data", "Hand over the data")))
         self.pick_button.clicked.connect(self.pick)
@@ -122,6 +118,7 @@ class DeliveryBox(Section):
         layout.addWidget(self.state)
         layout.addLayout(pick_row)
         layout.addWidget(self.files)
+        layout.addWidget(self.size_check)
         layout.addWidget(self.form_widget)
         layout.addWidget(self.fixes_label)
         layout.addWidget(self.fixes)
@@ -177,6 +174,7 @@ class DeliveryBox(Section):
                        self.deliver_button):
             widget.setVisible(preparing)
         self.deliver_button.setEnabled(ready and not self.running)
+        self.size_check.show_case(case)
         self._show_files()
 
     # ---------------------------------------------------------------- files and their checksums
@@ -228,6 +226,7 @@ class DeliveryBox(Section):
             self.files.item(r, 3).setToolTip(entry.sha256 or entry.problem)
             self.files.item(r, 1).setToolTip(entry.path)
             self.files.item(r, 2).setToolTip(size_text(entry.size) if entry.size is not None else "")
+        self._check_sizes()
         for r, entry in enumerate(self.prepared):
             if entry.hashing:
                 bar = named(QProgressBar(), f"checksumProgress{r}", tr("Menghitung SHA-256", "Computing SHA-256"))
@@ -239,6 +238,16 @@ class DeliveryBox(Section):
             elif self.files.cellWidget(r, 3) is not None:
                 self.files.cellWidget(r, 3).hide()  # deleted later by Qt; gone from sight now
                 self.files.removeCellWidget(r, 3)
+
+    def _check_sizes(self) -> None:
+        """Flag the lines whose measured files differ from the billed size (the rule is the service's)."""
+        totals: dict[int, int] = {}
+        for entry in self.prepared:
+            if entry.size is not None:
+                totals[entry.item_id] = totals.get(entry.item_id, 0) + entry.size
+        mismatches = self.size_check.check({} if self.hashing() else totals)
+        self.size_check.mark(self.files, [e.item_id for e in self.prepared], 2)
+        self.size_check.setVisible(bool(mismatches) and self.files.isVisibleTo(self))
 
     def _show_progress(self, entry: Prepared) -> None:
         if entry not in self.prepared:
@@ -273,7 +282,8 @@ class DeliveryBox(Section):
             return
         args = {"channel": DeliveryChannel(self.channel.currentData()), "media": self.media.currentData(),
                 "media_label": self.label.text(), "receipt_handed_over": self.receipt.isVisible()
-                and self.receipt.isChecked(), "fixes": self.fixes.toPlainText()}
+                and self.receipt.isChecked(), "fixes": self.fixes.toPlainText(),
+                "size_reason": self.size_check.reason_for_delivery()}
         database, actor, request_id = owner.database, owner.actor, owner.request_id
 
         def work(_progress):
@@ -290,6 +300,7 @@ class DeliveryBox(Section):
         self.progress.setVisible(False)
         self.prepared.clear()
         self.fixes.clear()
+        self.size_check.reason.clear()
         self.owner.refresh()
         self.owner.message.ok(tr(f"Data diserahkan (penyerahan ke-{round_}).", f"Data handed over (round {round_})."))
         self.owner.changed.emit()

@@ -298,8 +298,10 @@ class SppdBox(Section):
         self.signed_button.setText(tr("SPPD bertanda tangan diterima (pindaian)", "Signed SPPD received (scan)")
                                    if online_request else
                                    tr("SPPD ditandatangani di atas materai", "SPPD signed over a stamp-duty stamp"))
-        lines = [tr(f"Ditandatangani {case.sppd_signed}.", f"Signed {case.sppd_signed}.") if case.sppd_signed
-                 else tr("Belum ditandatangani.", "Not signed yet.")]
+        lines = [tr(f"Nomor {case.sppd_number}, ditandatangani {case.sppd_signed}.",
+                    f"Number {case.sppd_number}, signed {case.sppd_signed}.") if case.sppd_signed
+                 else tr("Belum ditandatangani (nomor SPPD diberikan saat ditandatangani).",
+                         "Not signed yet (the SPPD gets its number when signed).")]
         if online_request:
             lines.append(tr(f"SPPD asli ({case.sppd_originals_expected} lembar bermaterai): ",
                             f"Originals ({case.sppd_originals_expected} stamped copies): ")

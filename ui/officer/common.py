@@ -151,14 +151,6 @@ def money(amount: int | None) -> str:
     return "-" if amount is None else rupiah(amount)
 
 
-def size_text(size: int) -> str:
-    """``150.000.000 byte (150,0 MB)``"""
-    shown = f"{size:,}".replace(",", ".") + " byte"
-    if size >= 1_000_000:
-        shown += f" ({size / 1_000_000:,.1f} MB)".replace(",", "x").replace(".", ",").replace("x", ".")
-    return shown
-
-
 def header_label(text: str, sub: str = "") -> QWidget:
     label = QLabel(f"<span style='font-size:15pt; font-weight:600; color:#1f3a5f'>{text}</span>"
                    + (f"<br><span style='color:#5f6368'>{sub}</span>" if sub else ""))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout
+from PySide6.QtWidgets import QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
 from models import Channel, VisitStatus
 from pstdesktop.services import guestbook, online, requests
@@ -38,6 +38,9 @@ class AbstractionPage(Page):
             "Write what the data will be used for, as the requester says it. The list of data requested is "
             "checked against this abstraction.")))
         layout.addWidget(self.text, 1)
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"abstraction": self.text}
 
     def enter(self) -> None:
         d = self.draft

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QRadioButton,
     QTextBrowser,
     QVBoxLayout,
+    QWidget,
 )
 
 from pstdesktop.services import online, requests
@@ -64,6 +65,9 @@ class ConformityPage(Page):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(sides, 1)
         layout.addWidget(decision)
+
+    def fields(self) -> dict[str, QWidget]:
+        return {"reason": self.reason}
 
     def _decision(self) -> None:
         self.reason.setEnabled(self.redirect.isChecked())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from models import Channel, RequestState
 from pstdesktop.services import billing, delivery, online
@@ -109,6 +109,9 @@ class DocumentsPage(Page):
     def next_text(self) -> str:
         return tr("Selesai", "Finish")
 
+    def fields(self) -> dict[str, QWidget]:
+        return {"billing_code": self.billing_code, "billing_expires_at": self.billing_expiry}
+
     def enter(self) -> None:
         with self.wizard.database.unit_of_work() as session:
             self.case = online.case_file(session, self.wizard.actor, self.draft.request_id, language())
@@ -181,10 +184,11 @@ class DocumentsPage(Page):
                                                 billing_code=code, billing_expires_at=expires)
                 number, invoice_id = invoice.number, invoice.id
         except Exception as error:
-            self.wizard.message.error(error)
+            self.wizard.refuse(error)
             return
         self.wizard.reload()
         self.enter()
+        self.wizard.mark_saved()
         self.wizard.message.ok(tr(f"Invoice {number} diterbitkan.", f"Invoice {number} issued."))
         self.previews.append(open_preview(self._host(), self.wizard.database, self.wizard.actor, "invoice",
                                           invoice_id, number, copy=False))
@@ -206,6 +210,7 @@ class DocumentsPage(Page):
             self.wizard.message.error(error)
             return
         self.enter()
+        self.wizard.mark_saved()
         self.wizard.message.ok(done)
 
     def preview(self, kind: str) -> None:

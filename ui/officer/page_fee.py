@@ -5,10 +5,20 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QComboBox, QDateEdit, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models import RequestState, WaiverCategory, WaiverPurpose
-from pstdesktop.services import clock, requests, tariffs, validate
+from pstdesktop.services import clock, requests, tariffs
+from ui.forms import FormRefusal
 from ui.i18n import tr
 from ui.officer.common import box, hint
 from ui.officer.fee_table import FeeTable
@@ -68,6 +78,10 @@ class FeePage(Page):
         self.lines: list = []
         self.regulation = ""
 
+    def fields(self) -> dict[str, QWidget]:
+        return {"category": self.category, "waiver_purpose": self.purpose, "letter_number": self.letter_number,
+                "letter_date": self.letter_date}
+
     def enter(self) -> None:
         with self.wizard.database.unit_of_work() as session:
             request = requests.get_request(session, self.wizard.actor, self.draft.request_id)
@@ -85,11 +99,13 @@ class FeePage(Page):
         if category is None:
             return None
         qdate = self.letter_date.date()
-        letter_date = date(qdate.year(), qdate.month(), qdate.day())
-        validate.not_after_today("letter_date", letter_date, clock.today(self.draft.time_zone))
-        return {"category": WaiverCategory(category).value, "purpose": WaiverPurpose(self.purpose.currentData()).value,
-                "letter_number": validate.text("letter_number", self.letter_number.text(), max_length=100),
-                "letter_date": letter_date}
+        waiver = {"category": WaiverCategory(category).value, "purpose": WaiverPurpose(self.purpose.currentData()).value,
+                  "letter_number": self.letter_number.text().strip(),
+                  "letter_date": date(qdate.year(), qdate.month(), qdate.day())}
+        errors = requests.check_waiver(waiver, clock.today(self.draft.time_zone))
+        if errors:
+            raise FormRefusal(errors)
+        return waiver
 
     def commit(self) -> None:
         waiver = self.waiver()  # refuses a missing letter number before the request moves on

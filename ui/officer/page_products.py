@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
-from pstdesktop.services import catalogue, clock, requests, tariffs, validate
+from pstdesktop.services import catalogue, clock, requests, tariffs
 from pstdesktop.services.clock import local_date
 from pstdesktop.services.errors import DomainError, ValidationError
 from ui.i18n import language, tr
@@ -31,7 +31,7 @@ class TariffBook:
         if line is None:
             raise ValidationError("no_schedule", "product", date=self.schedule.effective_from.strftime("%d-%m-%Y"),
                                   product=product.name_id)
-        quantity = validate.integer("quantity", quantity_text, low=1, high=validate.MAX_AMOUNT)
+        quantity = requests.line_quantity(product, quantity_text)
         amount, extra = tariffs.line_amount(line, quantity)
         return amount, tariffs.formula(line, product, quantity, extra, amount)
 
@@ -122,6 +122,7 @@ class ProductsPage(Page):
             return
         self.form.clear_line()
         self.load_lines()
+        self.wizard.mark_saved()
         self.wizard.message.ok(tr("Produk ditambahkan ke daftar.", "Product added to the list."))
 
     def remove(self) -> None:

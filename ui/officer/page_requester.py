@@ -20,8 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from models import Channel
-from pstdesktop.services import clock, guestbook, validate
+from pstdesktop.services import clock, guestbook, online, validate
 from pstdesktop.services.clock import fmt_local, utcnow
+from pstdesktop.services.errors import ValidationError
+from ui.forms import FormRefusal
 from ui.i18n import tr
 from ui.officer.common import Refusal, box, fill, hint, selected_key, table
 from ui.officer.labels import ONLINE_VIA, VISIT, word
@@ -134,7 +136,9 @@ class RequesterPage(Page):
         search.addWidget(find)
         search.addWidget(self.new_button)
         top.addRow(tr("Pemohon lama", "Returning"), search)
-        self.form = RequesterForm(clock.today(self.draft.time_zone).year)
+        with self.wizard.database.unit_of_work() as session:
+            province = guestbook.home_province(session, self.wizard.actor)
+        self.form = RequesterForm(clock.today(self.draft.time_zone).year, province)
         self.form_box = box(tr("Data pemohon baru (buku tamu)", "New requester (guestbook answers)"), "requesterFormBox")
         QVBoxLayout(self.form_box).addWidget(self.form)
         layout = QVBoxLayout(panel)
@@ -182,6 +186,9 @@ class RequesterPage(Page):
     def can_go_back(self) -> bool:
         return self.draft.request_id is None
 
+    def fields(self) -> dict[str, QWidget]:
+        return {"received_at": self.received} | self.form.fields()
+
     def commit(self) -> None:
         if self.walk_in.isChecked():
             chosen = selected_key(self.queue)
@@ -192,13 +199,20 @@ class RequesterPage(Page):
             self.draft.new_requester = None
             return
         received = to_utc(self.received.dateTime(), self.draft.time_zone)
-        validate.not_future("received_at", received, utcnow())
-        if self.found_visitor is not None:
+        errors: dict[str, ValidationError] = {}
+        try:
+            validate.not_future("received_at", received, utcnow())
+        except ValidationError as error:
+            errors["received_at"] = error
+        answers = self.form.answers() if self.found_visitor is None else None
+        if answers is not None:  # every broken answer is refused before anything is saved
+            errors |= online.check_requester(answers, clock.today(self.draft.time_zone).year)
+        if errors:
+            raise FormRefusal(errors)
+        if answers is None:
             self.draft.visitor_id, self.draft.new_requester = self.found_visitor, None
             self.draft.requester = self.found_name
         else:
-            answers = self.form.answers()
-            guestbook.clean_visitor(answers, clock.today(self.draft.time_zone).year)  # refuses a broken answer before anything is saved
             self.draft.visitor_id, self.draft.new_requester = None, answers
             self.draft.requester = answers["full_name"].strip()
         self.draft.channel, self.draft.visit_id = Channel.ONLINE, None

@@ -26,7 +26,7 @@ from pstdesktop.services.access import Actor
 from ui.i18n import tr
 from ui.officer import jobs
 from ui.officer.common import STYLE, MessageLine, Refusal, primary
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 KINDS = {"invoice": ("Invoice", "Invoice"), "sppd": ("SPPD", "SPPD"), "receipt": ("Kuitansi", "Receipt")}
 
@@ -70,7 +70,7 @@ class DocumentPreview(QDialog):
         named(self, "documentPreview", tr("Pratinjau dokumen", "Document preview"))
         self.setWindowTitle(title)
         self.setStyleSheet(STYLE)
-        self.resize(900, 860)
+        fit_to_screen(self, (900, 860))
         self.file_name = file_name
         self.content = b""
         self.document = QPdfDocument(self)

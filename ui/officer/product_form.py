@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import os
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,13 +21,28 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from exports.text import size_text, thousands
 from models import Channel, ProductKind
+from pstdesktop.services import validate
+from pstdesktop.services.errors import DomainError
 from pstdesktop.services.requests import MEDIA
-from ui.i18n import tr
-from ui.officer.common import Refusal, size_text
+from ui.i18n import language, tr
+from ui.officer.common import Refusal
 from ui.officer.labels import FORMATS, KINDS, MAP_PRODUCTS, MICRODATA_PRODUCTS, SURVEYS, word
 from ui.officer.labels import MEDIA as MEDIA_WORDS
 from ui.widgets import named
+
+
+def size_hint() -> str:
+    return tr("Tulis seperti di Windows Explorer: 850 MB, 1,2 GB, 512 KB, atau jumlah byte. "
+              "1 KB = 1.024 byte, 1 MB = 1.048.576 byte.",
+              "Write it as Windows Explorer shows it: 850 MB, 1.2 GB, 512 KB, or a byte count. "
+              "1 KB = 1,024 bytes, 1 MB = 1,048,576 bytes.")
+
+
+HINT_STYLE = "color:#5f6368"
+EXACT_STYLE = "color:#1f3a5f; font-weight:600"
+ERROR_STYLE = "color:#b3261e"
 
 
 def _form() -> tuple[QWidget, QFormLayout]:
@@ -107,13 +122,18 @@ class ProductForm(QWidget):
                                        "Walk-in purchase: microdata as a full set, no choice of variables."))
         self.fullset.toggled.connect(lambda on: self.variables.setEnabled(not on))
         self.variables.setEnabled(False)
-        self.size = named(QLineEdit(), "microdataSize", tr("Ukuran dataset (byte)", "Dataset size (bytes)"))
-        self.size.setPlaceholderText(tr("ukuran berkas yang diserahkan, dalam byte", "size of the file handed over, in bytes"))
+        self.size = named(QLineEdit(), "microdataSize", tr("Ukuran dataset", "Dataset size"))
+        self.size.setPlaceholderText(tr("mis. 850 MB atau 1,2 GB", "e.g. 850 MB or 1.2 GB"))
+        self.size.setToolTip(size_hint())
+        self.size.textChanged.connect(self.show_size)
+        self.size_file = ("", -1)  # (file name, size) last read with "Baca dari berkas…"
         self.pick = named(QPushButton(tr("Baca dari berkas…", "Read from file…")), "microdataPickFile",
                           tr("Baca ukuran dari berkas", "Read the size from a file"))
         self.pick.clicked.connect(self.pick_file)
-        self.size_note = named(QLabel(""), "microdataSizeNote", tr("Ukuran terbaca", "Size read"))
-        self.size_note.setStyleSheet("color:#5f6368")
+        self.size_note = named(QLabel(""), "microdataSizeNote", tr("Jumlah byte untuk harga", "Bytes the price uses"))
+        self.size_note.setWordWrap(True)
+        self.size_note.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.size_note.setMinimumHeight(2 * self.size_note.fontMetrics().lineSpacing())  # steady while typing
         size_row = QHBoxLayout()
         size_row.addWidget(self.size, 1)
         size_row.addWidget(self.pick)
@@ -126,6 +146,7 @@ class ProductForm(QWidget):
         form.addRow(tr("Ukuran dataset", "Dataset size"), size_row)
         form.addRow("", self.size_note)
         self.survey.currentTextChanged.connect(self.changed)
+        self.show_size()
         return page
 
     def _map(self) -> QWidget:
@@ -186,11 +207,29 @@ class ProductForm(QWidget):
         try:
             size = os.stat(path).st_size
         except OSError:
-            self.size_note.setText(tr(f"Berkas {path} tidak dapat dibaca.", f"File {path} cannot be read."))
+            self._note(tr(f"Berkas {path} tidak dapat dibaca.", f"File {path} cannot be read."), ERROR_STYLE)
             return
-        self.size.setText(str(size))
-        self.size_note.setText(tr(f"Dari berkas {os.path.basename(path)}: {size_text(size)}",
-                                  f"From file {os.path.basename(path)}: {size_text(size)}"))
+        self.size_file = (os.path.basename(path), size)
+        self.size.setText(thousands(size))
+
+    def show_size(self) -> None:
+        """Under the size as it is typed: the exact byte count the price uses, or why it cannot be read."""
+        typed = self.size.text()
+        if not typed.strip():
+            self._note(size_hint(), HINT_STYLE)
+            return
+        try:
+            size = validate.data_size("data_size", typed)
+        except DomainError as error:
+            self._note(error.message(language()), ERROR_STYLE)
+            return
+        name, read = self.size_file
+        origin = tr(f" · dari berkas {name}", f" · from file {name}") if read == size else ""
+        self._note(f"= {size_text(size)}{origin}", EXACT_STYLE)
+
+    def _note(self, text: str, style: str) -> None:
+        self.size_note.setText(text)
+        self.size_note.setStyleSheet(style)
 
     def product_code(self) -> str:
         kind = ProductKind(self.kind.currentData())
@@ -229,7 +268,7 @@ class ProductForm(QWidget):
         """Ready for the next product: the identifying fields emptied, the choices kept."""
         self.survey.setCurrentText("")
         self.size.clear()
-        self.size_note.clear()
+        self.size_file = ("", -1)
         self.variables.clear()
         self.map_region.clear()
         self.map_count.setValue(1)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLineEdit, QSpinBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFormLayout, QGridLayout, QLineEdit, QWidget
 
 from pstdesktop.services import guestbook
 from ui.i18n import tr
@@ -22,11 +22,13 @@ def _combo(name: str, label: str, options, blank: bool = True) -> QComboBox:
 
 
 class RequesterForm(QWidget):
-    """Edits the answers ``guestbook.clean_visitor`` checks; ``answers()`` gives them back as a dict."""
+    """Edits the answers ``guestbook.clean_visitor`` checks; ``answers()`` gives them back as a dict. The
+    birth year is typed as text, so a year out of range reaches the service's refusal instead of being
+    dropped; the province starts at the office's (``home_province``)."""
 
     changed = Signal()
 
-    def __init__(self, this_year: int):
+    def __init__(self, this_year: int, home_province: str = ""):
         super().__init__()
         self.full_name = named(QLineEdit(), "requesterName", tr("Nama lengkap", "Full name"))
         self.gender = _combo("requesterGender", tr("Jenis kelamin", "Sex"), guestbook.GENDERS)
@@ -35,12 +37,14 @@ class RequesterForm(QWidget):
         self.email = named(QLineEdit(), "requesterEmail", tr("Email", "Email"))
         self.occupation = _combo("requesterOccupation", tr("Pekerjaan", "Occupation"), guestbook.OCCUPATIONS)
         self.occupation_other = named(QLineEdit(), "requesterOccupationOther", tr("Pekerjaan lainnya", "Other occupation"))
-        self.birth_year = named(QSpinBox(), "requesterBirthYear", tr("Tahun lahir", "Year of birth"))
-        self.birth_year.setRange(guestbook.FIRST_BIRTH_YEAR, this_year)
-        self.birth_year.setValue(1990)
+        self.birth_year = named(QLineEdit(), "requesterBirthYear", tr("Tahun lahir", "Year of birth"))
+        self.birth_year.setMaxLength(6)
+        low, high = guestbook.birth_year_bounds(this_year)
+        self.birth_year.setPlaceholderText(tr(f"contoh: 1990 ({low}-{high})", f"e.g. 1990 ({low}-{high})"))
         self.education = _combo("requesterEducation", tr("Pendidikan tertinggi", "Highest education"), guestbook.EDUCATION)
         self.country = named(QLineEdit("Indonesia"), "requesterCountry", tr("Negara", "Country"))
         self.province = _combo("requesterProvince", tr("Provinsi", "Province"), guestbook.PROVINCES)
+        self.province.setCurrentIndex(max(0, self.province.findData(home_province)) if home_province else 0)
         self.regency = named(QLineEdit(), "requesterRegency", tr("Kabupaten/Kota", "Regency/City"))
         self.disability = _combo("requesterDisability", tr("Jenis disabilitas", "Type of disability"),
                                  guestbook.DISABILITY_TYPES)
@@ -79,6 +83,15 @@ class RequesterForm(QWidget):
         self.occupation_other.setEnabled(self.occupation.currentData() == "Lainnya")
         self.province.setEnabled(self.country.text().strip() in ("", "Indonesia"))
 
+    def fields(self) -> dict[str, QWidget]:
+        """The widget of each answer, in screen order (left column, right column, consent)."""
+        return {"full_name": self.full_name, "gender": self.gender, "institution": self.institution,
+                "phone": self.phone, "email": self.email, "occupation": self.occupation,
+                "occupation_other": self.occupation_other, "birth_year": self.birth_year,
+                "education": self.education, "country": self.country, "province": self.province,
+                "regency": self.regency, "has_disability": self.disability, "disability_type": self.disability,
+                "id_document_type": self.id_type, "id_document_number": self.id_number, "consent": self.consent}
+
     def answers(self) -> dict:
         disability = self.disability.currentData() or ""
         indonesia = self.country.text().strip() in ("", "Indonesia")
@@ -87,7 +100,7 @@ class RequesterForm(QWidget):
             "institution": self.institution.text(), "phone": self.phone.text(), "email": self.email.text(),
             "occupation": self.occupation.currentData() or None,
             "occupation_other": self.occupation_other.text() if self.occupation_other.isEnabled() else "",
-            "birth_year": self.birth_year.value(), "education": self.education.currentData() or None,
+            "birth_year": self.birth_year.text(), "education": self.education.currentData() or None,
             "country": self.country.text(), "province": (self.province.currentData() or None) if indonesia else "",
             "regency": self.regency.text(), "has_disability": bool(disability), "disability_type": disability,
             "id_document_type": self.id_type.currentData() or "", "id_document_number": self.id_number.text(),

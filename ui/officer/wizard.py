@@ -1,8 +1,9 @@
 """The request wizard: from "who asks" to the invoice and the SPPD, one step a page.
 
 Each page saves its own step through the services when the officer presses the main button; a
-refused step shows its message under the page and nothing changes. Closing the wizard keeps what was
-saved; the request continues from the board (the wizard reopens at the page its state needs)."""
+refused step shows every problem under the page, marks the fields in red, and nothing changes. Closing
+the wizard keeps what was saved (and asks first when the page holds unsaved typing); the request
+continues from the board (the wizard reopens at the page its state needs)."""
 
 from __future__ import annotations
 
@@ -11,11 +12,12 @@ from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QDialog,
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -25,10 +27,12 @@ from models import Channel, RequestState
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import online, overview
 from pstdesktop.services.access import Actor
+from pstdesktop.services.errors import DomainError
 from pstdesktop.services.office import office_of
+from ui.forms import FormErrors, FormRefusal, GuardedDialog, Snapshot
 from ui.i18n import tr
-from ui.officer.common import STYLE, MessageLine, primary
-from ui.widgets import named
+from ui.officer.common import ERROR_STYLE, STYLE, MessageLine, primary
+from ui.widgets import fit_to_screen, named, sized_to_current
 
 EDITABLE = (RequestState.DRAFT, RequestState.SUBMITTED)
 
@@ -53,7 +57,8 @@ class Draft:
 
 
 class Page(QWidget):
-    """One step. ``commit`` saves it (raising a DomainError to refuse); ``enter`` refreshes it."""
+    """One step. ``commit`` saves it (raising a DomainError, or a FormRefusal with every problem, to
+    refuse); ``enter`` refreshes it; ``fields`` names the widgets a refusal can mark, in screen order."""
 
     TITLE = ("", "")
     name = ""
@@ -61,7 +66,11 @@ class Page(QWidget):
     def __init__(self, wizard: RequestWizard):
         super().__init__()
         self.wizard = wizard
+        self.form_errors: FormErrors | None = None
         named(self, self.name, self.title)
+
+    def fields(self) -> dict[str, QWidget]:
+        return {}
 
     @property
     def title(self) -> str:
@@ -84,7 +93,7 @@ class Page(QWidget):
         return self.draft.state in EDITABLE or self.draft.request_id is None
 
 
-class RequestWizard(QDialog):
+class RequestWizard(GuardedDialog):
     """Six steps: requester, abstraction, products, category and fee, conformity check, invoice and SPPD."""
 
     finished_request = Signal(int)
@@ -103,7 +112,7 @@ class RequestWizard(QDialog):
         named(self, "requestWizard", tr("Wizard permintaan data", "Data request wizard"))
         self.setWindowTitle(tr("Permintaan data — PST", "Data request — PST"))
         self.setStyleSheet(STYLE)
-        self.resize(1180, 720)
+        fit_to_screen(self, (1180, 720))
         with database.unit_of_work() as session:
             self.draft = Draft(time_zone=office_of(session, actor.office_id).time_zone)
             office = overview.office_name(session, actor)
@@ -133,6 +142,9 @@ class RequestWizard(QDialog):
         for page in self.pages:
             self.stack.addWidget(page)
         self.message = MessageLine("wizardMessage")
+        for page in self.pages:
+            if page.fields():
+                page.form_errors = FormErrors(self, self.message, page.fields(), summary_style=ERROR_STYLE)
         self.close_button = named(QPushButton(tr("Tutup", "Close")), "wizardClose", tr("Tutup", "Close"))
         self.back_button = named(QPushButton(tr("◀ Kembali", "◀ Back")), "wizardBack", tr("Kembali", "Back"))
         self.next_button = primary(named(QPushButton(""), "wizardNext", tr("Lanjut", "Next")))
@@ -147,7 +159,14 @@ class RequestWizard(QDialog):
         buttons.addWidget(self.next_button)
         main = QVBoxLayout()
         main.addWidget(self.heading)
-        main.addWidget(self.stack, 1)
+        for combo in self.stack.findChildren(QComboBox):  # as wide as 20 characters, not its longest item
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(20)
+        pages = QScrollArea()  # a long page scrolls on a small screen; the buttons below stay in view
+        pages.setWidgetResizable(True)
+        pages.setFrameShape(QScrollArea.Shape.NoFrame)
+        pages.setWidget(sized_to_current(self.stack))
+        main.addWidget(pages, 1)
         main.addWidget(self.message)
         main.addLayout(buttons)
         layout = QHBoxLayout(self)
@@ -167,12 +186,36 @@ class RequestWizard(QDialog):
         return self.pages[self.index]
 
     def show_page(self, index: int) -> None:
+        self.forget_errors()
         self.index = index
         self.stack.setCurrentIndex(index)
         self.steps.setCurrentRow(index)
         self.message.clear()
         self.page.enter()
         self._update_heading()
+        self.mark_saved()
+
+    def mark_saved(self) -> None:
+        """What the page shows now is saved (or was never typed): closing asks only after a change."""
+        self.unsaved = Snapshot(self.page)
+
+    def forget_errors(self) -> None:
+        for page in self.pages:
+            if page.form_errors is not None:
+                page.form_errors.clear()
+
+    def refuse(self, error: Exception) -> None:
+        """Show a refusal: every problem of a FormRefusal, or a domain error, on the page's fields when
+        it has them; anything else as the message line."""
+        marks = self.page.form_errors
+        errors = (error.errors if isinstance(error, FormRefusal) else
+                  {error.field: error} if isinstance(error, DomainError) and error.field else {})
+        if marks is not None and errors and set(errors) & set(marks.fields):
+            marks.show(errors)
+        elif isinstance(error, FormRefusal):
+            self.message.error(next(iter(error.errors.values())))
+        else:
+            self.message.error(error)
 
     def _update_heading(self) -> None:
         number = f" · {self.draft.number}" if self.draft.number else ""
@@ -185,11 +228,12 @@ class RequestWizard(QDialog):
         self._update_heading()
 
     def next(self) -> None:
+        self.forget_errors()
         self.message.clear()
         try:
             self.page.commit()
         except Exception as error:  # a refusal, or anything else: shown, not a crash
-            self.message.error(error)
+            self.refuse(error)
             return
         if self.index == len(self.pages) - 1:
             if self.draft.request_id is not None:

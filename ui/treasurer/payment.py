@@ -35,7 +35,7 @@ from pstdesktop.services import ledger
 from pstdesktop.services.access import Actor
 from ui.i18n import tr
 from ui.treasurer.common import HEADLINE_STYLE, MUTED_STYLE, Banner, money, parse_rupiah
-from ui.widgets import named, office_now, to_utc
+from ui.widgets import fit_to_screen, named, office_now, to_utc
 
 BANKS = ("BRI", "BNI", "Bank Mandiri", "BTN", "BSI", "Bank Maluku Malut", "Bank Jambi", "PT Pos Indonesia")
 
@@ -53,6 +53,7 @@ class PaymentDialog(QDialog):
         self.payment_id: int | None = None
         self.setWindowTitle(tr(f"Terima pembayaran — {invoice.number}", f"Take payment — {invoice.number}"))
         self.setMinimumWidth(560)
+        fit_to_screen(self)  # its size hint, within the screen, when shown
         named(self, "paymentDialog", tr("Terima pembayaran", "Take payment"))
 
         title = QLabel(f"<b>{invoice.number}</b> · {invoice.request_number}<br>"

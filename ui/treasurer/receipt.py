@@ -34,7 +34,7 @@ from pstdesktop.services import ledger
 from pstdesktop.services.access import Actor
 from ui.i18n import tr
 from ui.treasurer.common import MUTED_STYLE, Banner, money
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 
 class ReceiptPreview(QDialog):
@@ -45,7 +45,7 @@ class ReceiptPreview(QDialog):
         named(self, "receiptPreview", tr("Pratinjau kuitansi", "Receipt preview"))
         self.pdf, self.file_name = pdf, file_name
         self.setWindowTitle(title)
-        self.resize(820, 900)
+        fit_to_screen(self, (820, 900))
         self.buffer = QBuffer(self)
         self.buffer.setData(QByteArray(pdf))
         self.buffer.open(QIODevice.OpenModeFlag.ReadOnly)
@@ -156,6 +156,7 @@ class ApprovalDialog(QDialog):
         layout.addWidget(note)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
+        fit_to_screen(self)
 
 
 class CancelReceiptDialog(ApprovalDialog):

@@ -126,6 +126,10 @@ class InvoicesTab(QWidget):
         self.search_text = text
         self.load(0)
 
+    def follow(self) -> None:
+        """After a change elsewhere: the same search and page again (what is typed in the field stays)."""
+        self.load(self.pager.offset)
+
     def show_all(self) -> None:
         self.scan.clear()
         self.search_text = ""
@@ -168,6 +172,7 @@ class ReceiptsTab(QWidget):
         super().__init__()
         self.panel = panel
         self.receipts: dict[int, ledger.ReceiptRow] = {}
+        self.searched = ""  # the search last asked for with Enter (not what is being typed)
         pending_box = QGroupBox(tr("Pembayaran menunggu kuitansi", "Payments waiting for a receipt"))
         self.pending = make_table("pendingTable", tr("Pembayaran menunggu kuitansi", "Payments waiting for a receipt"), [
             tr("No. invoice", "Invoice no."), tr("Pembayar", "Payer"), tr("Cara bayar", "Method"),
@@ -215,7 +220,7 @@ class ReceiptsTab(QWidget):
 
         self.pending_pager.moved.connect(self.load_pending)
         self.pager.moved.connect(self.load_receipts)
-        self.search.returnPressed.connect(lambda: self.load_receipts(0))
+        self.search.returnPressed.connect(self._search)
         self.issue_button.clicked.connect(self.issue_selected)
         self.refund_button.clicked.connect(self.refund_selected)
         self.view_button.clicked.connect(self.view_selected)
@@ -224,6 +229,15 @@ class ReceiptsTab(QWidget):
     def load(self) -> None:
         self.load_pending(0)
         self.load_receipts(self.pager.offset)
+
+    def follow(self) -> None:
+        """After a change elsewhere: both lists again at the pages shown."""
+        self.load_pending(self.pending_pager.offset)
+        self.load_receipts(self.pager.offset)
+
+    def _search(self) -> None:
+        self.searched = self.search.text()
+        self.load_receipts(0)
 
     def load_pending(self, offset: int = 0) -> None:
         try:
@@ -243,7 +257,7 @@ class ReceiptsTab(QWidget):
     def load_receipts(self, offset: int = 0) -> None:
         try:
             with self.panel.database.unit_of_work() as session:
-                page = ledger.receipts(session, self.panel.actor, self.search.text(), limit=self.PAGE, offset=offset)
+                page = ledger.receipts(session, self.panel.actor, self.searched, limit=self.PAGE, offset=offset)
         except Exception as error:
             self.message.error(error)
             return
@@ -310,6 +324,7 @@ class DepositsTab(QWidget):
         self.source.addItem(tr("Rekening penerimaan (transfer)", "Receiving account (transfers)"), "transfer")
         self.total = named(QLabel(""), "undepositedTotal", tr("Belum disetor", "Not yet deposited"))
         self.total.setStyleSheet(HEADLINE_STYLE)
+        self.total.setWordWrap(True)  # long amounts wrap instead of widening the window
         hint = QLabel(tr("Penerimaan tunai dan transfer di rekening penerimaan wajib disetor ke Kas Negara paling "
                          "lambat hari kerja berikutnya, masing-masing dengan NTPN. Pembayaran SIMPONI langsung masuk "
                          "Kas Negara.",
@@ -379,6 +394,22 @@ class DepositsTab(QWidget):
         if not self.day.property("chosen"):  # today, until the treasurer picks another date
             self.day.setDate(QDate(self.panel.today.year, self.panel.today.month, self.panel.today.day))
         self.load_cash(0)
+        self.load_history(self.pager.offset)
+
+    def follow(self) -> None:
+        """After a change elsewhere: the lists again; receipts the treasurer ticked or unticked stay so, a new
+        one is ticked as "Pilih semua" says; the date and NTPN being typed are left alone."""
+        shown = {r.receipt_id for r in self.cash}
+        ticked = set(self.checked_ids())
+        self.load_cash(self.cash_pager.offset)
+        self.cash_table.blockSignals(True)
+        for row in range(self.cash_table.rowCount()):
+            item = self.cash_table.item(row, 0)
+            key = item.data(Qt.ItemDataRole.UserRole)
+            tick = key in ticked if key in shown else self.select_all.isChecked()
+            item.setCheckState(Qt.CheckState.Checked if tick else Qt.CheckState.Unchecked)
+        self.cash_table.blockSignals(False)
+        self._update_chosen()
         self.load_history(self.pager.offset)
 
     def load_cash(self, offset: int = 0) -> None:
@@ -492,10 +523,10 @@ class ClosingTab(QWidget):
             self.values[key] = value
             grid.addWidget(label, index % 5, (index // 5) * 3)
             grid.addWidget(value, index % 5, (index // 5) * 3 + 1)
-        for column in (1, 4, 7):
-            grid.setColumnMinimumWidth(column, 140)
-        grid.setColumnMinimumWidth(2, 40)
-        grid.setColumnMinimumWidth(5, 40)
+        for column in (1, 4, 7):  # narrow enough for a 1366×768 screen at 125 %
+            grid.setColumnMinimumWidth(column, 120)
+        grid.setColumnMinimumWidth(2, 24)
+        grid.setColumnMinimumWidth(5, 24)
         grid.setColumnStretch(8, 1)
         self.state = named(QLabel(""), "dayState", tr("Status hari", "Day status"))
         self.state.setWordWrap(True)
@@ -541,6 +572,10 @@ class ClosingTab(QWidget):
             self.day.blockSignals(False)
         self.show_day()
         self.load_history(self.pager.offset)
+
+    def follow(self) -> None:
+        """After a change elsewhere: the day shown and the closed days again (note and tick stay)."""
+        self.load()
 
     @property
     def chosen_day(self) -> date:

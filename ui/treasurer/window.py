@@ -1,6 +1,8 @@
 """The treasurer's window (bendahara penerimaan): invoices awaiting payment, the payment form, the
 kuitansi (preview, print, cancellation with a supervisor's approval), deposits to Kas Negara, the daily
-closing and the Excel exports. Only a treasurer account may open it."""
+closing and the Excel exports. Only a treasurer account may open it. The lists follow the database by
+themselves (``ui.live``: a payment or kuitansi recorded on another PC shows within about a second), keeping
+selection, page and scroll position; "Keluar akun" returns to the sign-in without quitting."""
 
 from __future__ import annotations
 
@@ -15,12 +17,13 @@ from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import PermissionDenied
 from pstdesktop.services.office import office_today
 from ui.i18n import tr
-from ui.treasurer.common import MUTED_STYLE, Banner, error_text, money
+from ui.live import LiveRefresh, kept_view
+from ui.treasurer.common import MUTED_STYLE, Banner, error_text, money, selected_key
 from ui.treasurer.exporting import ExportPanel
 from ui.treasurer.payment import PaymentDialog
 from ui.treasurer.receipt import CancelReceiptDialog, ReceiptPreview, RefundDialog
 from ui.treasurer.tabs import ClosingTab, DepositsTab, InvoicesTab, ReceiptsTab
-from ui.widgets import named
+from ui.widgets import fit_to_screen, named
 
 REFRESH_MS = 60_000
 
@@ -31,6 +34,7 @@ class TreasurerWindow(QMainWindow):
         if actor.role is not Role.TREASURER:
             raise PermissionDenied("role", user=actor.name, role=actor.role.value, action="payment.record")
         self.database, self.actor = database, actor
+        self.sign_out_requested = False
         with database.unit_of_work() as session:
             office = ledger.letterhead(session, actor.office_id)
             self.zone = ledger.zone_of(session, actor.office_id)
@@ -41,7 +45,7 @@ class TreasurerWindow(QMainWindow):
         self.preview: ReceiptPreview | None = None
         self.setWindowTitle(tr(f"PST Desktop — Bendahara — {office.office_name}",
                                f"PST Desktop — Treasurer — {office.office_name}"))
-        self.resize(1280, 720)
+        fit_to_screen(self, (1280, 720), maximize=True)
         named(self, "treasurerWindow", tr("Panel bendahara", "Treasurer panel"))
 
         header = QLabel(f"<span style='font-size:17pt; font-weight:600'>{office.office_name}</span><br>"
@@ -51,10 +55,14 @@ class TreasurerWindow(QMainWindow):
         self.cash_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton", tr("Muat ulang", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
+        self.sign_out_button = named(QPushButton(tr("Keluar akun", "Sign out")), "signOutButton",
+                                     tr("Keluar akun dan kembali ke layar masuk", "Sign out and return to the sign-in"))
+        self.sign_out_button.clicked.connect(self.sign_out)
         top = QHBoxLayout()
         top.addWidget(header, 1)
         top.addWidget(self.cash_label)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignVCenter)
         self.message = Banner("windowMessage")
 
         self.invoices = InvoicesTab(self)
@@ -79,13 +87,37 @@ class TreasurerWindow(QMainWindow):
         self.setCentralWidget(body)
         self.statusBar().showMessage(tr("Siap. Arahkan pemindai ke kolom pencarian.", "Ready. Point the scanner at the search field."))
         self.timer = QTimer(self)
-        self.timer.timeout.connect(self.refresh)
+        self.timer.timeout.connect(self.live_refresh)  # the fallback when no change was announced
         self.timer.start(REFRESH_MS)
+        self.live = LiveRefresh(database, self)
+        self.live.changed.connect(self.live_refresh)
         self.refresh()
         self.invoices.scan.setFocus()
 
     def refresh(self) -> None:
         """Reload every list (each a page from the database) and the cash on hand."""
+        if self._show_positions():
+            self.invoices.load(self.invoices.pager.offset)
+            self.receipts.load()
+            self.deposits.load()
+            self.closing.load()
+
+    def live_refresh(self) -> None:
+        """Something was committed (here or on another PC): every list again at its page, with its selected
+        row and scroll position; the forms (scan field, deposit, closing note) keep what is typed."""
+        tables = (self.invoices.table, self.receipts.pending, self.receipts.table, self.deposits.cash_table,
+                  self.deposits.history, self.closing.history)
+        chosen = [selected_key(table) for table in tables]
+        if not self._show_positions():
+            return
+        with kept_view(*tables):
+            for tab in (self.invoices, self.receipts, self.deposits, self.closing):
+                tab.follow()
+            for table, key in zip(tables, chosen, strict=True):
+                _select(table, key)
+
+    def _show_positions(self) -> bool:
+        """The cash on hand and today's state in the header; False (and said) when the database fails."""
         try:
             with self.database.unit_of_work() as session:
                 self.today = office_today(session, self.actor.office_id)
@@ -93,7 +125,7 @@ class TreasurerWindow(QMainWindow):
                 closed = ledger.closing_of(session, self.actor.office_id, self.today) is not None
         except Exception as error:  # a lost LAN connection must not close the window
             self.message.error(error)
-            return
+            return False
         pending = sum(held.pending.values())
         waiting = (f"<br><span style='color:#8a1c13'>{tr('Dibayar, menunggu kuitansi', 'Paid, waiting for a receipt')}:"
                    f" {money(pending)}</span>" if pending else "")
@@ -107,10 +139,7 @@ class TreasurerWindow(QMainWindow):
                                  "Today's books are closed: new payments and receipts are booked tomorrow."))
         elif not self.message.is_error:
             self.message.clear_message()
-        self.invoices.load(self.invoices.pager.offset)
-        self.receipts.load()
-        self.deposits.load()
-        self.closing.load()
+        return True
 
     # --- payment, kuitansi, cancellation ------------------------------------------------------------
     def open_payment(self, invoice: ledger.InvoiceRow) -> PaymentDialog:
@@ -188,7 +217,24 @@ class TreasurerWindow(QMainWindow):
         self.receipts.message.ok(tr("Pengembalian uang tercatat; permintaannya dibatalkan.",
                                     "Refund recorded; its request is cancelled."))
 
+    def sign_out(self) -> None:
+        """Close the panel; ui.app shows the sign-in again."""
+        self.sign_out_requested = True
+        self.close()
+
     def closeEvent(self, event) -> None:  # noqa: N802 (Qt)
         self.timer.stop()
+        self.live.stop()
         self.exports.shutdown()
         super().closeEvent(event)
+
+
+def _select(table, key) -> None:
+    """Select the row whose key is ``key`` again, if the reloaded page still has it."""
+    if key is None:
+        return
+    for row in range(table.rowCount()):
+        item = table.item(row, 0)
+        if item is not None and item.data(Qt.ItemDataRole.UserRole) == key:
+            table.selectRow(row)
+            return
