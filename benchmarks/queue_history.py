@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -46,7 +46,7 @@ from models import (  # noqa: E402
 )
 from pstdesktop.bootstrap import Database, open_url  # noqa: E402
 from pstdesktop.config import sqlite_url  # noqa: E402
-from pstdesktop.services import guestbook, online, overview, requests  # noqa: E402
+from pstdesktop.services import clock, guestbook, online, overview, requests  # noqa: E402
 from pstdesktop.services.access import Actor, actor_of  # noqa: E402
 from pstdesktop.services.clock import utcnow  # noqa: E402
 from pstdesktop.services.office import create_account, setup_office  # noqa: E402
@@ -108,10 +108,11 @@ def history(db: Database, officer: Actor, years: int, per_day: int, seed: int = 
         visitor_id = (s.scalar(select(Visitor.id).order_by(Visitor.id.desc()).limit(1)) or 0) + 1
         visit_id = (s.scalar(select(Visit.id).order_by(Visit.id.desc()).limit(1)) or 0) + 1
         request_id = (s.scalar(select(ServiceRequest.id).order_by(ServiceRequest.id.desc()).limit(1)) or 0) + 1
-        start = date.today() - timedelta(days=365 * years)
+        office_day = clock.today(OFFICE["time_zone"])  # the office's days, not the PC's
+        start = office_day - timedelta(days=365 * years)
         visitors, visits, reqs, items, invoices, payments, receipts = [], [], [], [], [], [], []
         day, sequence = start, 0
-        while day < date.today():
+        while day < office_day:
             if day.weekday() < 5:
                 for n in range(1, per_day + 1):
                     arrived = datetime(day.year, day.month, day.day, 8, tzinfo=UTC) - timedelta(hours=WIB) \
