@@ -69,6 +69,8 @@ def main(argv: list[str] | None = None) -> int:
             faults.database_url(args.database, "--database")
         env = {"PST_DATABASE_URL": args.database or "", "PST_DATA_DIR": args.data_dir or ""}
         settings = load_settings({**os.environ, **{k: v for k, v in env.items() if v}})
+        if command != "gui":  # the application itself offers to join the server again instead
+            _refuse_moved(settings)
         if command not in ("gui", "kiosk"):
             return _command(args, command, settings)
         desktop.check_platform()
@@ -98,6 +100,15 @@ def _before_qt(settings: Settings, command: str) -> None:
         faults.check_sqlite_file(file, settings.backup_dir)
     elif not file.exists() and not file.parent.is_dir():
         raise faults.Fault("sqlite_folder", path=file.parent, file=file)
+
+
+def _refuse_moved(settings: Settings) -> None:
+    """A missing SQLite file whose office moved to the server is not a new database: refused, not created."""
+    from pstdesktop.server import moved_instead
+
+    moved = moved_instead(faults.sqlite_path(settings.database_url))
+    if moved is not None:
+        raise faults.Fault("sqlite_moved", moved=moved)
 
 
 def _tell(fault: faults.Fault, command: str) -> None:

@@ -58,6 +58,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "settings_url_type": ("database_url di {file} harus berupa teks (alamat basis data), bukan angka atau daftar; "
                           "perbaiki berkas itu.",
                           "database_url in {file} must be text (a database URL), not a number or a list; fix that file."),
+    "sqlite_moved": ("Data kantor ini sudah dipindahkan ke server (berkas lamanya kini {moved}) dan settings.json "
+                     "yang menunjuk ke server tidak ada; jalankan pst dan pilih \"PC ini memakai server kantor\" "
+                     "agar tidak memulai kantor baru yang kosong.",
+                     "This office's data was moved to its server (its old file is now {moved}) and the settings.json "
+                     "that points at the server is missing; start pst and choose \"This PC uses the office server\" "
+                     "instead of starting a new, empty office."),
     "sqlite_folder": ("Folder {path} untuk basis data {file} tidak ada; buat folder itu atau perbaiki alamat basis data.",
                       "The folder {path} of the database {file} does not exist; create it or correct the database URL."),
     "sqlite_empty": ("Berkas basis data {file} ada tetapi kosong (0 byte) dan tidak diubah; bila memang basis data baru, "

@@ -43,7 +43,22 @@ def run(settings: Settings) -> int:
         if not restart:
             return code
         stored = read_settings_file(settings.data_dir).get("database_url")
-        settings = replace(settings, database_url=stored or settings.database_url)
+        moved_from, settings = settings, replace(settings, database_url=stored or settings.database_url)
+        _retire_moved_file(moved_from.database_url, settings.database_url)
+
+
+def _retire_moved_file(old_url: str, new_url: str) -> None:
+    """After a move to the server, the old SQLite file is renamed so that it is never opened by mistake."""
+    from pstdesktop.server import after_move
+
+    try:
+        after_move(old_url, new_url)
+    except OSError as error:
+        QMessageBox.warning(None, APP_NAME, tr(
+            f"Data sudah di server, tetapi berkas SQLite lama tidak dapat diganti nama ({error}); jangan buka "
+            "berkas itu lagi.",
+            f"The data is on the server, but the old SQLite file cannot be renamed ({error}); do not open that "
+            "file again."))
 
 
 def _sqlite_file(settings: Settings) -> Path | None:
@@ -82,11 +97,17 @@ def _probe_startup(app: QApplication) -> None:
 
 def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     """One run from the database check to the closed window: (exit code, restart wanted)."""
+    from ui.admin.join import first_run, server_unreachable
+
+    if (ended := first_run(settings)) is not None:  # a new PC: a new office here, or join the office server
+        return ended
     if not check_database_file(settings):
         return 1, False
     try:
         database = open_database(settings)
     except Exception as error:  # shown, not a crash: the office has no IT staff
+        if not settings.is_sqlite:  # one plain sentence, retry or change the server; never a local file
+            return server_unreachable(settings, error)
         QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                                 f"The database cannot be opened:\n{error}"))
         return 1, False

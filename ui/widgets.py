@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from pstdesktop import faultlog
+from pstdesktop import faultlog, server
 from pstdesktop.services import clock
 from pstdesktop.services.errors import DomainError
 from ui.i18n import language, tr
@@ -58,9 +58,13 @@ def to_utc(value: QDateTime, zone_name: str) -> datetime:
 
 
 def error_text(error: Exception) -> str:
-    """A domain error in plain words; anything else as one line with a reference (detail logged)."""
+    """A domain error in plain words; the office server gone away as one plain sentence; anything else as one
+    line with a reference (detail logged)."""
     if isinstance(error, DomainError):
         return error.message(language())
+    if server.lost(error):
+        faultlog.LOG.warning("database server lost: %s", faultlog.describe(error).splitlines()[0])
+        return server.lost_sentence(language())
     return faultlog.unexpected(error, language())
 
 

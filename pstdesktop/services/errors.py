@@ -108,6 +108,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "login_inactive": ("Akun ini tidak aktif; hubungi supervisor.", "This account is not active; ask a supervisor."),
     "login_failed": ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
+    "supervisor_needed": ("Hanya supervisor kantor yang dapat mengubah server.",
+                          "Only a supervisor of the office can change the server."),
     "password_weak": (
         "{field} mudah ditebak (kata sandi umum, kata atau nama dengan angka/tahun, deret, pengulangan, atau nama pengguna). Gabungkan 3-4 kata yang tidak berhubungan.",
         "{field} is easy to guess (a common password, a word or name with digits or a year, a run, a repeat, or the username). Join 3-4 unrelated words.",

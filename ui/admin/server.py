@@ -4,7 +4,7 @@ The password goes into PostgreSQL's own pgpass file, never into settings.json.""
 
 from __future__ import annotations
 
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -19,28 +19,18 @@ from PySide6.QtWidgets import (
 )
 
 from models import Base
-from pstdesktop import pgpass, transfer
+from pstdesktop import pgpass, server, transfer
 from pstdesktop.config import Settings, write_settings_file
 from pstdesktop.services.errors import ValidationError
 from ui.admin.common import AdminTab, StatusLine, ask, count_text, inform
-from ui.i18n import tr
-from ui.widgets import named
+from ui.i18n import language, tr
+from ui.widgets import error_text, named
 
-CONNECT_TIMEOUT_S = 10
 TABLES = [table.name for table in Base.metadata.sorted_tables]
 
 
-def server_url(host: str, port: int, database: str, user: str, password: str) -> str:
-    """``postgresql://user:password@host:port/database`` with the parts quoted; refuses empty parts."""
-    host, database, user = host.strip(), database.strip(), user.strip()
-    for field, value in (("server_host", host), ("server_database", database), ("server_user", user)):
-        if not value:
-            raise ValidationError("required", field)
-        if any(ch.isspace() for ch in value) or "/" in value:
-            raise ValidationError("bad_chars", field)
-    credentials = quote(user, safe="") + (f":{quote(password, safe='')}" if password else "")
-    return (f"postgresql://{credentials}@{host}:{port}/{quote(database, safe='')}"
-            f"?connect_timeout={CONNECT_TIMEOUT_S}")
+class HasOffice(RuntimeError):
+    """The server already holds an office: data is not moved onto it (this PC joins it instead)."""
 
 
 class ServerTab(AdminTab):
@@ -65,7 +55,11 @@ class ServerTab(AdminTab):
         self.move_button = named(QPushButton(tr("Pindahkan data ke server…", "Move data to the server…")),
                                  "moveDataButton", tr("Pindahkan data ke server", "Move data to the server"))
         self.move_button.clicked.connect(self.move_data)
-        self.action_buttons = [self.test_button, self.move_button]
+        self.join_button = named(QPushButton(tr("Gabung ke server…", "Join the server…")), "joinServerButton",
+                                 tr("Gabung ke server yang sudah berisi data kantor",
+                                    "Join a server that already holds the office's data"))
+        self.join_button.clicked.connect(self.join_server)
+        self.action_buttons = [self.test_button, self.move_button, self.join_button]
         self.step = named(QLabel(""), "moveStep", tr("Langkah pemindahan", "Move step"))
         self.status = StatusLine("serverMessage")
         self._layout()
@@ -106,6 +100,7 @@ class ServerTab(AdminTab):
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_button)
         buttons.addWidget(self.move_button)
+        buttons.addWidget(self.join_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
@@ -128,10 +123,30 @@ class ServerTab(AdminTab):
 
     def update_actions(self) -> None:
         self.move_button.setEnabled(self.settings.is_sqlite and not self.busy)
+        self.join_button.setEnabled(self.settings.is_sqlite and not self.busy)
+
+    def join_server(self) -> None:
+        """Use a server that already holds the office (a supervisor of it signs in there); this PC's own data
+        stays in its SQLite file, renamed at the restart so it is not opened by mistake."""
+        from PySide6.QtWidgets import QDialog
+
+        from ui.admin.join import JoinDialog
+
+        dialog = JoinDialog(self.settings, supervisor=True, parent=self)
+        try:
+            dialog.form.fill(self.url())
+        except ValidationError:
+            pass
+        self.join_dialog = dialog
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            inform(self, tr("PC ini memakai server", "This PC uses the server"),
+                   tr("Aplikasi akan dimulai ulang dan memakai data kantor di server.",
+                      "The application will restart and use the office's data on the server."))
+            self.restart_required.emit()
 
     def url(self) -> str:
-        return server_url(self.host.text(), self.port.value(), self.name.text(), self.user.text(),
-                          self.password.text())
+        return server.Address(self.host.text(), self.port.value(), self.name.text(), self.user.text(),
+                              self.password.text()).url()
 
     def _where(self) -> str:
         return f"{self.host.text().strip()}:{self.port.value()}/{self.name.text().strip()}"
@@ -144,31 +159,33 @@ class ServerTab(AdminTab):
             return
         self.status.setText(tr(f"Menghubungi {self._where()}…", f"Contacting {self._where()}…"))
         self.status.setStyleSheet("")
-        self.run_in_background(lambda _p: transfer.check_connection(url), self._tested, self._failed)
+        self.run_in_background(lambda _p: server.check(url), self._tested, self._failed)
 
-    def _tested(self, reason: str | None) -> None:
-        if reason is None:
-            self.status.ok(tr(f"Koneksi berhasil: server {self._where()} menjawab.",
-                              f"Connection OK: the server {self._where()} answers."))
+    def _tested(self, check: server.Check) -> None:
+        if check.joinable:
+            self.status.ok(tr("Koneksi berhasil: ", "Connection OK: ") + check.sentence(language()))
         else:
-            self.status.error(tr(f"Koneksi gagal: {reason}\nPeriksa alamat, port, nama basis data, pengguna "
-                                 "dan kata sandi, serta bahwa server menerima koneksi dari PC ini.",
-                                 f"Connection failed: {reason}\nCheck the address, port, database name, user "
-                                 "and password, and that the server accepts connections from this PC."))
+            self.status.error(tr("Koneksi gagal: ", "Connection failed: ") + check.sentence(language()))
 
     def _failed(self, error: Exception) -> None:
         if isinstance(error, ImportError):
             self.status.error(tr("Driver PostgreSQL (psycopg) tidak terpasang dalam aplikasi ini.",
                                  "The PostgreSQL driver (psycopg) is not installed in this application."))
-        elif isinstance(error, RuntimeError) and "not empty" in str(error):
+        elif isinstance(error, server.Refused):
+            self.status.error(tr("Pemindahan tidak dimulai, tidak ada yang berubah: ",
+                                 "The move did not start; nothing changed: ") + error.check.sentence(language()))
+        elif isinstance(error, RuntimeError) and "not empty" in str(error) or isinstance(error, HasOffice):
             self.status.error(tr(
-                "Basis data di server sudah berisi data, jadi tidak ada yang disalin. Pakai basis data baru yang "
-                f"kosong, atau hubungi pengelola server. ({error})",
-                f"The server database already holds data, so nothing was copied. Use a new, empty database, "
-                f"or ask whoever runs the server. ({error})"))
+                "Basis data di server sudah berisi data, jadi tidak ada yang disalin. Bila kantor sudah memakai "
+                "server itu, jangan pindahkan data: pakai \"Gabung ke server…\" agar PC ini memakai data di "
+                "server (data di PC ini tidak ikut dan berkasnya diganti nama), atau pakai basis data baru yang "
+                "kosong.",
+                "The server database already holds data, so nothing was copied. When the office already uses "
+                "that server, do not move data: use \"Join the server…\" so this PC uses the data on the server "
+                "(this PC's data does not go along and its file is renamed), or use a new, empty database."))
         else:
-            self.status.error(tr(f"Pemindahan gagal, tidak ada yang berubah di PC ini: {error}",
-                                 f"The move failed; nothing changed on this PC: {error}"))
+            self.status.error(tr("Pemindahan gagal, tidak ada yang berubah di PC ini: ",
+                                 "The move failed; nothing changed on this PC: ") + error_text(error))
         self.step.setText("")
 
     def move_data(self) -> None:
@@ -181,18 +198,22 @@ class ServerTab(AdminTab):
             return
         if not ask(self, tr("Pindahkan data ke server", "Move data to the server"),
                    tr(f"Salin semua data PC ini ke server {self._where()}?\n\nSetelah berhasil, aplikasi dimulai "
-                      "ulang dan memakai server. Berkas SQLite di PC ini tetap ada sebagai salinan. Jangan "
-                      "mencatat apa pun selama pemindahan.",
+                      "ulang dan memakai server; berkas SQLite di PC ini disimpan dengan nama baru "
+                      "(…moved-to-server-TANGGAL.sqlite) agar tidak terbuka lagi. Jangan mencatat apa pun selama "
+                      "pemindahan.",
                       f"Copy all of this PC's data to the server {self._where()}?\n\nWhen it succeeds, the "
-                      "application restarts and uses the server. The SQLite file on this PC stays as a copy. "
-                      "Record nothing while the move runs.")):
+                      "application restarts and uses the server; the SQLite file on this PC is kept under a new "
+                      "name (…moved-to-server-DATE.sqlite) so it is not opened again. Record nothing while the "
+                      "move runs.")):
             return
         source = self.settings.database_url
 
         def work(progress) -> dict[str, int]:
-            reason = transfer.check_connection(url)
-            if reason is not None:
-                raise ConnectionError(reason)
+            found = server.check(url)
+            if found.code in ("ok", "older"):
+                raise HasOffice(found.office)
+            if found.code != "empty":
+                raise server.Refused(found)
             return transfer.copy_all(source, url, progress)
 
         self.status.setText(tr("Memindahkan data…", "Moving the data…"))
@@ -220,7 +241,7 @@ class ServerTab(AdminTab):
                           f"Done: {total} rows copied to the server."))
         inform(self, tr("Data sudah di server", "The data is on the server"),
                tr(f"{total} baris disalin ke {self._where()}. Aplikasi akan dimulai ulang dan memakai server. "
-                  "Atur PC lain di kantor ke server yang sama lewat menu ini.",
+                  "Di setiap PC lain pilih \"PC ini memakai server kantor\" pada awal pertama.",
                   f"{total} rows were copied to {self._where()}. The application will restart and use the "
-                  "server. Point the office's other PCs at the same server through this menu."))
+                  "server. On each other PC choose \"This PC uses the office server\" at its first start."))
         self.restart_required.emit()

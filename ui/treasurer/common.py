@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from exports.text import rupiah
+from pstdesktop import server
 from ui.i18n import tr
 from ui.widgets import error_text, named
 
@@ -43,7 +44,10 @@ class Banner(QLabel):
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.hide()
 
+    server_lost = False  # the error shown is the office server gone away: cleared once it answers again
+
     def error(self, error: Exception | str) -> None:
+        self.server_lost = not isinstance(error, str) and server.lost(error)
         self._show(error if isinstance(error, str) else error_text(error), ERROR_STYLE)
 
     def ok(self, text: str) -> None:
@@ -53,10 +57,13 @@ class Banner(QLabel):
         self._show(text, INFO_STYLE)
 
     def clear_message(self) -> None:
+        self.server_lost = False
         self.setText("")
         self.hide()
 
     def _show(self, text: str, style: str) -> None:
+        if style != ERROR_STYLE:
+            self.server_lost = False
         self.setStyleSheet(style)
         self.setText(text)
         self.show()

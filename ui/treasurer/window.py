@@ -137,7 +137,7 @@ class TreasurerWindow(QMainWindow):
         if closed:
             self.message.note(tr("Buku hari ini sudah ditutup: pembayaran dan kuitansi baru dibukukan besok.",
                                  "Today's books are closed: new payments and receipts are booked tomorrow."))
-        elif not self.message.is_error:
+        elif not self.message.is_error or self.message.server_lost:  # the server answers again
             self.message.clear_message()
         return True
 
