@@ -375,6 +375,7 @@ def test_moving_the_data_to_postgresql_copies_the_rows_and_points_settings_at_th
     click(qtbot, again, "moveDataButton")
     qtbot.waitUntil(lambda: not again.server.busy, timeout=60_000)
     assert "sudah berisi data" in message(again, "serverMessage")
+    assert "Gabung ke server" in message(again, "serverMessage")  # joining is the way to use it
 
 
 # ---- start-up check -------------------------------------------------------------------------------

@@ -398,3 +398,35 @@ def test_change_server_needs_a_supervisor_of_the_office_on_the_new_server(qtbot,
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30_000)
     stored = read_settings_file(data)["database_url"]
     assert stored == pgpass.without_password(dialog.form.address().url()) and DB_PASSWORD not in stored
+
+
+def test_a_pc_with_its_own_office_joins_the_server_from_the_admin_tab(qtbot, office_server, office, tmp_path,
+                                                                     monkeypatch):
+    from ui.admin import AdminDialog
+    from ui.admin import server as server_tab
+
+    url, _server_office, role = office_server
+    parts = make_url(url)
+    local = Path(office.db.engine.url.database)
+    settings = Settings(data_dir=local.parent, database_url=sqlite_url(local))
+    monkeypatch.setattr(server_tab, "inform", lambda *_a, **_k: None)
+
+    def join(dialog: JoinDialog):
+        dialog.show()
+        fill(dialog, parts.host, parts.port, parts.database, role, DB_PASSWORD)
+        dialog.supervisor_name.setText("kepala")
+        dialog.supervisor_password.setText(PASSWORD)
+        qtbot.mouseClick(dialog.join_button, LEFT)
+        qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30_000)
+        return dialog.result()
+
+    monkeypatch.setattr(JoinDialog, "exec", join)
+    admin = AdminDialog(office.db, settings, office.supervisor)
+    qtbot.addWidget(admin)
+    with qtbot.waitSignal(admin.restart_required, timeout=60_000):
+        qtbot.mouseClick(admin.findChild(QPushButton, "joinServerButton"), LEFT)
+    stored = read_settings_file(local.parent)["database_url"]
+    assert stored.startswith("postgresql://") and pgpass.lookup(stored) == DB_PASSWORD
+    office.db.dispose()  # the restart closes this PC's file, then renames it
+    renamed = server.after_move(settings.database_url, stored)
+    assert renamed is not None and renamed.exists() and not local.exists()

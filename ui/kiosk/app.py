@@ -45,10 +45,9 @@ def run(settings: Settings, mode: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     apply_qt_language()
-    try:
-        database = open_database(settings)
-    except Exception as error:  # noqa: BLE001 - told in plain words, not a traceback
-        return _refuse(tr(f"Basis data tidak dapat dibuka:\n{error}", f"The database cannot be opened:\n{error}"))
+    database = _open(settings)
+    if isinstance(database, int):
+        return database
     try:
         window = prepare(database, settings, mode)
         if window is None:
@@ -57,6 +56,26 @@ def run(settings: Settings, mode: str | None = None) -> int:
         return app.exec()
     finally:
         database.dispose()
+
+
+def _open(settings: Settings) -> Database | int:
+    """The database, or the exit code after telling why not. A server that cannot be reached gets the start-up
+    screen of ui.admin.join (retry, a supervisor's change of server, close), never a local file."""
+    from dataclasses import replace
+
+    from ui.admin.join import server_unreachable
+
+    while True:
+        try:
+            return open_database(settings)
+        except Exception as error:  # noqa: BLE001 - told in plain words, not a traceback
+            if settings.is_sqlite:
+                return _refuse(tr(f"Basis data tidak dapat dibuka:\n{error}", f"The database cannot be opened:\n{error}"))
+            code, again = server_unreachable(settings, error)
+            if not again:
+                return code
+            stored = read_settings_file(settings.data_dir).get("database_url")
+            settings = replace(settings, database_url=stored or settings.database_url)
 
 
 def prepare(database: Database, settings: Settings, mode: str | None = None) -> KioskWindow | None:
