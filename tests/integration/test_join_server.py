@@ -175,6 +175,9 @@ def test_the_connection_check_says_what_is_wrong_in_plain_words(office_server, p
         s.execute(text("UPDATE alembic_version SET version_num = 'ffffffffffff'"))
     newer = server.check(url)
     assert newer.code == "newer" and "lebih baru" in newer.sentence("id")
+    with pytest.raises(Exception) as opening:  # at start: the same sentence, not alembic's words
+        open_url(url)
+    assert server.explain(opening.value, url).code == "newer"
     with office.session() as s:
         s.execute(text("UPDATE alembic_version SET version_num = :head"), {"head": migrate.head_revision()})
 

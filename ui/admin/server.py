@@ -71,10 +71,12 @@ class ServerTab(AdminTab):
         intro = QLabel(tr(
             "Jika kios, petugas dan bendahara memakai PC berbeda, semuanya dapat memakai satu basis data "
             "PostgreSQL di server kantor (langkah pemasangan server ada di README). Isi alamat server, uji "
-            "koneksinya, lalu pindahkan data PC ini ke server. Basis data di server harus masih kosong.",
+            "koneksinya, lalu pindahkan data PC ini ke server (basis data di server harus masih kosong), atau "
+            "gabung ke server yang sudah berisi data kantor.",
             "When the kiosk, officer and treasurer use different PCs, they can all share one PostgreSQL "
             "database on the office server (the README gives the server's set-up steps). Fill in the server, "
-            "test the connection, then move this PC's data onto it. The server database must still be empty."))
+            "test the connection, then move this PC's data onto it (the server database must still be empty), or "
+            "join a server that already holds the office's data."))
         intro.setWordWrap(True)
         current = (tr("Sekarang: basis data SQLite di PC ini.", "Now: an SQLite database on this PC.")
                    if self.settings.is_sqlite else
