@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from models import Channel, Role
+from pstdesktop import server
 from pstdesktop.bootstrap import Database
 from pstdesktop.config import Settings
 from pstdesktop.services import clock, overview
@@ -148,7 +149,8 @@ class MainWindow(QMainWindow):
         their selection and scroll position; the wizard's form is left as it is."""
         views = (self.queue.table, self.online_board.table, self.all_requests.table)
         with kept_view(*views):
-            self.refresh()
+            if not self._reload(quiet=True):
+                return
         for dialog in list(self.checklists.values()):
             if dialog.isVisible():
                 dialog.follow()
@@ -158,16 +160,27 @@ class MainWindow(QMainWindow):
             self.live_refresh()
 
     def refresh(self) -> None:
+        self._reload(quiet=False)
+
+    def _reload(self, *, quiet: bool) -> bool:
+        """The lists again; False when the database failed. A refresh nobody asked for (a change elsewhere, the
+        timer) says a lost server in the status bar instead of a box that would pop up on every tick."""
         try:
             self.queue.refresh()
             self.online_board.refresh()
             self.all_requests.refresh()
         except Exception as error:  # a lost LAN connection must not close the window
-            show_error(self, error)
-            return
+            if quiet and server.lost(error):
+                self.statusBar().setStyleSheet("color: #b00020")
+                self.statusBar().showMessage(server.lost_sentence(language()))
+            else:
+                show_error(self, error)
+            return False
+        self.statusBar().setStyleSheet("")
         shown = clock.office_now(self.time_zone).strftime("%H:%M")
         self.statusBar().showMessage(tr(f"Diperbarui pukul {shown} {self.time_zone}; otomatis saat ada perubahan.",
                                         f"Updated at {shown} {self.time_zone}; refreshed on every change."))
+        return True
 
     def start_wizard(self, *, visit_id: int | None = None, online_mode: bool = False,
                      request_id: int | None = None) -> RequestWizard:

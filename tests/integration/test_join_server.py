@@ -324,6 +324,10 @@ def test_server_stopped_and_restarted_while_two_pcs_run(qtbot, cluster, tmp_path
         assert "belum diterima bendahara" in checklist.findChild(QLabel, "paymentStatus").text()
 
         cluster.stop()
+        boxes: list[Exception] = []
+        monkeypatch.setattr("ui.main_window.show_error", lambda _parent, error: boxes.append(error))
+        staff.live_refresh()  # the staff window's background refresh: said in its status bar, no box
+        assert not boxes and staff.statusBar().currentMessage() == server.lost_sentence("id")
         qtbot.mouseClick(treasurer.refresh_button, LEFT)  # PC1 asks the stopped server
         banner = treasurer.message
         assert banner.isVisible() and banner.server_lost
@@ -363,6 +367,8 @@ def test_server_stopped_and_restarted_while_two_pcs_run(qtbot, cluster, tmp_path
         assert f"127.0.0.1 (port {cluster.port})" in steps[0]
 
         qtbot.waitUntil(lambda: not banner.isVisible(), timeout=10_000)  # the banner goes once it answers
+        qtbot.waitUntil(lambda: staff.statusBar().currentMessage() != server.lost_sentence("id"), timeout=10_000)
+        assert not boxes
         pay(office, online_invoice)  # PC2 records the online payment: PC1's open checklist follows
         qtbot.waitUntil(lambda: "belum diterima" not in checklist.findChild(QLabel, "paymentStatus").text(),
                         timeout=5_000)
