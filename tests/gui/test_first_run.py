@@ -12,6 +12,7 @@ from pstdesktop import server
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import Settings, sqlite_url
 from tests.conftest import Office
+from tests.gui.test_fit import assert_fits, screen, shown  # noqa: F401 - the screens of test_fit
 from ui.admin.join import FirstRunDialog
 from ui.login import LoginDialog, SetupDialog
 
@@ -73,3 +74,14 @@ def test_a_renamed_file_is_named_and_no_new_office_is_offered(qtbot, tmp_path, m
     Office(db)
     db.dispose()
     assert server.retire(second).name == moved.name.replace(".sqlite", "-2.sqlite")
+
+
+def test_the_server_screens_fit_every_screen(qtbot, tmp_path, screen):  # noqa: F811 - the fixture
+    from ui.admin.join import JoinDialog, ServerDownDialog
+
+    settings = Settings(data_dir=tmp_path, database_url="postgresql://pst@192.168.1.10/pst")
+    check = server.Check("unreachable", host="192.168.1.10", port=5432)
+    for dialog in (FirstRunDialog(), FirstRunDialog(tmp_path / "pst.moved-to-server-20261201.sqlite"),
+                   JoinDialog(settings), JoinDialog(settings, supervisor=True, current=settings.database_url),
+                   ServerDownDialog(settings, check)):
+        assert_fits(shown(qtbot, dialog), screen)
