@@ -368,11 +368,6 @@ class ServerDownDialog(QDialog):
         self.sentence.setWordWrap(True)
         self.sentence.setStyleSheet("font-size: 11pt;")
         self.sentence.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.note = named(QLabel(tr("PC ini tidak memakai data lokal selama server tidak ada.",
-                                    "This PC does not use local data while the server is away.")),
-                          "serverDownNote", tr("Catatan", "Note"))
-        self.note.setStyleSheet(NOTE_STYLE)
-        self.note.setWordWrap(True)
         self.retry_button = named(QPushButton(tr("Coba lagi", "Try again")), "serverRetry", tr("Coba lagi", "Try again"))
         self.change_button = named(QPushButton(tr("Ubah server…", "Change the server…")), "serverChange",
                                    tr("Ubah server (supervisor)", "Change the server (supervisor)"))
@@ -389,7 +384,6 @@ class ServerDownDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.setSpacing(14)
         layout.addWidget(self.sentence)
-        layout.addWidget(self.note)
         layout.addLayout(buttons)
         self.show_check(check)
 
