@@ -276,6 +276,21 @@ def holds_office(file: Path) -> bool:
         return False
 
 
+def sqlite_file_of(url: str) -> Path | None:
+    """The file of an ``sqlite:///FILE`` URL (None for a server or an in-memory database), read without
+    SQLAlchemy so that the start-up can ask before loading it."""
+    if not url.startswith("sqlite") or ":///" not in url:
+        return None
+    rest = url.partition(":///")[2].split("?", 1)[0]
+    return Path(rest) if rest and rest != ":memory:" and not rest.startswith("file:") else None
+
+
+def first_run_due(url: str) -> bool:
+    """True when the PC has no office yet on the SQLite file ``url`` names (the first-run choice is due)."""
+    file = sqlite_file_of(url)
+    return file is not None and unset(file)
+
+
 def unset(file: Path) -> bool:
     """True for a PC without an office yet: no SQLite file, or a sound one whose office profile is empty. A
     file that cannot be read is not "unset" (the start-up check of the file deals with it)."""

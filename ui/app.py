@@ -97,16 +97,21 @@ def _probe_startup(app: QApplication) -> None:
 
 def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     """One run from the database check to the closed window: (exit code, restart wanted)."""
-    from ui.admin.join import first_run, server_unreachable
+    from pstdesktop.server import first_run_due
 
-    if (ended := first_run(settings)) is not None:  # a new PC: a new office here, or join the office server
-        return ended
+    if first_run_due(settings.database_url):  # a new PC: a new office here, or join the office server
+        from ui.admin.join import first_run
+
+        if (ended := first_run(settings)) is not None:
+            return ended
     if not check_database_file(settings):
         return 1, False
     try:
         database = open_database(settings)
     except Exception as error:  # shown, not a crash: the office has no IT staff
         if not settings.is_sqlite:  # one plain sentence, retry or change the server; never a local file
+            from ui.admin.join import server_unreachable
+
             return server_unreachable(settings, error)
         QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                                 f"The database cannot be opened:\n{error}"))

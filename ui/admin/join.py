@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from pstdesktop import pgpass, server
 from pstdesktop.config import Settings, write_settings_file
 from pstdesktop.services.errors import MESSAGES, DomainError, ValidationError
-from ui.admin.common import ERROR_STYLE, OK_STYLE, ask, sqlite_file
+from ui.admin.common import ERROR_STYLE, OK_STYLE, ask
 from ui.forms import FormErrors, GuardedDialog
 from ui.i18n import language, tr
 from ui.officer import jobs
@@ -420,10 +420,9 @@ def first_run(settings: Settings) -> tuple[int, bool] | None:
     """Before the database opens: on a PC without an office (no SQLite file yet, or one without an office),
     ask whether this is a new office or joins the office server. None: go on (an office is here, or a new one
     is to be set up); (0, True): joined, start again on the server; (0, False): closed."""
-    file = sqlite_file(settings)
-    if file is None or not server.unset(file):
+    if not server.first_run_due(settings.database_url):
         return None
-    moved = server.moved_instead(file)
+    moved = server.moved_instead(server.sqlite_file_of(settings.database_url))
     while True:
         choice = FirstRunDialog(moved)
         if choice.exec() != QDialog.DialogCode.Accepted:
