@@ -85,3 +85,19 @@ def test_the_server_screens_fit_every_screen(qtbot, tmp_path, screen):  # noqa: 
                    JoinDialog(settings), JoinDialog(settings, supervisor=True, current=settings.database_url),
                    ServerDownDialog(settings, check)):
         assert_fits(shown(qtbot, dialog), screen)
+
+
+def test_in_english_the_screens_speak_english(qtbot, tmp_path, monkeypatch):
+    from ui.admin.join import ServerDownDialog
+
+    monkeypatch.setattr("ui.i18n._language", "en")
+    settings = Settings(data_dir=tmp_path, database_url="postgresql://pst@192.168.1.10/pst")
+    down = ServerDownDialog(settings, server.Check("unreachable", host="192.168.1.10", port=5432))
+    qtbot.addWidget(down)
+    assert down.sentence.text().startswith("The office's database server 192.168.1.10 (port 5432) cannot be reached")
+    assert [b.text() for b in (down.retry_button, down.change_button, down.close_button)] == \
+        ["Try again", "Change the server…", "Close"]
+    choice = FirstRunDialog(tmp_path / "pst.moved-to-server-20261201.sqlite")
+    qtbot.addWidget(choice)
+    assert "was moved to the server" in choice.findChild(QLabel, "firstRunMoved").text()
+    assert choice.join_button.text().startswith("This PC uses the office server")
