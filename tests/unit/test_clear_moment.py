@@ -11,11 +11,13 @@ from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from models import AuditEntry, Channel, RequestState, ServiceRequest
+from pstdesktop import migrate
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
+from pstdesktop.database import make_engine
 from pstdesktop.services import audit, online, requests
 from pstdesktop.services.clock import local, utcnow
-from pstdesktop.services.deadlines import holiday_name, is_working_day
+from pstdesktop.services.deadlines import holiday_name, is_working_day, online_due
 from pstdesktop.services.errors import StateError, ValidationError
 from tests.conftest import OFFICE, Office, at, visitor_answers
 
@@ -180,3 +182,41 @@ def test_the_database_refuses_a_clear_before_receipt_written_behind_the_applicat
         s.flush()
     with wit_office.session() as s:
         assert s.execute(text("SELECT count(*) FROM service_request WHERE clear_at < received_at")).scalar() == 0
+
+
+def test_the_upgrade_gives_approved_requests_their_approval_moment_and_mends_impossible_ones(wit_office, tmp_path):
+    """A database from before 0011_request_clear_at: an approved walk-in without ``clear_at`` gets its approval
+    moment from the audit trail; an online request whose ``clear_at`` lay before it was received gets its
+    approval moment and its deadline counted again; a request never approved stays without one."""
+    office = wit_office
+    walk_in = office.approved()
+    received = utcnow() - timedelta(days=3)
+    late_entry = online_submitted(office, received)
+    untouched = online_submitted(office, received)
+    with office.session() as s:
+        requests.approve(s, office.officer, late_entry)
+        approvals = {rid: next(e.at for e in audit.history(s, "service_request", rid) if e.to_state == "approved")
+                     for rid in (walk_in, late_entry)}
+    url = office.db.engine.url.render_as_string(hide_password=False)
+    office.db.dispose()
+    engine = make_engine(url)
+    migrate.migrate_to(engine, "0007", down=True)
+    with engine.begin() as conn:
+        conn.execute(update(ServiceRequest.__table__).where(ServiceRequest.__table__.c.id == walk_in)
+                     .values(clear_at=None))
+        conn.execute(update(ServiceRequest.__table__).where(ServiceRequest.__table__.c.id == late_entry)
+                     .values(clear_at=received - timedelta(days=2), due_at=received))
+    migrate.migrate_to(engine, "head")
+    engine.dispose()
+    database = open_url(url, tmp_path / "after")
+    try:
+        with database.unit_of_work() as s:
+            by_id = {r.id: r for r in s.scalars(select(ServiceRequest))}
+            assert by_id[walk_in].clear_at == approvals[walk_in]
+            assert by_id[walk_in].due_at == by_id[walk_in].received_at + timedelta(hours=1)
+            assert by_id[late_entry].clear_at == approvals[late_entry]
+            assert by_id[late_entry].due_at == online_due(approvals[late_entry], "WIT")
+            assert by_id[untouched].clear_at is None and by_id[untouched].due_at is None
+            assert audit.verify(s) == []
+    finally:
+        database.dispose()
