@@ -417,7 +417,7 @@ class History:
         waived = req.outcome == "waiver"
         req.quote = quote = self.price(req, waived)
         approved = later(3, 12) if walk_in else later(2, 40, "hours")
-        req.times["clear_at"] = None if walk_in else approved
+        req.times["clear_at"] = approved  # every approved request records when it became clear
         if waived:
             category = rng.choice(WAIVER_CATEGORIES)
             self.rows[Waiver].append({

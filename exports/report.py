@@ -1,8 +1,9 @@
 """The monthly service report (laporan bulanan PST) as an Excel workbook with charts.
 
 Plain data in, an ``.xlsx`` file out (written atomically, like the ledger). Sheets: Ringkasan
-(key figures), Pengunjung (visits by purpose and by occupation), Permintaan (requests by product and
-by state), Pendapatan (receipts by payment method and by account code/product), Daftar Rp0 (the normal
+(key figures), Pengunjung (visits by purpose and by occupation), Permintaan (requests by product, by
+channel and by state), Terlambat (open requests already past their deadline), Pengalihan (requests
+redirected to statistical consultation, with the reasons), Pendapatan (receipts by payment method and by account code/product), Daftar Rp0 (the normal
 tariff waived), Ketepatan Waktu (on-time rate against the 1-hour walk-in and 10-working-day online
 standards) and Kepuasan (the SKM elements and the IKM). Each table ends with one total row of ``=SUM()``
 formulas (the tests check them against the application's figures) and has a chart beside it; the
@@ -20,6 +21,7 @@ from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.chart.label import DataLabelList
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from exports.ledger import (
@@ -84,6 +86,30 @@ class OnTime:
 
 
 @dataclass(frozen=True)
+class OverdueRow:
+    """An open request whose data is not handed over and whose deadline has passed."""
+    number: str
+    channel: str
+    requester: str
+    received: date
+    clear: str   # when it became clear, office time ("" before approval)
+    due: str     # the deadline, office time
+    state: str
+    working_days_late: int  # working days from the deadline to the office's today
+
+
+@dataclass(frozen=True)
+class RedirectRow:
+    """A request redirected to statistical consultation."""
+    day: date
+    number: str
+    channel: str
+    requester: str
+    institution: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Satisfaction:
     respondents: int
     elements: tuple[tuple[str, float], ...]  # (label, NRR 1-4)
@@ -109,6 +135,10 @@ class ServiceReport:
     satisfaction: Satisfaction | None
     made_on: date | None = None
     notes: list[str] = field(default_factory=list)
+    requests_by_channel: list[Count] = field(default_factory=list)
+    overdue: list[OverdueRow] = field(default_factory=list)
+    overdue_as_of: date | None = None
+    redirects: list[RedirectRow] = field(default_factory=list)
 
     @property
     def period(self) -> str:
@@ -128,13 +158,13 @@ def write_report(report: ServiceReport, out: Path, tick: Callable[[int], None] |
 def _build(report: ServiceReport, tick: Callable[[int], None]) -> Workbook:
     workbook = Workbook()
     workbook.remove(workbook.active)
-    for build in (_summary, _visitors, _requests, _revenue, _rp0, _on_time, _satisfaction):
+    for build in (_summary, _visitors, _requests, _overdue, _redirects, _revenue, _rp0, _on_time, _satisfaction):
         build(workbook, report)
         tick(1)
     return workbook
 
 
-SHEET_COUNT = 7
+SHEET_COUNT = 9
 
 
 class _Sheet:
@@ -257,12 +287,16 @@ def _labels(*, value: bool = False, percent: bool = False) -> DataLabelList:
 
 def _summary(workbook: Workbook, report: ServiceReport) -> None:
     sheet = _Sheet(workbook, "Ringkasan", report, "LAPORAN BULANAN PELAYANAN STATISTIK TERPADU", 3)
-    sheet.widths(58, 18, 44)
+    sheet.widths(58, 18, 58)
     revenue = sum(r.amount for r in report.revenue_by_method)
     receipts = sum(r.receipts for r in report.revenue_by_method)
     rows: list[list] = [
         ["Kunjungan (buku tamu)", sum(c.count for c in report.visits_by_purpose), None],
-        ["Permintaan diterima", report.requests_total, None],
+        ["Permintaan diterima", report.requests_total,
+         "; ".join(f"{c.label} {c.count}" for c in report.requests_by_channel) or None],
+        ["Permintaan terbuka melewati batas waktu", len(report.overdue),
+         f"per {long_date(report.overdue_as_of)}" if report.overdue_as_of else None],
+        ["Dialihkan ke konsultasi statistik", len(report.redirects), None],
         ["Kuitansi diterbitkan (tidak dibatalkan)", receipts, None],
         ["Pendapatan PNBP (Rp)", revenue, None],
         ["Permintaan tarif Rp0", len(report.rp0), None],
@@ -340,10 +374,42 @@ def _requests(workbook: Workbook, report: ServiceReport) -> None:
         ["Produk", "Permintaan", "Item", "Nilai tarif normal"], rows, formats={4: RUPIAH_FORMAT}, sums=[2, 3, 4])
     sheet.bar("Item permintaan menurut produk", 1, 3, header, first, last, f"F{header}")
     sheet.row = max(sheet.row, header + 18)
+    sheet.caption("Permintaan menurut saluran (permintaan yang diterima bulan ini)")
+    channel_rows = [[c.label, c.count] for c in report.requests_by_channel]
+    header, first, last = sheet.table(["Saluran", "Permintaan"], channel_rows, sums=[2])
+    sheet.bar("Permintaan menurut saluran", 1, 2, header, first, last, f"F{header}")
+    sheet.row = max(sheet.row, header + 14)
+    sheet.ws.row_breaks.append(Break(id=sheet.row))  # the states and their chart on a page of their own
     sheet.caption("Permintaan menurut status saat ini")
     state_rows = [[c.label, c.count] for c in report.requests_by_state]
     header, first, last = sheet.table(["Status", "Permintaan"], state_rows, sums=[2])
     sheet.bar("Permintaan menurut status", 1, 2, header, first, last, f"F{header}")
+
+
+def _overdue(workbook: Workbook, report: ServiceReport) -> None:
+    sheet = _Sheet(workbook, "Terlambat", report, "PERMINTAAN TERBUKA YANG MELEWATI BATAS WAKTU", 8)
+    sheet.widths(22, 16, 26, 13, 20, 20, 18, 18)
+    as_of = f" per {long_date(report.overdue_as_of)}" if report.overdue_as_of else ""
+    sheet.caption(f"Data belum diserahkan dan batas waktu (1 jam / 10 hari kerja sejak jelas) sudah lewat{as_of}")
+    rows = [[r.number, r.channel, r.requester, r.received, r.clear, r.due, r.state, r.working_days_late]
+            for r in report.overdue]
+    sheet.table(["No. Permintaan", "Saluran", "Nama", "Diterima", "Jelas sejak", "Batas waktu", "Status",
+                 "Lewat (hari kerja)"], rows, formats={4: DATE_FORMAT})
+    if not rows:
+        sheet.ws.cell(row=sheet.row, column=1, value="Tidak ada permintaan terbuka yang melewati batas waktu.")
+
+
+def _redirects(workbook: Workbook, report: ServiceReport) -> None:
+    sheet = _Sheet(workbook, "Pengalihan", report, "PERMINTAAN YANG DIALIHKAN KE KONSULTASI STATISTIK", 6)
+    sheet.widths(13, 22, 16, 24, 26, 60)
+    sheet.caption("Daftar data tidak sesuai dengan abstraksi penggunaan data: dialihkan, dengan alasannya")
+    rows = [[r.day, r.number, r.channel, r.requester, r.institution, r.reason] for r in report.redirects]
+    _header, first, last = sheet.table(["Tanggal", "No. Permintaan", "Saluran", "Nama", "Instansi", "Alasan"], rows,
+                                       formats={1: DATE_FORMAT})
+    for row in range(first, last + 1):
+        sheet.ws.cell(row=row, column=6).alignment = Alignment(wrap_text=True, vertical="top")
+    if not rows:
+        sheet.ws.cell(row=sheet.row, column=1, value="Tidak ada permintaan yang dialihkan pada bulan ini.")
 
 
 def _revenue(workbook: Workbook, report: ServiceReport) -> None:
@@ -406,5 +472,5 @@ def _satisfaction(workbook: Workbook, report: ServiceReport) -> None:
     sheet.bar("Nilai rata-rata per unsur", 1, 3, header, first, last, f"E{header}", horizontal=False)
 
 
-__all__ = ["MONTHS_ID", "SHEET_COUNT", "AccountRevenue", "Count", "ExportCancelled", "OnTime", "ProductCount",
-           "Revenue", "Satisfaction", "ServiceReport", "write_report"]
+__all__ = ["MONTHS_ID", "SHEET_COUNT", "AccountRevenue", "Count", "ExportCancelled", "OnTime", "OverdueRow",
+           "ProductCount", "RedirectRow", "Revenue", "Satisfaction", "ServiceReport", "write_report"]

@@ -60,6 +60,7 @@ class DeliveryChannel(enum.StrEnum):
     IN_PERSON = "in_person"
     FORUM = "forum"
     EMAIL = "email"
+    WA = "wa"  # WhatsApp
 
 
 class WaiverCategory(enum.StrEnum):

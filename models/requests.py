@@ -20,6 +20,8 @@ class ServiceRequest(Base):
         Index("ix_service_request_state", "office_id", "state", "due_at"),
         Index("ix_service_request_visitor", "visitor_id"),
         Index("ix_service_request_visit", "visit_id"),
+        Index("ix_service_request_received", "office_id", "received_at"),
+        CheckConstraint("clear_at IS NULL OR clear_at >= received_at", name="clear_after_received"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,7 +32,7 @@ class ServiceRequest(Base):
     channel: Mapped[Channel] = mapped_column(enum_type(Channel))
     online_via: Mapped[str] = mapped_column(String(20), default="")  # email, wa, forum
     received_at: Mapped[datetime]
-    clear_at: Mapped[datetime | None]  # complete and agreed: the service clock starts
+    clear_at: Mapped[datetime | None]  # complete and agreed (default: approval): the online clock starts
     due_at: Mapped[datetime | None]
     abstraction: Mapped[str] = mapped_column(Text, default="")  # abstraksi penggunaan data
     sample_sent_at: Mapped[datetime | None]     # online: sample file sent with the invoice and SPPD
@@ -91,6 +93,7 @@ class ConsultationReferral(Base):
     """A request that does not fit its abstraction, redirected to konsultasi statistik."""
 
     __tablename__ = "consultation_referral"
+    __table_args__ = (Index("ix_consultation_referral_referred", "referred_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), unique=True)

@@ -47,7 +47,7 @@ from pstdesktop.services.workflow import STATE_LABELS
 
 ONLINE_VIA = {"email": "email", "wa": "WhatsApp", "forum": "Forum Silastik"}
 MEDIA = {"flashdisk": "Flashdisk", "dvd": "DVD", "email": "Email", "forum": "Forum Silastik",
-         "harddisk": "Hard disk"}
+         "wa": "WhatsApp", "harddisk": "Hard disk"}
 NO_SPPD_YET = (RequestState.DRAFT, RequestState.SUBMITTED, RequestState.REDIRECTED)
 
 

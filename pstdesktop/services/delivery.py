@@ -35,6 +35,19 @@ from pstdesktop.services.requests import priced_by_size
 from pstdesktop.services.workflow import load_request, move
 
 CHUNK = 1 << 20
+# the data goes back the way the request came: (delivery channel, media) by online channel
+ONLINE_DEFAULTS: dict[str, tuple[DeliveryChannel, str]] = {
+    "forum": (DeliveryChannel.FORUM, "forum"), "email": (DeliveryChannel.EMAIL, "email"),
+    "wa": (DeliveryChannel.WA, "wa")}
+WALK_IN_MEDIA = ("flashdisk", "dvd", "harddisk")
+
+
+def default_channel(channel: Channel, online_via: str, item_media: tuple[str, ...] = ()) -> tuple[DeliveryChannel, str]:
+    """How a request's data is handed over unless the officer chooses otherwise: an online request by the
+    channel it came by (email, WA, forum), a walk-in in person on the medium asked for (a flash drive by default)."""
+    if channel is Channel.ONLINE:
+        return ONLINE_DEFAULTS.get(online_via, ONLINE_DEFAULTS["forum"])
+    return DeliveryChannel.IN_PERSON, next((m for m in item_media if m in WALK_IN_MEDIA), "flashdisk")
 
 
 @dataclass(frozen=True)

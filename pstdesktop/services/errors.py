@@ -195,6 +195,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Tidak ada kunjungan hari ini dengan nomor antrean atau nomor HP '{key}'.",
         "No visit today has the queue number or mobile number '{key}'.",
     ),
+    "clear_future": (
+        "{field} ({at}) tidak boleh di masa depan; sekarang {now}.",
+        "{field} ({at}) cannot be in the future; it is now {now}.",
+    ),
+    "clear_before_received": (
+        "{field} ({at}) tidak boleh sebelum permintaan diterima ({received}).",
+        "{field} ({at}) cannot be before the request was received ({received}).",
+    ),
+    "clear_not_set": (
+        "Permintaan {number} belum dinyatakan sesuai; saat permintaan jelas dicatat ketika disetujui.",
+        "Request {number} has not been approved yet; the moment it became clear is recorded on approval.",
+    ),
     "online_only": ("Langkah ini hanya untuk permintaan daring; {number} datang langsung.",
                     "This step is for online requests only; {number} is a walk-in."),
     "sample_not_sent": ("Contoh data permintaan {number} belum dikirim.", "The sample file of request {number} has not been sent."),
@@ -305,6 +317,7 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "rating": ("Penilaian", "Rating"),
     "comment": ("Komentar", "Comment"),
     "received_at": ("Tanggal permintaan diterima", "Date the request was received"),
+    "clear_at": ("Saat permintaan jelas", "When the request became clear"),
     "online_via": ("Saluran permintaan daring", "Online request channel"),
     "username": ("Nama pengguna", "Username"),
     "delivered_at": ("Tanggal diserahkan", "Date handed over"),

@@ -70,7 +70,7 @@ from models import (
     Visitor,
     Waiver,
 )
-from pstdesktop.services import audit, billing, feedback, references, validate
+from pstdesktop.services import audit, billing, feedback, references, report_requests, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import day_start, fmt_local, local, local_date, utcnow
 from pstdesktop.services.closing import closing_of, lock_books
@@ -986,18 +986,24 @@ def service_report(session: Session, office_id: int, year: int, month: int) -> S
                                                                                     index.nrr, strict=True)),
                                     index.ikm, index.index, f"{letter} ({words})")
     last_day = following - timedelta(days=1)
+    now, today = utcnow(), office_today(session, office_id)
     return ServiceReport(
         letterhead=letterhead(session, office_id), year=year, month=month, visits_by_purpose=by_purpose,
         visits_by_occupation=by_occupation, requests_by_product=by_product, requests_by_state=by_state,
         requests_total=int(sum(states.values())), revenue_by_method=by_method, revenue_by_account=by_account,
         rp0=rp0_rows(session, office_id, start, end),
         on_time=[OnTime(WALK_IN_STANDARD, *on_time[Channel.WALK_IN]), OnTime(ONLINE_STANDARD, *on_time[Channel.ONLINE])],
-        satisfaction=satisfaction, made_on=min(last_day, office_today(session, office_id)),
+        satisfaction=satisfaction, made_on=min(last_day, today),
+        requests_by_channel=report_requests.requests_by_channel(session, office_id, start, end),
+        overdue=report_requests.overdue_open(session, office_id, min(end, now), now, zone), overdue_as_of=today,
+        redirects=report_requests.redirects(session, office_id, start, end, zone),
         notes=[f"Periode: {long_date(date(year, month, 1))} s.d. {long_date(last_day)} (waktu {zone}).",
                "Pendapatan: seperti BKU — kuitansi yang diterbitkan pada bulan ini, dikurangi pembatalan "
                "kuitansi yang dibukukan pada bulan ini (kuitansi bulan lalu yang dibatalkan bulan ini "
                "mengurangi bulan ini; bulan lalu tetap seperti dicetak).",
                "Ketepatan waktu: permintaan yang penyerahan datanya yang pertama jatuh pada bulan ini.",
+               f"Terlambat: permintaan yang masih terbuka per {long_date(today)}, datanya belum diserahkan, dan "
+               "batas waktunya lewat sebelum akhir bulan ini; batas daring 10 hari kerja sejak permintaan jelas.",
                f"Dibuat oleh PST Desktop; periode {month_label(year, month)}."],
     )
 

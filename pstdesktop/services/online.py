@@ -205,6 +205,8 @@ class CaseFile:
     # a walk-in visit's exit poll: "open" while the visitor can still answer it at the kiosk (today's
     # visit, not answered yet), "answered" once answered, "" otherwise (no visit, or an earlier day's)
     exit_poll: str = ""
+    clear: str = ""                    # when it became clear (complete and agreed), office time
+    clear_at: datetime | None = None
 
     @property
     def waived(self) -> bool:
@@ -266,6 +268,7 @@ def case_file(session: Session, actor: Actor, request_id: int, lang: str = "id")
         sample_note=request.sample_note, deliveries=tuple(_deliveries(session, request.id, shown)),
         open_problem=(problem or "") if request.state is RequestState.CORRECTION_REQUESTED else "",
         version=request.version, exit_poll=_exit_poll(session, visit, actor.office_id),
+        clear=shown(request.clear_at), clear_at=request.clear_at,
     )
 
 

@@ -35,7 +35,7 @@ from pstdesktop.services.office import office_of, office_today
 from pstdesktop.services.workflow import OPEN_STATES, STATE_LABELS, load_request, move
 
 ONLINE_VIA = ("email", "wa", "forum")
-MEDIA = ("flashdisk", "dvd", "email", "forum", "harddisk")
+MEDIA = ("flashdisk", "dvd", "email", "forum", "wa", "harddisk")
 EDITABLE = (RequestState.DRAFT, RequestState.SUBMITTED)
 
 
@@ -207,12 +207,14 @@ def approve(session: Session, actor: Actor, request_id: int, *, waiver: dict | N
             at: datetime | None = None) -> tariffs.Quote:
     """Conformity check passed: the items are priced (snapshot) and, for an online request, the
     request is clear and its 10-working-day deadline set. ``waiver`` applies the Rp0 tariff:
-    ``{"category", "purpose", "letter_number", "letter_date"}``; the normal tariff is kept beside it."""
+    ``{"category", "purpose", "letter_number", "letter_date"}``; the normal tariff is kept beside it.
+    ``at``: when the request became clear (default now; see ``clear_moment``)."""
     account = require(session, actor, "request.approve")
     request = load_request(session, request_id, actor.office_id)
     office = office_of(session, actor.office_id)
     if request.state is not RequestState.SUBMITTED:
         move(session, account, request, RequestState.APPROVED)  # raises the state error
+    clear_at = clear_moment(request, at, office.time_zone)
     quote = tariffs.quote_request(session, request, office.time_zone)
     if waiver is not None:
         require(session, actor, "waiver.approve")
@@ -223,12 +225,54 @@ def approve(session: Session, actor: Actor, request_id: int, *, waiver: dict | N
         quote = tariffs.quote_request(session, request, office.time_zone)
     for line, item in zip(quote.lines, request.items, strict=True):
         item.price, item.price_formula = line.amount, line.formula
+    request.clear_at = clear_at
     if request.channel is Channel.ONLINE:
-        request.clear_at = at or utcnow()
-        request.due_at = online_due(request.clear_at, office.time_zone)
+        request.due_at = online_due(clear_at, office.time_zone)
     move(session, account, request, RequestState.APPROVED,
          reason=f"Rp0: {waiver['category']}" if waiver else "")
     return quote
+
+
+def clear_moment(request: ServiceRequest, at: datetime | None, zone_name: str) -> datetime:
+    """When ``request`` became clear (complete and agreed): ``at`` as the officer gives it, or now. Never in
+    the future and never before the request was received (both shown in office time when refused)."""
+    now = utcnow()
+    if at is None:
+        return now
+    if not isinstance(at, datetime) or at.tzinfo is None:
+        raise ValidationError("required", "clear_at")
+    if at > now:
+        raise ValidationError("clear_future", "clear_at", at=clock.fmt_local(at, zone_name),
+                              now=clock.fmt_local(now, zone_name))
+    if at < request.received_at:
+        raise ValidationError("clear_before_received", "clear_at", at=clock.fmt_local(at, zone_name),
+                              received=clock.fmt_local(request.received_at, zone_name))
+    return at
+
+
+def set_clear_at(session: Session, actor: Actor, request_id: int, at: datetime, reason: str) -> ServiceRequest:
+    """Correct when an online request became clear, after its approval (e.g. it was entered late): the
+    10-working-day deadline is counted again from it. Audited with ``reason``, the old and the new moment."""
+    account = require(session, actor, "request.approve")
+    request = load_request(session, request_id, actor.office_id)
+    office = office_of(session, actor.office_id)
+    if request.channel is not Channel.ONLINE:
+        raise StateError("online_only", number=request.number)
+    if request.clear_at is None:
+        raise StateError("clear_not_set", number=request.number)
+    if request.state not in OPEN_STATES:
+        raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
+                         action="ubah saat permintaan jelas")
+    if at is None:
+        raise ValidationError("required", "clear_at")
+    at = clear_moment(request, at, office.time_zone)
+    reason = validate.text("reason", reason, max_length=2000, multiline=True)
+    before = {"clear_at": request.clear_at, "due_at": request.due_at}
+    request.clear_at, request.due_at = at, online_due(at, office.time_zone)
+    request.updated_at = utcnow()
+    audit.record(session, account, "request.clear_at", request, reason=reason,
+                 extra={"from": before["clear_at"], "to": at, "due_from": before["due_at"], "due_to": request.due_at})
+    return request
 
 
 def _clean_waiver(data: dict, today: date) -> dict:

@@ -370,14 +370,14 @@ def test_online_request_with_sample_transfer_originals_and_forum(qtbot, office, 
     assert checklist.findChild(QPushButton, "openProof").isVisible()
     click(qtbot, checklist, "sppdOriginals")
     assert "diterima lewat pos" in checklist.findChild(QLabel, "sppdStatus").text()
-    assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == DeliveryChannel.FORUM
+    assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == DeliveryChannel.WA  # came by WA
     prepare_files(qtbot, checklist, data_file, "sak")
     click(qtbot, checklist, "deliverButton")
     wait_jobs(qtbot)
     with office.session() as s:
         delivery = s.scalar(select(Delivery).where(Delivery.request_id == rid))
-        assert (delivery.channel, delivery.media) == (DeliveryChannel.FORUM, "forum")
-    assert "Melalui Forum Silastik" in checklist.findChild(QLabel, "historyList").text()
+        assert (delivery.channel, delivery.media) == (DeliveryChannel.WA, "wa")
+    assert "Melalui WhatsApp" in checklist.findChild(QLabel, "historyList").text()
     steps = checklist.findChild(QLabel, "checklistSteps").text()
     assert steps.count("✔") == 10  # everything but the requester's final check
 

@@ -478,8 +478,8 @@ def test_report_workbook_has_the_figures_and_charts(office, books, tmp_path):
     out = tmp_path / "laporan.xlsx"
     reports.export_report(office.db, office.treasurer, f"{day.year}-{day.month:02d}", out)
     workbook = load_workbook(out)
-    assert workbook.sheetnames == ["Ringkasan", "Pengunjung", "Permintaan", "Pendapatan", "Daftar Rp0",
-                                   "Ketepatan Waktu", "Kepuasan"]
+    assert workbook.sheetnames == ["Ringkasan", "Pengunjung", "Permintaan", "Terlambat", "Pengalihan", "Pendapatan",
+                                   "Daftar Rp0", "Ketepatan Waktu", "Kepuasan"]
     with office.session() as s:
         active = s.scalar(select(func.sum(Receipt.amount)).where(Receipt.status != DocumentStatus.CANCELLED))
         report = ledger.service_report(s, office.office_id, day.year, day.month)
@@ -499,7 +499,7 @@ def test_report_workbook_has_the_figures_and_charts(office, books, tmp_path):
     assert not [t for t in texts if "nilai aplikasi" in t or "(rumus" in t]
     with zipfile.ZipFile(out) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
-    assert len(charts) == 7  # 2 visitors, 2 requests, 2 revenue, on-time; no poll answers: no IKM chart
+    assert len(charts) == 8  # 2 visitors, 3 requests, 2 revenue, on-time; no poll answers: no IKM chart
     assert report.requests_total == 6
 
 

@@ -18,9 +18,11 @@ from pstdesktop.bootstrap import Database
 from pstdesktop.services import online
 from pstdesktop.services.access import Actor
 from pstdesktop.services.online import CaseFile
+from pstdesktop.services.workflow import OPEN_STATES
 from ui.i18n import language, tr
 from ui.officer.checklist_delivery import DeliveryBox, HistoryBox, VisitorCheckBox
 from ui.officer.checklist_papers import InvoiceBox, SampleBox, SppdBox, SummaryBox
+from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.common import STYLE, MessageLine
 from ui.officer.labels import CHANNELS, ONLINE_VIA, word
 from ui.widgets import fit_to_screen, named
@@ -70,12 +72,16 @@ class ChecklistDialog(QDialog):
         self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "checklistRefresh", tr("Muat ulang", "Refresh"))
         self.wizard_button = named(QPushButton(tr("Lanjutkan di wizard", "Continue in the wizard")), "checklistWizard",
                                    tr("Lanjutkan di wizard", "Continue in the wizard"))
+        self.clear_button = named(QPushButton(tr("Ubah saat jelas…", "Change clear moment…")), "checklistClearAt",
+                                  tr("Ubah saat permintaan jelas", "Change when the request became clear"))
+        self.clear_button.clicked.connect(self.edit_clear_moment)
         close = named(QPushButton(tr("Tutup", "Close")), "checklistClose", tr("Tutup", "Close"))
         self.refresh_button.clicked.connect(self.refresh)
         self.wizard_button.clicked.connect(lambda: self.resume_wizard.emit(self.request_id))
         close.clicked.connect(self.close)
         top = QHBoxLayout()
         top.addWidget(self.header, 1)
+        top.addWidget(self.clear_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.wizard_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignTop)
         top.addWidget(close, 0, Qt.AlignmentFlag.AlignTop)
@@ -146,16 +152,20 @@ class ChecklistDialog(QDialog):
         else:
             how = word(CHANNELS, case.channel) + (f" · {case.queue_code}" if case.queue_code else "")
         due = ""
+        if case.clear and case.channel is Channel.ONLINE:
+            due = tr(f" · jelas {case.clear}", f" · clear {case.clear}")
         if case.due:
             colour = "#b00020" if case.overdue else "#5f6368"
-            due = tr(f" · <span style='color:{colour}'>batas waktu {case.due}</span>",
-                     f" · <span style='color:{colour}'>due {case.due}</span>")
+            due += tr(f" · <span style='color:{colour}'>batas waktu {case.due}</span>",
+                      f" · <span style='color:{colour}'>due {case.due}</span>")
         self.header.setText(
             f"<span style='font-size:15pt; font-weight:600; color:#1f3a5f'>{case.number}</span> &nbsp; "
             f"<span style='font-size:11pt; background:#e8eef7; padding:2px 6px'>{case.state_label}</span><br>"
             f"<b>{escape(case.requester)}</b> · {escape(case.institution)} · {how}{due}")
         self.steps.setText(self._steps_html(case))
         self.wizard_button.setVisible(case.state in (S.DRAFT, S.SUBMITTED))
+        self.clear_button.setVisible(case.channel is Channel.ONLINE and case.clear_at is not None
+                                     and case.state in OPEN_STATES)
         for section in (self.summary, self.invoice, self.sppd, self.sample, self.delivery, self.visitor_check,
                         self.history):
             section.show_case(case)
@@ -173,6 +183,18 @@ class ChecklistDialog(QDialog):
             rows.append(f"<tr><td style='{style}; padding:3px 6px 3px 0'>{mark}</td>"
                         f"<td style='{style}; padding:3px 0'>{text}</td></tr>")
         return f"<table cellspacing='0'>{''.join(rows)}</table>"
+
+    def edit_clear_moment(self) -> None:
+        """Correct when the request became clear (with a reason); the deadline moves with it."""
+        self.refresh()  # start from the moment stored now (another PC may have changed it)
+        if self.case is None or not self.clear_button.isVisible():
+            return
+        self.clear_dialog = ClearMomentDialog(self.database, self.actor, self.case, self)
+        if self.clear_dialog.exec() == ClearMomentDialog.DialogCode.Accepted:
+            self.refresh()
+            self.message.ok(tr(f"Saat permintaan jelas diubah; batas waktu kini {self.case.due}.",
+                               f"The clear moment is changed; the deadline is now {self.case.due}."))
+            self.changed.emit()
 
     def run_step(self, action, done: str) -> bool:
         """One step in one unit of work: refused with its message (nothing changed), or done and shown."""

@@ -127,6 +127,7 @@ class DeliveryBox(Section):
         self.prepared: list[Prepared] = []
         self.names: dict[int, str] = {}
         self.running = False
+        self.defaults_set = False
 
     def show_case(self, case: CaseFile) -> None:
         ready = case.state in READY_TO_HAND_OVER or (case.state is S.APPROVED and case.waived)
@@ -140,11 +141,11 @@ class DeliveryBox(Section):
             self.product.addItem(title, item_id)
         if current is not None and self.product.findData(current) >= 0:
             self.product.setCurrentIndex(self.product.findData(current))
-        if not self.prepared:
-            online_request = case.channel is Channel.ONLINE
-            self.channel.setCurrentIndex(self.channel.findData(DeliveryChannel.FORUM if online_request
-                                                               else DeliveryChannel.IN_PERSON))
-            media = next((i.media for i in case.items if i.media), "forum" if online_request else "flashdisk")
+        if not self.defaults_set:  # once: a later refresh keeps what the officer chose
+            self.defaults_set = True
+            channel, media = delivery.default_channel(case.channel, case.online_via,
+                                                      tuple(i.media for i in case.items if i.media))
+            self.channel.setCurrentIndex(self.channel.findData(channel))
             self.media.setCurrentIndex(max(0, self.media.findData(media)))
             if not self.label.text():
                 self.label.setText(case.number)

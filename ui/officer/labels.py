@@ -15,12 +15,13 @@ from ui.i18n import language
 
 ONLINE_VIA = {"email": ("Email", "Email"), "wa": ("WhatsApp", "WhatsApp"), "forum": ("Forum Silastik", "Forum Silastik")}
 MEDIA = {"flashdisk": ("Flashdisk", "USB flash drive"), "dvd": ("DVD", "DVD"), "harddisk": ("Hard disk", "Hard disk"),
-         "email": ("Email", "Email"), "forum": ("Forum Silastik", "Forum Silastik")}
+         "email": ("Email", "Email"), "forum": ("Forum Silastik", "Forum Silastik"), "wa": ("WhatsApp", "WhatsApp")}
 FORMATS = ("dta", "sav", "csv", "xlsx", "shp", "gpkg", "pdf")
 CHANNELS = {Channel.WALK_IN: ("Datang langsung", "Walk-in"), Channel.ONLINE: ("Daring", "Online")}
 DELIVERY_CHANNELS = {DeliveryChannel.IN_PERSON: ("Diserahkan langsung", "Handed over in person"),
                      DeliveryChannel.FORUM: ("Melalui Forum Silastik", "Through Forum Silastik"),
-                     DeliveryChannel.EMAIL: ("Melalui email", "By email")}
+                     DeliveryChannel.EMAIL: ("Melalui email", "By email"),
+                     DeliveryChannel.WA: ("Melalui WhatsApp", "By WhatsApp")}
 PAYMENT = {PaymentMethod.CASH: ("Tunai", "Cash"), PaymentMethod.SIMPONI: ("Kode billing SIMPONI", "SIMPONI billing code"),
            PaymentMethod.TRANSFER: ("Transfer bank", "Bank transfer")}
 KINDS = {ProductKind.MICRODATA: ("Data mikro", "Microdata"),

@@ -1,5 +1,6 @@
 """Step 5: the conformity check — does the list fit the abstraction? Fitting approves the request
-(priced, Rp0 applied, online deadline set); not fitting redirects it to statistical consultation."""
+(priced, Rp0 applied, online deadline set from when the request became clear: now, or earlier when the
+officer says so); not fitting redirects it to statistical consultation."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QRadioButton,
+    QSizePolicy,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
+from models import Channel
 from pstdesktop.services import online, requests
 from ui.i18n import tr
-from ui.officer.common import box
+from ui.officer.clear_moment import ClearField
+from ui.officer.common import box, hint
 from ui.officer.wizard import Page
 from ui.widgets import named
 
@@ -31,6 +35,9 @@ class ConformityPage(Page):
         super().__init__(wizard)
         self.abstraction = named(QTextBrowser(), "conformityAbstraction", tr("Abstraksi", "Abstraction"))
         self.items = named(QTextBrowser(), "conformityItems", tr("Daftar data", "List of data"))
+        for browser in (self.abstraction, self.items):  # they take the height left, so the decision stays in view
+            browser.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+            browser.setMinimumHeight(90)
         abstraction_box = box(tr("Abstraksi penggunaan data", "Abstraction of data use"), "conformityAbstractionBox")
         QVBoxLayout(abstraction_box).addWidget(self.abstraction)
         items_box = box(tr("Daftar data yang diminta", "Data requested"), "conformityItemsBox")
@@ -59,6 +66,22 @@ class ConformityPage(Page):
         column.addWidget(QLabel(tr("Apakah daftar data sesuai dengan abstraksi penggunaan data?",
                                    "Does the list of data fit the abstraction of data use?")))
         column.addWidget(self.fits)
+        self.clear = ClearField("conformityClearAt")
+        self.clear_box = QWidget()
+        named(self.clear_box, "conformityClearBox", tr("Permintaan jelas sejak", "Request clear since"))
+        clear_rows = QVBoxLayout(self.clear_box)
+        clear_rows.setContentsMargins(24, 0, 0, 4)
+        clear_row = QHBoxLayout()
+        clear_row.addWidget(QLabel(tr("Permintaan jelas (lengkap dan disepakati) sejak",
+                                      "Request clear (complete and agreed) since")))
+        clear_row.addWidget(self.clear, 1)
+        clear_rows.addLayout(clear_row)
+        clear_rows.addWidget(hint(tr(
+            "Bawaan: saat disetujui. Bila sudah lengkap dan disepakati lebih awal (mis. baru dicatat sekarang), "
+            "isi saat itu — tidak sebelum permintaan diterima, tidak di masa depan.",
+            "Default: the moment of approval. If it was complete and agreed earlier (e.g. entered only now), give "
+            "that moment — not before the request was received, not in the future.")))
+        column.addWidget(self.clear_box)
         column.addWidget(self.redirect)
         column.addWidget(self.reason)
         layout = QVBoxLayout(self)
@@ -67,10 +90,12 @@ class ConformityPage(Page):
         layout.addWidget(decision)
 
     def fields(self) -> dict[str, QWidget]:
-        return {"reason": self.reason}
+        return {"reason": self.reason, "clear_at": self.clear.edit}
 
     def _decision(self) -> None:
         self.reason.setEnabled(self.redirect.isChecked())
+        self.clear_box.setVisible(self.draft.channel is Channel.ONLINE)  # a walk-in's hour starts at the guestbook
+        self.clear_box.setEnabled(self.fits.isChecked())
         self.wizard.refresh_buttons()
 
     def next_text(self) -> str:
@@ -92,7 +117,8 @@ class ConformityPage(Page):
         note = (tr("<p>Kategori Rp0 diajukan: tarif Rp0 diterapkan saat disetujui.</p>",
                    "<p>Rp0 category requested: the Rp0 tariff is applied on approval.</p>") if waiver else "")
         self.items.setHtml(f"<ul>{''.join(rows)}</ul>{note}")
-        self.wizard.refresh_buttons()
+        self.clear.start(self.draft.time_zone, case.received_at)
+        self._decision()
 
     def commit(self) -> None:
         d, actor = self.draft, self.wizard.actor
@@ -101,7 +127,7 @@ class ConformityPage(Page):
                 requests.redirect(session, actor, d.request_id, self.reason.toPlainText())
                 d.extra["total"] = None
             else:
-                quote = requests.approve(session, actor, d.request_id, waiver=d.waiver)
+                quote = requests.approve(session, actor, d.request_id, waiver=d.waiver, at=self.clear.moment())
                 d.extra["total"] = quote.total
                 d.extra["normal_total"] = quote.normal_total
         self.wizard.reload()

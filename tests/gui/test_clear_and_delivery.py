@@ -1,0 +1,202 @@
+"""The officer says when an online request became clear (in the conformity step, or later on the request
+with a reason) and sees the deadline it gives; refused moments change nothing. The hand-over defaults
+to the channel the request came by."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDateTimeEdit,
+    QLabel,
+    QPlainTextEdit,
+    QRadioButton,
+    QWidget,
+)
+
+from models import Channel, DeliveryChannel, RequestState, ServiceRequest
+from pstdesktop.services import audit, online, requests
+from pstdesktop.services.clock import fmt_local, utcnow
+from pstdesktop.services.deadlines import online_due
+from tests.conftest import visitor_answers
+from tests.gui.test_officer_wizard import (
+    choose,
+    click,
+    fill_online_requester,
+    message,
+    request_ids,
+    type_into,
+    window_for,
+)
+from ui.officer.checklist import ChecklistDialog
+from ui.officer.clear_moment import ClearMomentDialog
+from ui.officer.wizard import RequestWizard
+from ui.widgets import office_datetime
+
+SHOTS = Path(tempfile.gettempdir()) / "i15b"  # screenshots at 1366x768, to look at
+
+
+def shot(widget: QWidget, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    widget.window().resize(1366, 768)
+    for _ in range(3):
+        QApplication.processEvents()
+    widget.window().grab().save(str(SHOTS / name))
+
+
+def online_request(office, via: str, *, approve: bool = True, days_ago: int = 5) -> int:
+    with office.session() as s:
+        person = online.register_requester(s, office.officer, visitor_answers())
+        req = requests.open_request(s, office.officer, visitor_id=person.id, channel=Channel.ONLINE, online_via=via,
+                                    received_at=utcnow() - timedelta(days=days_ago),
+                                    abstraction="Kajian ketenagakerjaan kabupaten untuk skripsi.")
+        requests.add_item(s, office.officer, req.id, product_code="microdata_raw", title="Sakernas Agustus 2025",
+                          quantity=3_400_000)
+        requests.submit(s, office.officer, req.id)
+        if approve:
+            requests.approve(s, office.officer, req.id)
+        return req.id
+
+
+def stored(office, rid) -> tuple:
+    with office.session() as s:
+        req = s.get(ServiceRequest, rid)
+        return req.state, req.clear_at, req.due_at
+
+
+def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_receipt(qtbot, office):
+    window = window_for(qtbot, office)
+    click(qtbot, window, "newOnlineRequest")
+    wizard = window.wizard
+    choose(wizard, "onlineVia", "email")
+    received_field = wizard.pages[0].received
+    received_field.setDateTime(received_field.dateTime().addDays(-5))
+    fill_online_requester(qtbot, wizard)
+    click(qtbot, wizard, "requesterConsent")
+    click(qtbot, wizard, "wizardNext")
+    type_into(qtbot, wizard, "abstractionText", "Kajian ketenagakerjaan perempuan untuk disertasi.", QPlainTextEdit)
+    click(qtbot, wizard, "wizardNext")
+    rid = request_ids(office)[-1]
+    choose(wizard, "productKind", "microdata")
+    wizard.findChild(QComboBox, "microdataSurvey").setCurrentText("Sakernas Agustus 2025")
+    type_into(qtbot, wizard, "microdataSize", "3400000")
+    click(qtbot, wizard, "productAdd")
+    click(qtbot, wizard, "wizardNext")
+    click(qtbot, wizard, "wizardNext")  # category and fee: submitted
+    clear = wizard.findChild(QDateTimeEdit, "conformityClearAt")
+    assert clear.isVisible() and "batas 10 hari kerja" in wizard.findChild(QLabel, "conformityClearAtDue").text()
+    with office.session() as s:
+        received = s.get(ServiceRequest, rid).received_at
+    now_shown = clear.dateTime()
+    clear.setDateTime(now_shown.addDays(1))
+    shot(wizard, "conformity-clear-future.png")
+    click(qtbot, wizard, "wizardNext")
+    assert "masa depan" in message(wizard, "wizardMessage") and clear.property("invalid") is True
+    assert stored(office, rid) == (RequestState.SUBMITTED, None, None)
+    clear.setDateTime(office_datetime(received, "WIT").addSecs(-3600))
+    click(qtbot, wizard, "wizardNext")
+    assert "sebelum permintaan diterima" in message(wizard, "wizardMessage")
+    assert stored(office, rid) == (RequestState.SUBMITTED, None, None)
+    back_dated = office_datetime(received + timedelta(days=1), "WIT")
+    clear.setDateTime(back_dated)
+    expected_due = online_due(received.replace(second=0, microsecond=0) + timedelta(days=1), "WIT")
+    assert fmt_local(expected_due, "WIT") in wizard.findChild(QLabel, "conformityClearAtDue").text()
+    shot(wizard, "conformity-clear.png")
+    click(qtbot, wizard, "wizardNext")
+    state, clear_at, due_at = stored(office, rid)
+    assert state is RequestState.APPROVED
+    assert fmt_local(clear_at, "WIT") == fmt_local(received + timedelta(days=1), "WIT") and due_at == expected_due
+
+
+def test_conformity_step_left_alone_records_the_approval_moment(qtbot, office):
+    rid = online_request(office, "forum", approve=False)
+    wizard = RequestWizard(office.db, office.officer, request_id=rid)
+    qtbot.addWidget(wizard)
+    wizard.show()
+    wizard.show_page(4)
+    assert wizard.findChild(QDateTimeEdit, "conformityClearAt").isVisible()
+    click(qtbot, wizard, "conformityRedirect")
+    assert not wizard.findChild(QDateTimeEdit, "conformityClearAt").isEnabled()
+    click(qtbot, wizard, "conformityFits")
+    before = utcnow()
+    click(qtbot, wizard, "wizardNext")
+    _state, clear_at, _due = stored(office, rid)
+    assert before <= clear_at <= utcnow()  # the exact approval instant, not the minute shown
+
+
+def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, monkeypatch):
+    rid = online_request(office, "email")
+    before = stored(office, rid)
+    checklist = ChecklistDialog(office.db, office.officer, rid)
+    qtbot.addWidget(checklist)
+    checklist.show()
+    assert "jelas" in checklist.findChild(QLabel, "checklistHeader").text()
+    shot(checklist, "checklist-clear-button.png")
+    dialog = ClearMomentDialog(office.db, office.officer, checklist.case, checklist)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    edit = dialog.findChild(QDateTimeEdit, "clearMomentEdit")
+    edit.setDateTime(edit.dateTime().addDays(2))  # in the future
+    type_into(qtbot, dialog, "clearMomentReason", "Syarat lengkap lewat email.", QPlainTextEdit)
+    click(qtbot, dialog, "clearMomentSave")
+    assert "masa depan" in message(dialog, "clearMomentMessage") and dialog.isVisible()
+    assert stored(office, rid) == before
+    edit.setDateTime(office_datetime(checklist.case.received_at + timedelta(days=1), "WIT"))
+    dialog.findChild(QPlainTextEdit, "clearMomentReason").clear()
+    click(qtbot, dialog, "clearMomentSave")
+    assert "Alasan" in message(dialog, "clearMomentMessage")
+    assert stored(office, rid) == before
+    type_into(qtbot, dialog, "clearMomentReason", "Syarat lengkap lewat email sehari setelah diterima.",
+              QPlainTextEdit)
+    dialog.grab().save(str(SHOTS / "clear-moment-dialog.png"))  # at its own size, fitted to a 1366x768 screen
+    assert dialog.width() <= 1366 and dialog.height() <= 768
+    click(qtbot, dialog, "clearMomentSave")
+    assert dialog.result() == ClearMomentDialog.DialogCode.Accepted
+    _state, clear_at, due_at = stored(office, rid)
+    assert clear_at < before[1] and due_at < before[2]
+    with office.session() as s:
+        entry = audit.history(s, "service_request", rid)[-1]
+        assert (entry.action, entry.reason) == ("request.clear_at", "Syarat lengkap lewat email sehari setelah diterima.")
+
+    def accept_at_once(self):  # the button opens the same dialog; here it is saved untouched with a reason
+        self.reason.setPlainText("Koreksi ulang.")
+        self.save()
+        return self.result()
+
+    monkeypatch.setattr(ClearMomentDialog, "exec", accept_at_once)
+    click(qtbot, checklist, "checklistClearAt")
+    assert "batas waktu kini" in message(checklist, "checklistMessage")
+    assert checklist.case.due == fmt_local(due_at, "WIT")
+
+
+@pytest.mark.parametrize(("via", "channel", "media"), [
+    ("email", DeliveryChannel.EMAIL, "email"), ("wa", DeliveryChannel.WA, "wa"),
+    ("forum", DeliveryChannel.FORUM, "forum")])
+def test_hand_over_defaults_to_the_channel_the_request_came_by(qtbot, office, via, channel, media):
+    rid = online_request(office, via)
+    checklist = ChecklistDialog(office.db, office.officer, rid)
+    qtbot.addWidget(checklist)
+    checklist.show()
+    assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == channel
+    assert checklist.findChild(QComboBox, "deliveryMedia").currentData() == media
+    if via == "email":
+        shot(checklist, "delivery-default-email.png")
+        choose(checklist, "deliveryChannel", DeliveryChannel.FORUM)  # the officer's choice survives a refresh
+        click(qtbot, checklist, "checklistRefresh")
+        assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == DeliveryChannel.FORUM
+
+
+def test_a_walk_in_hands_over_in_person(qtbot, office):
+    rid = office.approved()
+    checklist = ChecklistDialog(office.db, office.officer, rid)
+    qtbot.addWidget(checklist)
+    checklist.show()
+    assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == DeliveryChannel.IN_PERSON
+    assert checklist.findChild(QComboBox, "deliveryMedia").currentData() == "flashdisk"
+    assert not checklist.findChild(QRadioButton, "conformityFits")
+    assert not checklist.clear_button.isVisible()  # the 1-hour walk-in clock starts at the guestbook
