@@ -109,6 +109,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                      "dengan: sudo apt-get install -y {packages}",
                      "No window can open: system libraries for Qt (xcb) are not installed: {packages}; install them "
                      "with: sudo apt-get install -y {packages}"),
+    "instance_held": ("{holder} Perintah yang menulis tidak dijalankan; tutup aplikasi di sana lebih dulu (pst verify "
+                      "dan pst export boleh berjalan bersamaan).",
+                      "{holder} Commands that write do not run; close the application there first (pst verify and "
+                      "pst export may run alongside)."),
     "demo_not_fresh": ("Basis data {url} sudah berisi kantor; pst demo hanya mengisi basis data baru (fresh database): "
                        "sebutkan folder kosong dengan --data-dir.",
                        "The database {url} already holds an office; pst demo only fills a fresh database: name an "

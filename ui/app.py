@@ -17,13 +17,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import resources
 from models import OfficeProfile, Role
-from pstdesktop import APP_NAME, backup
+from pstdesktop import APP_NAME, backup, instance
 from pstdesktop.bootstrap import Database, open_database
 from pstdesktop.config import SQLITE_FILE, Settings, read_settings_file
 from pstdesktop.database import checkpoint
 from pstdesktop.services import retention
 from pstdesktop.services.access import Actor
 from pstdesktop.services.office import first_office
+from ui import second_copy
 from ui.admin import check_database_file
 from ui.i18n import apply_qt_language, set_language, tr
 from ui.login import LoginDialog, SetupDialog
@@ -38,10 +39,15 @@ def run(settings: Settings) -> int:
     app.setApplicationName(APP_NAME)
     apply_qt_language()
     app.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
-    while True:
-        code, restart = _session(app, settings)
-        if not restart:
-            return code
+    try:
+        while True:
+            code, restart = _session(app, settings)
+            if not restart:
+                return code
+            stored = read_settings_file(settings.data_dir).get("database_url")
+            settings = replace(settings, database_url=stored or settings.database_url)
+    finally:
+        instance.release_all()  # the operating system would too, as the process ends
         stored = read_settings_file(settings.data_dir).get("database_url")
         settings = replace(settings, database_url=stored or settings.database_url)
 
@@ -82,10 +88,13 @@ def _probe_startup(app: QApplication) -> None:
 
 def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     """One run from the database check to the closed window: (exit code, restart wanted)."""
-    if not check_database_file(settings):
+    view = second_copy.gate(settings)  # this copy holds the SQLite data, or another does (look or close)
+    if view is False:
+        return 0, False
+    if view is True and not check_database_file(settings):
         return 1, False
     try:
-        database = open_database(settings)
+        database = open_database(settings) if view is True else view
     except Exception as error:  # shown, not a crash: the office has no IT staff
         QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                                 f"The database cannot be opened:\n{error}"))
@@ -95,12 +104,13 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
         with database.unit_of_work() as session:
             office = first_office(session)
         if office is None:
-            if SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
+            if database.read_only or SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
                 return 0, False
             with database.unit_of_work() as session:
                 office = first_office(session)
-        _erase_expired(database, office)
-        _backup(settings, "daily", office)
+        if not database.read_only:
+            _erase_expired(database, office)
+            _backup(settings, "daily", office)
         while True:  # until a window closes other than by "Keluar akun"
             dialog = LoginDialog(database, office.name)
             if os.environ.get("PST_STARTUP_PROBE") == "1":
@@ -115,7 +125,7 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
                 return code, getattr(window, "restart_requested", False)
     finally:
         database.dispose()
-        if office is not None:
+        if office is not None and not database.read_only:
             _backup(settings, "exit", office)
 
 
@@ -123,6 +133,11 @@ def _role_window(app: QApplication, database: Database, settings: Settings, acto
     """The signed-in role's window, run until it closes: (exit code, the closed window or None)."""
     if actor.role is Role.KIOSK:
         from ui.kiosk.app import prepare
+
+        if database.read_only:  # a kiosk records every visitor: it cannot serve from a read-only view
+            QMessageBox.information(None, APP_NAME, second_copy.holder_sentence(settings) + "\n\n" + tr(
+                "Kios tidak dapat berjalan dalam mode hanya baca.", "The kiosk cannot run in read-only mode."))
+            return 0, None
 
         kiosk = prepare(database, settings)
         if kiosk is None:

@@ -16,6 +16,7 @@ from pstdesktop.config import Settings
 from pstdesktop.services import clock, overview
 from pstdesktop.services.access import Actor
 from pstdesktop.services.office import office_of
+from ui import second_copy
 from ui.admin import AdminDialog
 from ui.i18n import language, tr
 from ui.live import LiveRefresh, kept_view
@@ -38,6 +39,19 @@ ROLE_WORDS = {Role.OFFICER: ("Petugas layanan", "Service officer"), Role.TREASUR
 SERVING_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
 
+def read_only_banner(settings: Settings | None) -> QLabel:
+    """The band under the header of a read-only view: why nothing can be changed, and who holds the data."""
+    holder = second_copy.holder_sentence(settings) if settings is not None else ""
+    banner = named(QLabel(tr(
+        "<b>Mode hanya baca.</b> Anda dapat melihat dan mencari, tetapi tidak dapat mengubah apa pun. ",
+        "<b>Read-only mode.</b> You can look and search, but cannot change anything. ") + holder), "readOnlyBanner",
+        tr("Mode hanya baca", "Read-only mode"))
+    banner.setWordWrap(True)
+    banner.setStyleSheet("background: #fff4ce; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px;"
+                         " padding: 6px 10px;")
+    return banner
+
+
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, actor: Actor, settings: Settings | None = None):
         super().__init__()
@@ -48,10 +62,11 @@ class MainWindow(QMainWindow):
         with database.unit_of_work() as session:
             office = overview.office_name(session, actor)
             self.time_zone = office_of(session, actor.office_id).time_zone
-        self.setWindowTitle(f"PST Desktop — {office}")
+        self.read_only = database.read_only  # a second copy's view: nothing here may change the data
+        self.setWindowTitle(f"PST Desktop — {office}" + (tr(" (hanya baca)", " (read-only)") if self.read_only else ""))
         self.setStyleSheet(STYLE)
         fit_to_screen(self, (1280, 760), maximize=True)
-        serving = actor.role in SERVING_ROLES
+        serving = actor.role in SERVING_ROLES and not self.read_only
         header = named(QLabel(f"<span style='font-size:17pt; font-weight:600; color:#1f3a5f'>{office}</span><br>"
                               f"<span style='color:#5f6368'>{actor.name} · "
                               f"{ROLE_WORDS[actor.role][language() == 'en']}</span>"), "staffHeader",
@@ -95,6 +110,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(18, 14, 18, 10)
         layout.setSpacing(10)
         layout.addLayout(top)
+        if self.read_only:
+            layout.addWidget(read_only_banner(settings))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
         self.statusBar().showMessage(tr("Siap", "Ready"))
@@ -103,6 +120,7 @@ class MainWindow(QMainWindow):
             action = menu.addAction(tr("Profil kantor, akun, cadangan, server…", "Office, accounts, backups, server…"))
             action.setObjectName("adminAction")
             action.triggered.connect(self.open_admin)
+            action.setEnabled(not self.read_only)  # backups, restore, accounts: for the copy that holds the data
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.timed_refresh)
         self.timer.start(REFRESH_MS)

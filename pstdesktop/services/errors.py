@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "read_only": (
+        "Mode hanya baca: aplikasi sedang dibuka di PC lain atau jendela lain dengan data ini, jadi perubahan tidak "
+        "disimpan. Lakukan perubahan di sana, atau tutup aplikasi di sana lalu buka lagi di sini.",
+        "Read-only mode: the application is open with this data on another PC or in another window, so changes are "
+        "not saved. Make the change there, or close the application there and start it again here.",
+    ),
     "required": ("{field} wajib diisi.", "{field} is required."),
     "too_long": ("{field} terlalu panjang (paling banyak {max} karakter).", "{field} is too long (at most {max} characters)."),
     "bad_chars": ("{field} berisi karakter yang tidak diizinkan.", "{field} contains characters that are not allowed."),
