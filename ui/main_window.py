@@ -39,19 +39,6 @@ ROLE_WORDS = {Role.OFFICER: ("Petugas layanan", "Service officer"), Role.TREASUR
 SERVING_ROLES = (Role.OFFICER, Role.SUPERVISOR)
 
 
-def read_only_banner(settings: Settings | None) -> QLabel:
-    """The band under the header of a read-only view: why nothing can be changed, and who holds the data."""
-    holder = second_copy.holder_sentence(settings) if settings is not None else ""
-    banner = named(QLabel(tr(
-        "<b>Mode hanya baca.</b> Anda dapat melihat dan mencari, tetapi tidak dapat mengubah apa pun. ",
-        "<b>Read-only mode.</b> You can look and search, but cannot change anything. ") + holder), "readOnlyBanner",
-        tr("Mode hanya baca", "Read-only mode"))
-    banner.setWordWrap(True)
-    banner.setStyleSheet("background: #fff4ce; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px;"
-                         " padding: 6px 10px;")
-    return banner
-
-
 class MainWindow(QMainWindow):
     def __init__(self, database: Database, actor: Actor, settings: Settings | None = None):
         super().__init__()
@@ -111,7 +98,7 @@ class MainWindow(QMainWindow):
         layout.setSpacing(10)
         layout.addLayout(top)
         if self.read_only:
-            layout.addWidget(read_only_banner(settings))
+            layout.addWidget(second_copy.read_only_banner(settings))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
         self.statusBar().showMessage(tr("Siap", "Ready"))

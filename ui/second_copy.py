@@ -4,14 +4,14 @@ every change refused — and "Tutup". The kiosk only closes: it cannot serve vis
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
 from pstdesktop import APP_NAME, backup, faults, instance
 from pstdesktop.bootstrap import Database, open_read_only
 from pstdesktop.config import Settings
 from ui.admin.common import sqlite_file
 from ui.i18n import language, tr
-from ui.widgets import error_text
+from ui.widgets import error_text, named
 
 
 def holder_sentence(settings: Settings) -> str:
@@ -21,6 +21,19 @@ def holder_sentence(settings: Settings) -> str:
     if holder is None:
         return ""
     return holder.sentence(language(), backup.office_zone(file) if file.exists() else None)
+
+
+def read_only_banner(settings: Settings | None) -> QLabel:
+    """The band under the header of a read-only view: why nothing can be changed, and who holds the data."""
+    holder = holder_sentence(settings) if settings is not None else ""
+    banner = named(QLabel(tr(
+        "<b>Mode hanya baca.</b> Anda dapat melihat dan mencari, tetapi tidak dapat mengubah apa pun. ",
+        "<b>Read-only mode.</b> You can look and search, but cannot change anything. ") + holder), "readOnlyBanner",
+        tr("Mode hanya baca", "Read-only mode"))
+    banner.setWordWrap(True)
+    banner.setStyleSheet("background: #fff4ce; color: #5c4400; border: 1px solid #e0c36a; border-radius: 4px;"
+                         " padding: 6px 10px;")
+    return banner
 
 
 def gate(settings: Settings, *, kiosk: bool = False, parent: QWidget | None = None) -> Database | bool:

@@ -23,6 +23,7 @@ from ui.officer.checklist_delivery import DeliveryBox, HistoryBox, VisitorCheckB
 from ui.officer.checklist_papers import InvoiceBox, SampleBox, SppdBox, SummaryBox
 from ui.officer.common import STYLE, MessageLine
 from ui.officer.labels import CHANNELS, ONLINE_VIA, word
+from ui.second_copy import read_only_banner
 from ui.widgets import fit_to_screen, named
 
 S = RequestState
@@ -114,6 +115,8 @@ class ChecklistDialog(QDialog):
         middle.addWidget(scroll, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        if database.read_only:  # a second copy's view: the steps below are refused, and this says why
+            layout.addWidget(read_only_banner(None))
         layout.addWidget(self.message)
         layout.addLayout(middle, 1)
         self.refresh()
@@ -155,7 +158,7 @@ class ChecklistDialog(QDialog):
             f"<span style='font-size:11pt; background:#e8eef7; padding:2px 6px'>{case.state_label}</span><br>"
             f"<b>{escape(case.requester)}</b> · {escape(case.institution)} · {how}{due}")
         self.steps.setText(self._steps_html(case))
-        self.wizard_button.setVisible(case.state in (S.DRAFT, S.SUBMITTED))
+        self.wizard_button.setVisible(case.state in (S.DRAFT, S.SUBMITTED) and not self.database.read_only)
         for section in (self.summary, self.invoice, self.sppd, self.sample, self.delivery, self.visitor_check,
                         self.history):
             section.show_case(case)
