@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from models import Account
@@ -151,3 +151,50 @@ def test_five_wrong_passwords_close_a_read_only_sign_in(qtbot, office, settings,
         assert login.result() == LoginDialog.DialogCode.Rejected and login.actor is None
     finally:
         view.dispose()
+
+
+def restore_tab(qtbot, office, settings):
+    from PySide6.QtWidgets import QTabWidget
+
+    from ui.admin import AdminDialog
+
+    dialog = AdminDialog(office.db, settings, office.supervisor)
+    qtbot.addWidget(dialog)
+    tabs = dialog.findChild(QTabWidget, "adminTabs")
+    tabs.setCurrentIndex(next(i for i in range(tabs.count()) if tabs.tabText(i) == "Cadangan"))
+    dialog.resize(1366, 768)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.backups.busy, timeout=10_000)
+    return dialog
+
+
+def test_restore_screen_refuses_while_a_second_copy_runs(qtbot, office, settings, held, monkeypatch):
+    from pstdesktop import backup
+    from ui.admin import backups as backups_module
+
+    asked: list[str] = []
+    monkeypatch.setattr(backups_module, "ask", lambda *_args: asked.append("asked") or True)
+    backup.take(settings.data_dir / "pst.sqlite", settings.backup_dir, "manual")
+    office.walk_in()
+    dialog = restore_tab(qtbot, office, settings)
+    dialog.findChild(QTableWidget, "backupTable").selectRow(0)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "restoreButton"), Qt.MouseButton.LeftButton)
+    text = dialog.findChild(QLabel, "backupMessage").text()
+    assert f"(proses {held.pid})" in text and "Pemulihan ditolak" in text and not asked
+    assert not list(settings.data_dir.glob("pst.sqlite.replaced-*"))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    dialog.grab().save(str(SHOTS / "restore_refused_held.png"))
+
+
+def test_restore_screen_refuses_an_empty_backup_with_the_reason(qtbot, office, settings, monkeypatch):
+    from ui.admin import backups as backups_module
+
+    monkeypatch.setattr(backups_module, "ask", lambda *_args: pytest.fail("a refused file is not asked about"))
+    settings.backup_dir.mkdir(exist_ok=True)
+    (settings.backup_dir / "pst-20261120T010000Z-manual.sqlite").write_bytes(b"")
+    dialog = restore_tab(qtbot, office, settings)
+    dialog.findChild(QTableWidget, "backupTable").selectRow(0)
+    qtbot.mouseClick(dialog.findChild(QPushButton, "restoreButton"), Qt.MouseButton.LeftButton)
+    text = dialog.findChild(QLabel, "backupMessage").text()
+    assert "Cadangan ditolak" in text and "kosong (0 byte)" in text
+    dialog.grab().save(str(SHOTS / "restore_refused_empty.png"))

@@ -83,10 +83,14 @@ class AdminDialog(QDialog):
     @staticmethod
     def _server_backups_note() -> QWidget:
         page = QWidget()
-        note = QLabel(tr("Aplikasi ini memakai basis data di server PostgreSQL. Cadangannya dibuat di server "
-                         "(pg_dump terjadwal; langkahnya ada di README), bukan di PC ini.",
-                         "This application uses a database on a PostgreSQL server. Its backups are made on the "
-                         "server (a scheduled pg_dump; the README gives the steps), not on this PC."))
+        note = named(QLabel(tr(
+            "Aplikasi ini memakai basis data di server PostgreSQL. Cadangannya dibuat di server (pg_dump terjadwal; "
+            "langkahnya ada di README), bukan di PC ini, dan dipulihkan dengan alat server itu sendiri (pg_restore "
+            "atau psql, oleh pengelola server, saat semua PC menutup aplikasi) — bukan dari aplikasi ini.",
+            "This application uses a database on a PostgreSQL server. Its backups are made on the server (a "
+            "scheduled pg_dump; the README gives the steps), not on this PC, and restored with the server's own "
+            "tools (pg_restore or psql, by the server's administrator, while every PC has the application closed) "
+            "— not from this application.")), "serverBackupsNote", tr("Cadangan di server", "Backups on the server"))
         note.setWordWrap(True)
         box = QVBoxLayout(page)
         box.addWidget(note)
