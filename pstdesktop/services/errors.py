@@ -131,6 +131,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Teks yang dipindai bukan referensi dokumen PST (kode QR invoice atau kuitansi).",
         "The scanned text is not a PST document reference (invoice or receipt QR code).",
     ),
+    "reference_key_unknown": (
+        "Referensi dokumen ditandatangani dengan kunci {key} yang tidak ada di basis data ini (mungkin dipulihkan "
+        "dari cadangan yang lebih lama dari penggantian kunci); periksa dokumen menurut nomor dan jumlahnya.",
+        "The document reference is signed with key {key}, which this database does not have (perhaps restored "
+        "from a backup older than the key's rotation); check the document by its number and amount.",
+    ),
     "reference_invalid": (
         "Referensi dokumen tidak sah: tanda pengamannya tidak cocok (dipalsukan atau diubah).",
         "The document reference is not valid: its security hash does not match (forged or altered).",
