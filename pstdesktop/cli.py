@@ -115,6 +115,7 @@ def _tell(fault: faults.Fault, command: str) -> None:
 def _command(args, command: str, settings: Settings) -> int:
     file = faults.sqlite_path(settings.database_url)
     if command in WRITING and file is not None:  # one copy at a time writes an SQLite database
+        faults.check_sqlite_file(file, settings.backup_dir)  # a faulty file is told before any lock file is made
         holder = instance.claim(file)
         if holder is not None:
             zone = backup.office_zone(file) if file.exists() else None

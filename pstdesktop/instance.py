@@ -93,7 +93,7 @@ def claim(database_file: Path) -> Holder | None:
     """Take the lock of ``database_file`` for this process: None when taken (or already held here), else
     the holder that has it. A filesystem without locks (some network shares) is not refused."""
     key = _key(database_file)
-    if key in _held:
+    if key in _held or not database_file.parent.is_dir():  # a missing folder is the opening's fault to tell
         return None
     lock = _lock(database_file)
     try:
