@@ -198,3 +198,41 @@ def test_restore_screen_refuses_an_empty_backup_with_the_reason(qtbot, office, s
     text = dialog.findChild(QLabel, "backupMessage").text()
     assert "Cadangan ditolak" in text and "kosong (0 byte)" in text
     dialog.grab().save(str(SHOTS / "restore_refused_empty.png"))
+
+
+def test_treasurer_panel_in_a_read_only_view_says_so_and_refuses_a_payment(qtbot, office, settings, held):
+    from models import PaymentMethod
+    from pstdesktop.services import billing
+    from ui.treasurer import TreasurerWindow
+
+    request_id = office.approved()
+    with office.session() as s:
+        invoice_id = billing.issue_invoice(s, office.officer, request_id).id
+    answer_box(qtbot, "viewReadOnlyButton", {})
+    view = second_copy.gate(settings)
+    try:
+        window = TreasurerWindow(view, office.treasurer)
+        qtbot.addWidget(window)
+        window.show()
+        assert "(hanya baca)" in window.windowTitle()
+        assert window.findChild(QLabel, "readOnlyBanner") is not None
+        with pytest.raises(Exception) as refused, view.unit_of_work() as s:
+            billing.record_payment(s, office.treasurer, invoice_id, method=PaymentMethod.CASH, amount=3_000_000,
+                                   cash_tendered=3_000_000, idempotency_key="ro-1")
+        assert getattr(refused.value, "code", "") == "read_only"
+        window.grab().save(str(SHOTS / "read_only_treasurer.png"))
+        window.close()
+    finally:
+        view.dispose()
+
+
+def test_the_application_start_asks_and_tutup_ends_it_without_touching_the_data(qtbot, settings, held):
+    from ui import app
+
+    file = settings.data_dir / "pst.sqlite"
+    before = file.stat().st_mtime_ns
+    seen: dict = {}
+    answer_box(qtbot, "closeButton", seen)
+    assert app.run(settings) == 0
+    assert f"(proses {held.pid})" in seen["text"]
+    assert file.stat().st_mtime_ns == before and not list(settings.backup_dir.glob("pst-*"))
