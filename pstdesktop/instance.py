@@ -85,7 +85,7 @@ def _key(database_file: Path) -> Path:
 
 
 def _lock(database_file: Path) -> FileLock:
-    return FileLock(lock_path(database_file), timeout=0, thread_local=False, fallback_to_soft=False,
+    return FileLock(lock_path(database_file), timeout=0, mode=0o600, thread_local=False, fallback_to_soft=False,
                     preserve_lock_file=True)
 
 

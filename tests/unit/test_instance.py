@@ -76,6 +76,9 @@ def test_this_process_claims_once_and_frees_the_data_on_release(tmp_path):
     file = tmp_path / "pst.sqlite"
     assert instance.claim(file) is None
     assert instance.claim(file) is None  # a restart of the windows in the same process keeps its lock
+    if os.name == "posix":  # private to the user, like the rest of the data folder
+        assert instance.lock_path(file).stat().st_mode & 0o077 == 0
+        assert instance.holder_path(file).stat().st_mode & 0o077 == 0
     probe = subprocess.run([sys.executable, "-c", HOLD.replace("time.sleep(120)", "pass"), str(file)], cwd=ROOT,
                            capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert probe.returncode != 0  # another process cannot take it
