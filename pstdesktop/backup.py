@@ -194,7 +194,8 @@ def restore_problems(backup: Path, database_file: Path | None = None, *,
     """Every reason ``backup`` may not replace ``database_file``: another running copy holds the database;
     the file is missing, empty, not SQLite, damaged (``integrity_check``), another application's or of a
     newer schema (``pstdesktop.soundness``); or it belongs to another office than the database's (``office``,
-    else read from ``database_file`` when it can be) or holds no office at all. Empty when it may."""
+    else read from ``database_file`` when it can be) or holds no office while the database does. Empty
+    when it may."""
     found: list[RestoreRefused] = []
     if database_file is not None:
         holder = instance.other_holder(database_file)
@@ -212,7 +213,7 @@ def restore_problems(backup: Path, database_file: Path | None = None, *,
         return found
     office = office or (office_unit(database_file) if database_file is not None else None)
     theirs = office_unit(backup)
-    if theirs is None:
+    if theirs is None and office is not None:  # it would put an empty office in place of one with data
         found.append(RestoreRefused(f"Cadangan ditolak: {backup.name} tidak berisi profil kantor.",
                                     f"The backup is refused: {backup.name} holds no office profile."))
     elif office is not None and theirs != office:
@@ -224,10 +225,10 @@ def restore_problems(backup: Path, database_file: Path | None = None, *,
 
 def newest_good(backup_dir: Path, database_file: Path | None = None) -> BackupFile | None:
     """The newest backup that may replace ``database_file`` (sound, this application's, of this office:
-    see ``restore_problems``, less the running-copy check); None when there is none."""
+    see ``restore_problems``, less the running-copy check) and holds an office at all; None when none does."""
     office = office_unit(database_file) if database_file is not None else None
     for backup in listing(backup_dir):
-        if not restore_problems(backup.path, office=office):
+        if not restore_problems(backup.path, office=office) and office_unit(backup.path) is not None:
             return backup
     return None
 

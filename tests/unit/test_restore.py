@@ -117,3 +117,13 @@ def test_a_damaged_backup_is_refused_and_skipped(office, tmp_path):
     refused = refusal(broken.path, live)
     assert "rusak" in refused.message("id") and "damaged" in refused.message("en")
     assert backup.newest_good(folder, live).path == good.path
+
+
+def test_a_backup_without_an_office_does_not_replace_one_with_data(office, tmp_path):
+    live, folder = db_file(office), tmp_path / "backups"
+    fresh = open_url(sqlite_url(tmp_path / "fresh.sqlite"))
+    fresh.dispose()
+    empty_office = backup.take(tmp_path / "fresh.sqlite", folder, "manual")
+    refused = refusal(empty_office.path, live)
+    assert "tidak berisi profil kantor" in refused.message("id") and "holds no office" in refused.message("en")
+    assert backup.newest_good(folder, live) is None
