@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from pstdesktop import faults, instance, migrate, soundness
 from pstdesktop.config import Settings
-from pstdesktop.database import make_engine, make_session_factory, unit_of_work
+from pstdesktop.database import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory, unit_of_work
 from pstdesktop.private import private_file
 from pstdesktop.services.catalogue import seed_catalogue
 
@@ -71,7 +71,8 @@ def open_read_only(database_file: Path) -> Database:
     not migrated, every write of a session refused; a ``faults.Fault`` for a damaged file, and a
     ``RuntimeError`` when its schema is not this version's (the holder must be updated first)."""
     faults.check_sqlite_file(database_file)
-    engine = make_engine(instance.read_only_url(database_file))
+    engine = make_engine(instance.read_only_url(database_file),
+                         creator=instance.read_only_connector(database_file, SQLITE_BUSY_TIMEOUT_MS / 1000))
     try:
         if migrate.current_revision(engine) != migrate.head_revision():
             raise RuntimeError("schema")

@@ -18,6 +18,7 @@ import getpass
 import json
 import os
 import platform
+import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -166,8 +167,20 @@ def _write_holder(database_file: Path, holder: Holder) -> None:
 # --- the read-only view of a second copy -------------------------------------------------------------
 
 def read_only_url(database_file: Path) -> str:
-    """SQLite's read-only URI of ``database_file``: the connection cannot write, whatever is asked."""
+    """The engine URL of the read-only view of ``database_file`` (``mode=ro`` marks it read-only for
+    ``pstdesktop.database``); connections come from :func:`read_only_connector`."""
     return f"sqlite:///file:{database_file.resolve().as_posix()}?mode=ro&uri=true"
+
+
+def read_only_connector(database_file: Path, timeout_s: float):
+    """A function that opens ``database_file`` through SQLite's ``mode=ro`` URI, the path percent-encoded
+    (a space, ``#`` or ``?`` in a folder name stays part of the path): the connection cannot write."""
+    uri = database_file.resolve().as_uri() + "?mode=ro"
+
+    def connect() -> sqlite3.Connection:
+        return sqlite3.connect(uri, uri=True, timeout=timeout_s, check_same_thread=False)
+
+    return connect
 
 
 def refuse_writes(factory: sessionmaker[Session]) -> None:

@@ -139,3 +139,22 @@ def test_read_only_view_reads_the_holders_work_and_refuses_every_change(office, 
             assert s.query(Account).filter(Account.active.is_(True)).count() == 4
     finally:
         view.dispose()
+
+
+def test_read_only_view_of_a_folder_named_with_a_space_and_a_hash(tmp_path):
+    from sqlalchemy import func, select
+
+    from models import Product
+    from pstdesktop.bootstrap import open_url
+    from pstdesktop.config import sqlite_url
+
+    file = tmp_path / "PST Desktop #2" / "pst.sqlite"
+    file.parent.mkdir()
+    holder = open_url(sqlite_url(file))
+    view = open_read_only(file)
+    try:
+        with view.unit_of_work() as s, holder.unit_of_work() as h:
+            assert s.scalar(select(func.count(Product.id))) == h.scalar(select(func.count(Product.id))) > 0
+    finally:
+        view.dispose()
+        holder.dispose()
