@@ -29,7 +29,7 @@ from models.enums import (
     WaiverPurpose,
 )
 from models.feedback import Complaint, PollAnswer
-from models.office import Account, OfficeProfile
+from models.office import Account, OfficeProfile, SigningKey
 from models.requests import ConsultationReferral, RequestItem, ServiceRequest, SppdAgreement, Waiver
 from models.visitors import Visit, Visitor
 
@@ -37,7 +37,7 @@ __all__ = [
     "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
     "DocumentStatus", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
-    "ProductKind", "Receipt", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SppdAgreement",
+    "ProductKind", "Receipt", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
     "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
     "WaiverPurpose",
 ]

@@ -38,7 +38,7 @@ class OfficeProfile(Base):
     retention_days: Mapped[int] = mapped_column(default=1825)  # personal data kept this long (UU 27/2022)
     retention_run_on: Mapped[date | None]  # office date of the last automatic erasure
     kiosk_pin_hash: Mapped[str] = mapped_column(String(300), default="")  # staff PIN to leave kiosk mode
-    signing_key: Mapped[str] = mapped_column(String(64), default="")  # HMAC key of document references
+    signing_key: Mapped[str] = mapped_column(String(64), default="")  # HMAC key of new document references
     recovery_hash: Mapped[str] = mapped_column(String(300), default="")  # the office's recovery code (hashed)
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)  # PNG or JPEG printed in the kop, at most 512 KB
     sppd_signer_name: Mapped[str] = mapped_column(String(200), default="")  # the BPS official who signs the SPPD
@@ -64,3 +64,21 @@ class Account(Base):
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]  # set after too many wrong passwords; opens again by itself
     created_at: Mapped[datetime]
+
+
+class SigningKey(Base):
+    """A key that signed document references (the QR of invoices and kuitansi) before it was rotated out.
+    The office's current key is ``OfficeProfile.signing_key``; each retired one is kept here, numbered in
+    order (the first key is 1), so that documents printed under it still verify."""
+
+    __tablename__ = "signing_key"
+    __table_args__ = (UniqueConstraint("office_id", "generation"),
+                      CheckConstraint("generation >= 1", name="generation"),
+                      CheckConstraint("retired_at >= created_at", name="retired_after_created"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"))
+    generation: Mapped[int]  # printed as K2, K3, … in the references it signed (none for the first key)
+    secret: Mapped[str] = mapped_column(String(64))  # the HMAC key, hex
+    created_at: Mapped[datetime]  # when it began to sign
+    retired_at: Mapped[datetime]  # when the next key replaced it: documents issued later cannot carry it

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from pstdesktop import instance, soundness
 from pstdesktop.private import private_dir, private_file, tighten
 from pstdesktop.services import clock
 from pstdesktop.services.clock import local_date, utcnow
@@ -161,18 +162,84 @@ def office_zone(path: Path) -> str | None:
     return row[0] if row and row[0] in clock.ZONES else None
 
 
-def newest_good(backup_dir: Path) -> BackupFile | None:
+def office_unit(path: Path) -> str | None:
+    """The BPS unit code of the office in a database file, read-only (None when it holds none or cannot
+    be read, e.g. a damaged file)."""
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        connection = sqlite3.connect(soundness.read_only_uri(path), uri=True)
+        try:
+            row = connection.execute("SELECT unit_code FROM office_profile ORDER BY id LIMIT 1").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return None
+    return row[0] if row else None
+
+
+class RestoreRefused(RuntimeError):
+    """Why a file may not replace the database, in Indonesian and English; nothing was changed."""
+
+    def __init__(self, indonesian: str, english: str) -> None:
+        self.indonesian, self.english = indonesian, english
+        super().__init__(f"{indonesian} / {english}")
+
+    def message(self, lang: str = "id") -> str:
+        return self.english if lang == "en" else self.indonesian
+
+
+def restore_problems(backup: Path, database_file: Path | None = None, *,
+                     office: str | None = None) -> list[RestoreRefused]:
+    """Every reason ``backup`` may not replace ``database_file``: another running copy holds the database;
+    the file is missing, empty, not SQLite, damaged (``integrity_check``), another application's or of a
+    newer schema (``pstdesktop.soundness``); or it belongs to another office than the database's (``office``,
+    else read from ``database_file`` when it can be) or holds no office while the database does. Empty
+    when it may."""
+    found: list[RestoreRefused] = []
+    if database_file is not None:
+        holder = instance.other_holder(database_file)
+        if holder is not None:
+            zone = office_zone(database_file)
+            found.append(RestoreRefused(
+                holder.sentence("id", zone) + " Pemulihan ditolak agar pekerjaan di sana tidak hilang; tutup aplikasi "
+                "di sana lebih dulu.",
+                holder.sentence("en", zone) + " The restore is refused so that the work done there is not lost; close "
+                "the application there first."))
+    problems = soundness.check_file(backup, thorough=True, at_head=False)
+    found += [RestoreRefused(f"Cadangan ditolak: {p.indonesian}.", f"The backup is refused: {p.english}.")
+              for p in problems]
+    if problems:
+        return found
+    office = office or (office_unit(database_file) if database_file is not None else None)
+    theirs = office_unit(backup)
+    if theirs is None and office is not None:  # it would put an empty office in place of one with data
+        found.append(RestoreRefused(f"Cadangan ditolak: {backup.name} tidak berisi profil kantor.",
+                                    f"The backup is refused: {backup.name} holds no office profile."))
+    elif office is not None and theirs != office:
+        found.append(RestoreRefused(
+            f"Cadangan ditolak: {backup.name} milik kantor lain (kode satuan {theirs}, bukan {office}).",
+            f"The backup is refused: {backup.name} belongs to another office (unit code {theirs}, not {office})."))
+    return found
+
+
+def newest_good(backup_dir: Path, database_file: Path | None = None) -> BackupFile | None:
+    """The newest backup that may replace ``database_file`` (sound, this application's, of this office:
+    see ``restore_problems``, less the running-copy check) and holds an office at all; None when none does."""
+    office = office_unit(database_file) if database_file is not None else None
     for backup in listing(backup_dir):
-        if integrity_ok(backup.path):
+        if not restore_problems(backup.path, office=office) and office_unit(backup.path) is not None:
             return backup
     return None
 
 
 def restore(backup: Path, database_file: Path) -> Path | None:
-    """Replace the (closed) database with ``backup``. The file it replaces is kept beside it as
+    """Replace the (closed) database with ``backup``, after ``restore_problems`` found none (else the
+    first is raised as ``RestoreRefused``). The file it replaces is kept beside it as
     ``pst.sqlite.replaced-<time>`` so a restore can itself be undone. Returns that file, if any."""
-    if not integrity_ok(backup):
-        raise RuntimeError(f"{backup.name} is not a sound backup")
+    problems = restore_problems(backup, database_file)
+    if problems:
+        raise problems[0]
     kept = None
     if database_file.exists():
         kept = database_file.with_name(f"{database_file.name}.replaced-{utcnow().strftime('%Y%m%dT%H%M%SZ')}")

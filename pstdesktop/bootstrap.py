@@ -11,9 +11,9 @@ from pathlib import Path
 from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from pstdesktop import faults, migrate
+from pstdesktop import faults, instance, migrate, soundness
 from pstdesktop.config import Settings
-from pstdesktop.database import make_engine, make_session_factory, unit_of_work
+from pstdesktop.database import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory, unit_of_work
 from pstdesktop.private import private_file
 from pstdesktop.services.catalogue import seed_catalogue
 
@@ -22,6 +22,7 @@ from pstdesktop.services.catalogue import seed_catalogue
 class Database:
     engine: Engine
     sessions: sessionmaker[Session]
+    read_only: bool = False  # a second copy's view: SQLite opened with mode=ro, every write refused
 
     def unit_of_work(self):
         return unit_of_work(self.sessions)
@@ -47,6 +48,7 @@ def open_url(url: str, backup_dir=None) -> Database:
         engine = make_engine(url)
         try:
             migrate.upgrade(engine, backup_dir)
+            soundness.mark(engine)
             database = Database(engine, make_session_factory(engine))
             with database.unit_of_work() as session:
                 seed_catalogue(session)
@@ -62,6 +64,24 @@ def open_url(url: str, backup_dir=None) -> Database:
             raise
         raise fault from None
     return database
+
+
+def open_read_only(database_file: Path) -> Database:
+    """The SQLite file as a second copy may see it while another copy holds it: read-only (``mode=ro``),
+    not migrated, every write of a session refused; a ``faults.Fault`` for a damaged file, and a
+    ``RuntimeError`` when its schema is not this version's (the holder must be updated first)."""
+    faults.check_sqlite_file(database_file)
+    engine = make_engine(instance.read_only_url(database_file),
+                         creator=instance.read_only_connector(database_file, SQLITE_BUSY_TIMEOUT_MS / 1000))
+    try:
+        if migrate.current_revision(engine) != migrate.head_revision():
+            raise RuntimeError("schema")
+        sessions = make_session_factory(engine)
+        instance.refuse_writes(sessions)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Database(engine, sessions, read_only=True)
 
 
 def _sqlite_files(file: Path) -> list[Path]:

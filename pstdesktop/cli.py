@@ -9,10 +9,11 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from pstdesktop import APP_NAME, __version__, desktop, faults
+from pstdesktop import APP_NAME, __version__, backup, desktop, faults, instance
 from pstdesktop.bootstrap import open_database
 from pstdesktop.config import Settings, load_settings
 
+WRITING = ("demo",)  # commands that write; verify, export and document only read and may run alongside the GUI
 # the demo accounts' roles, as ``pst demo`` prints them
 ROLE_WORDS = {"officer": ("petugas layanan", "service officer"), "treasurer": ("bendahara", "treasurer"),
               "supervisor": ("supervisor", "supervisor"), "kiosk": ("kios", "kiosk")}
@@ -123,6 +124,20 @@ def _tell(fault: faults.Fault, command: str) -> None:
 
 
 def _command(args, command: str, settings: Settings) -> int:
+    file = faults.sqlite_path(settings.database_url)
+    if command in WRITING and file is not None:  # one copy at a time writes an SQLite database
+        faults.check_sqlite_file(file, settings.backup_dir)  # a faulty file is told before any lock file is made
+        holder = instance.claim(file)
+        if holder is not None:
+            zone = backup.office_zone(file) if file.exists() else None
+            raise faults.Fault("instance_held", holder=(holder.sentence("id", zone), holder.sentence("en", zone)))
+    try:
+        return _run(args, command, settings)
+    finally:
+        instance.release_all()
+
+
+def _run(args, command: str, settings: Settings) -> int:
     database = open_database(settings)
     try:
         if command == "demo":

@@ -47,9 +47,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor.execute("PRAGMA secure_delete = ON")  # erased personal data leaves no readable free page
         cursor.close()
 
+    read_only = engine.url.query.get("mode") == "ro"  # a second copy's view (pstdesktop.instance)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

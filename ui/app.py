@@ -17,13 +17,14 @@ from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
 import resources
 from models import OfficeProfile, Role
-from pstdesktop import APP_NAME, backup
+from pstdesktop import APP_NAME, backup, instance
 from pstdesktop.bootstrap import Database, open_database
 from pstdesktop.config import SQLITE_FILE, Settings, read_settings_file
 from pstdesktop.database import checkpoint
 from pstdesktop.services import retention
 from pstdesktop.services.access import Actor
 from pstdesktop.services.office import first_office
+from ui import second_copy
 from ui.admin import check_database_file
 from ui.i18n import apply_qt_language, set_language, tr
 from ui.login import LoginDialog, SetupDialog
@@ -38,13 +39,16 @@ def run(settings: Settings) -> int:
     app.setApplicationName(APP_NAME)
     apply_qt_language()
     app.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
-    while True:
-        code, restart = _session(app, settings)
-        if not restart:
-            return code
-        stored = read_settings_file(settings.data_dir).get("database_url")
-        moved_from, settings = settings, replace(settings, database_url=stored or settings.database_url)
-        _retire_moved_file(moved_from.database_url, settings.database_url)
+    try:
+        while True:
+            code, restart = _session(app, settings)
+            if not restart:
+                return code
+            stored = read_settings_file(settings.data_dir).get("database_url")
+            moved_from, settings = settings, replace(settings, database_url=stored or settings.database_url)
+            _retire_moved_file(moved_from.database_url, settings.database_url)
+    finally:
+        instance.release_all()  # the operating system would too, as the process ends
 
 
 def _retire_moved_file(old_url: str, new_url: str) -> None:
@@ -104,10 +108,13 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
 
         if (ended := first_run(settings)) is not None:
             return ended
-    if not check_database_file(settings):
+    view = second_copy.gate(settings)  # this copy holds the SQLite data, or another does (look or close)
+    if view is False:
+        return 0, False
+    if view is True and not check_database_file(settings):
         return 1, False
     try:
-        database = open_database(settings)
+        database = open_database(settings) if view is True else view
     except Exception as error:  # shown, not a crash: the office has no IT staff
         if not settings.is_sqlite:  # one plain sentence, retry or change the server; never a local file
             from ui.admin.join import server_unreachable
@@ -121,12 +128,13 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
         with database.unit_of_work() as session:
             office = first_office(session)
         if office is None:
-            if SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
+            if database.read_only or SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
                 return 0, False
             with database.unit_of_work() as session:
                 office = first_office(session)
-        _erase_expired(database, office)
-        _backup(settings, "daily", office)
+        if not database.read_only:
+            _erase_expired(database, office)
+            _backup(settings, "daily", office)
         while True:  # until a window closes other than by "Keluar akun"
             dialog = LoginDialog(database, office.name)
             if os.environ.get("PST_STARTUP_PROBE") == "1":
@@ -141,7 +149,7 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
                 return code, getattr(window, "restart_requested", False)
     finally:
         database.dispose()
-        if office is not None:
+        if office is not None and not database.read_only:
             _backup(settings, "exit", office)
 
 
@@ -149,6 +157,11 @@ def _role_window(app: QApplication, database: Database, settings: Settings, acto
     """The signed-in role's window, run until it closes: (exit code, the closed window or None)."""
     if actor.role is Role.KIOSK:
         from ui.kiosk.app import prepare
+
+        if database.read_only:  # a kiosk records every visitor: it cannot serve from a read-only view
+            QMessageBox.information(None, APP_NAME, second_copy.holder_sentence(settings) + "\n\n" + tr(
+                "Kios tidak dapat berjalan dalam mode hanya baca.", "The kiosk cannot run in read-only mode."))
+            return 0, None
 
         kiosk = prepare(database, settings)
         if kiosk is None:

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
 from pstdesktop.bootstrap import Database
 from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import MESSAGES, DomainError
-from pstdesktop.services.office import check_setup, login, setup_office
+from pstdesktop.services.office import MAX_FAILED_LOGINS, check_setup, login, setup_office
 from ui.admin.units import UnitPicker
 from ui.forms import FormErrors, GuardedDialog
 from ui.i18n import language, tr
@@ -32,7 +32,9 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.database = database
         self.actor: Actor | None = None
-        self.setWindowTitle(tr("Masuk — PST Desktop", "Sign in — PST Desktop"))
+        self.read_only_failures = 0
+        self.setWindowTitle(tr("Masuk — PST Desktop", "Sign in — PST Desktop")
+                            + (tr(" (hanya baca)", " (read-only)") if database.read_only else ""))
         self.setMinimumWidth(420)
         fit_to_screen(self)  # its size hint, within the screen, when shown
         title = QLabel(f"<b>{office_name}</b><br>{tr('Pelayanan Statistik Terpadu', 'Integrated Statistical Services')}")
@@ -76,6 +78,12 @@ class LoginDialog(QDialog):
     def try_login(self) -> None:
         with self.database.unit_of_work() as session:
             actor, error = login(session, self.username.text(), self.password.text())
+            if self.database.read_only:  # a read-only view writes nothing: its wrong answers count here
+                session.expunge_all()
+                self.read_only_failures += actor is None
+        if actor is None and self.read_only_failures >= MAX_FAILED_LOGINS:
+            self.reject()
+            return
         if actor is None:
             self.message.setText(MESSAGES[error][1 if language() == "en" else 0])
             self.password.clear()

@@ -17,6 +17,7 @@ from pstdesktop.config import Settings
 from pstdesktop.services import clock, overview
 from pstdesktop.services.access import Actor
 from pstdesktop.services.office import office_of
+from ui import second_copy
 from ui.admin import AdminDialog
 from ui.i18n import language, tr
 from ui.live import LiveRefresh, kept_view
@@ -49,10 +50,11 @@ class MainWindow(QMainWindow):
         with database.unit_of_work() as session:
             office = overview.office_name(session, actor)
             self.time_zone = office_of(session, actor.office_id).time_zone
-        self.setWindowTitle(f"PST Desktop — {office}")
+        self.read_only = database.read_only  # a second copy's view: nothing here may change the data
+        self.setWindowTitle(f"PST Desktop — {office}" + (tr(" (hanya baca)", " (read-only)") if self.read_only else ""))
         self.setStyleSheet(STYLE)
         fit_to_screen(self, (1280, 760), maximize=True)
-        serving = actor.role in SERVING_ROLES
+        serving = actor.role in SERVING_ROLES and not self.read_only
         header = named(QLabel(f"<span style='font-size:17pt; font-weight:600; color:#1f3a5f'>{office}</span><br>"
                               f"<span style='color:#5f6368'>{actor.name} · "
                               f"{ROLE_WORDS[actor.role][language() == 'en']}</span>"), "staffHeader",
@@ -96,6 +98,8 @@ class MainWindow(QMainWindow):
         layout.setContentsMargins(18, 14, 18, 10)
         layout.setSpacing(10)
         layout.addLayout(top)
+        if self.read_only:
+            layout.addWidget(second_copy.read_only_banner(settings))
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
         self.statusBar().showMessage(tr("Siap", "Ready"))
@@ -104,6 +108,7 @@ class MainWindow(QMainWindow):
             action = menu.addAction(tr("Profil kantor, akun, cadangan, server…", "Office, accounts, backups, server…"))
             action.setObjectName("adminAction")
             action.triggered.connect(self.open_admin)
+            action.setEnabled(not self.read_only)  # backups, restore, accounts: for the copy that holds the data
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.timed_refresh)
         self.timer.start(REFRESH_MS)

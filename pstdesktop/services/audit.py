@@ -29,6 +29,7 @@ from models import (
     Receipt,
     Refund,
     ServiceRequest,
+    SigningKey,
     TariffLine,
 )
 from pstdesktop.services.clock import utcnow
@@ -51,6 +52,7 @@ AUDITED: dict[str, tuple[type, tuple[str, ...]]] = {
                                        "satker_code", "time_zone", "materai_amount")),
     "account": (Account, ("username", "role", "active")),
     "daily_closing": (DailyClosing, ("day", "totals")),
+    "signing_key": (SigningKey, ("office_id", "generation", "secret", "created_at", "retired_at")),
 }
 ENTITY_OF = {model: name for name, (model, _fields) in AUDITED.items()}
 

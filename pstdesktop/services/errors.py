@@ -3,6 +3,12 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    "read_only": (
+        "Mode hanya baca: aplikasi sedang dibuka di PC lain atau jendela lain dengan data ini, jadi perubahan tidak "
+        "disimpan. Lakukan perubahan di sana, atau tutup aplikasi di sana lalu buka lagi di sini.",
+        "Read-only mode: the application is open with this data on another PC or in another window, so changes are "
+        "not saved. Make the change there, or close the application there and start it again here.",
+    ),
     "required": ("{field} wajib diisi.", "{field} is required."),
     "too_long": ("{field} terlalu panjang (paling banyak {max} karakter).", "{field} is too long (at most {max} characters)."),
     "bad_chars": ("{field} berisi karakter yang tidak diizinkan.", "{field} contains characters that are not allowed."),
@@ -126,6 +132,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "reference_malformed": (
         "Teks yang dipindai bukan referensi dokumen PST (kode QR invoice atau kuitansi).",
         "The scanned text is not a PST document reference (invoice or receipt QR code).",
+    ),
+    "reference_key_unknown": (
+        "Referensi dokumen ditandatangani dengan kunci {key} yang tidak ada di basis data ini (mungkin dipulihkan "
+        "dari cadangan yang lebih lama dari penggantian kunci); periksa dokumen menurut nomor dan jumlahnya.",
+        "The document reference is signed with key {key}, which this database does not have (perhaps restored "
+        "from a backup older than the key's rotation); check the document by its number and amount.",
     ),
     "reference_invalid": (
         "Referensi dokumen tidak sah: tanda pengamannya tidak cocok (dipalsukan atau diubah).",

@@ -6,6 +6,10 @@ the document by year and sequence, the amount, and a keyed hash (HMAC-SHA256 wit
 
     PST-8100-INV-2026-1-3000000-9F2C41A07B3E55D1
 
+The office's first key signs as above; after a rotation (``pstdesktop.services.signing``) the key's
+number stands before the hash, ``PST-8100-INV-2026-1-3000000-K2-…``. A retired key still verifies the
+documents issued while it was current, and no document issued after it was retired.
+
 An invoice QR puts the SIMPONI billing code (15 digits), when there is one, in front, separated by a
 space: ``820220922465628 PST-8100-INV-...``. A USB QR scanner types the text as keystrokes, so it
 holds only digits, the letters A-F, I, K, N, P, S, T, V, W (none moves between QWERTY and QWERTZ),
@@ -19,15 +23,17 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, object_session
 
-from models import Invoice, OfficeProfile, Receipt
+from models import Invoice, OfficeProfile, Receipt, SigningKey
 from pstdesktop.services.errors import StateError, ValidationError
 
 PREFIX = "PST"
 INVOICE, RECEIPT = "INV", "KW"
+KEY_MARK = "K"  # before the number of a signing key after the first
 KINDS = (INVOICE, RECEIPT)
 MAC_LENGTH = 16
 BILLING_CODE_LENGTH = 15
@@ -47,6 +53,8 @@ class VerifiedReference:
     office_id: int
     status: str  # the document's status: issued, paid or cancelled
     billing_code: str | None = None  # the SIMPONI billing code the QR carried, if any
+    key_generation: int = 1  # the number of the key that signed it
+    key_retired_at: datetime | None = None  # when that key was rotated out (None: the current key)
 
 
 def number_key(number: str) -> tuple[int, int]:
@@ -65,13 +73,23 @@ def _mac(key: str, unit_code: str, kind: str, number: str, amount: int) -> str:
     return hmac.new(bytes.fromhex(key), message, hashlib.sha256).hexdigest()[:MAC_LENGTH].upper()
 
 
+def key_generation(session: Session, office_id: int) -> int:
+    """The number of the office's current signing key: 1, or one more than its last retired key."""
+    return (session.scalar(select(func.max(SigningKey.generation)).where(SigningKey.office_id == office_id))
+            or 0) + 1
+
+
 def make_reference(office: OfficeProfile, kind: str, number: str, amount: int) -> str:
-    """The signed reference of document ``number`` of ``kind`` (INV or KW) for ``amount`` Rupiah."""
+    """The signed reference of document ``number`` of ``kind`` (INV or KW) for ``amount`` Rupiah, under
+    the office's current key (whose number, after the first, the reference carries as ``K2``, ``K3``…)."""
     if kind not in KINDS:
         raise ValueError(f"unknown document kind {kind!r}")
     year, sequence = number_key(number)
     mac = _mac(office.signing_key, office.unit_code, kind, number, amount)
-    return "-".join((PREFIX, office.unit_code, kind, str(year), str(sequence), str(amount), mac))
+    session = object_session(office)
+    generation = key_generation(session, office.id) if session is not None and office.id is not None else 1
+    key = (f"{KEY_MARK}{generation}",) if generation > 1 else ()
+    return "-".join((PREFIX, office.unit_code, kind, str(year), str(sequence), str(amount), *key, mac))
 
 
 def invoice_qr_text(office: OfficeProfile, invoice: Invoice) -> str:
@@ -92,10 +110,12 @@ class _Parsed:
     sequence: int
     amount: int
     mac: str
+    generation: int = 1  # the signing key's number
 
     def text(self) -> str:
+        key = (f"{KEY_MARK}{self.generation}",) if self.generation > 1 else ()
         return "-".join((PREFIX, self.unit_code, self.kind, str(self.year), str(self.sequence),
-                         str(self.amount), self.mac))
+                         str(self.amount), *key, self.mac))
 
 
 def _malformed() -> ValidationError:
@@ -103,6 +123,12 @@ def _malformed() -> ValidationError:
 
 
 def _parse(tokens: list[str]) -> _Parsed:
+    generation = 1
+    if len(tokens) == 8:  # a key after the first: K2, K3, …
+        mark = tokens.pop(6)
+        if not (mark[:1] == KEY_MARK and mark[1:].isdigit() and len(mark) <= 4 and int(mark[1:]) >= 2):
+            raise _malformed()
+        generation = int(mark[1:])
     if len(tokens) != 7 or tokens[0] != PREFIX or tokens[2] not in KINDS:
         raise _malformed()
     unit, kind, year, sequence, amount, mac = tokens[1:]
@@ -110,7 +136,7 @@ def _parse(tokens: list[str]) -> _Parsed:
             and amount.isdigit() and len(sequence) <= 9 and len(amount) <= 15 and len(mac) == MAC_LENGTH
             and all(ch in "0123456789ABCDEF" for ch in mac)):
         raise _malformed()
-    return _Parsed(unit, kind, int(year), int(sequence), int(amount), mac)
+    return _Parsed(unit, kind, int(year), int(sequence), int(amount), mac, generation)
 
 
 def parse_qr_text(text: str) -> tuple[str | None, str]:
@@ -141,8 +167,11 @@ def verify_reference(session: Session, text: str, office_id: int | None = None) 
                                                   model.sequence == ref.sequence))
     if document is None:
         raise ValidationError("reference_unknown", "reference")
-    expected = _mac(office.signing_key, office.unit_code, ref.kind, document.number, ref.amount)
+    secret, retired_at = _key_of(session, office, ref.generation)
+    expected = _mac(secret, office.unit_code, ref.kind, document.number, ref.amount)
     if not hmac.compare_digest(expected, ref.mac):
+        raise ValidationError("reference_invalid", "reference")
+    if retired_at is not None and document.issued_at >= retired_at:  # signed with a key already retired
         raise ValidationError("reference_invalid", "reference")
     amount = document.total if ref.kind == INVOICE else document.amount
     if amount != ref.amount:
@@ -150,4 +179,18 @@ def verify_reference(session: Session, text: str, office_id: int | None = None) 
     if billing is not None and (ref.kind != INVOICE or billing != document.billing_code):
         raise ValidationError("reference_billing", "reference", number=document.number)
     return VerifiedReference(kind=ref.kind, number=document.number, amount=amount, document_id=document.id,
-                             office_id=office.id, status=document.status.value, billing_code=billing)
+                             office_id=office.id, status=document.status.value, billing_code=billing,
+                             key_generation=ref.generation, key_retired_at=retired_at)
+
+
+def _key_of(session: Session, office: OfficeProfile, generation: int) -> tuple[str, datetime | None]:
+    """(secret, retired at) of the office's key number ``generation``: the current one (not retired), or a
+    retired one; ``reference_key_unknown`` when this database has no such key (e.g. it was restored from a
+    backup older than the rotation that made it)."""
+    if generation == key_generation(session, office.id):
+        return office.signing_key, None
+    retired = session.scalar(select(SigningKey).where(SigningKey.office_id == office.id,
+                                                      SigningKey.generation == generation))
+    if retired is None:
+        raise ValidationError("reference_key_unknown", "reference", key=f"{KEY_MARK}{generation}")
+    return retired.secret, retired.retired_at

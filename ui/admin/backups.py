@@ -75,6 +75,7 @@ class BackupsTab(AdminTab):
                                     self.open_folder)
         self.action_buttons = [self.backup_button, self.restore_button, self.check_button]
         self.status = StatusLine("backupMessage")
+        self.status.setMinimumHeight(self.status.fontMetrics().lineSpacing() * 3 + 6)  # a refusal's two lines
         policy = QLabel(tr("Cadangan otomatis dibuat saat aplikasi pertama dibuka setiap hari dan saat ditutup; "
                            "disimpan 7 harian, 4 mingguan dan 12 bulanan, ditambah 10 cadangan manual terakhir. "
                            "Salin folder cadangan ke flashdisk secara berkala.",
@@ -164,6 +165,14 @@ class BackupsTab(AdminTab):
             self.status.error(tr("Pekerjaan lain sedang memakai basis data; coba lagi setelah selesai.",
                                  "Other work is using the database; try again when it has finished."))
             return
+        QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
+        try:  # another running copy, or a file that is empty, foreign, of another office or damaged
+            problems = backup.restore_problems(chosen.path, self.file)
+        finally:
+            QApplication.restoreOverrideCursor()
+        if problems:
+            self.status.error(" ".join(problem.message(language()) for problem in problems))
+            return
         when = fmt_local(chosen.taken_at, self.zone)
         if not ask(self, tr("Pulihkan cadangan", "Restore a backup"),
                    tr(f"Pulihkan basis data dari cadangan {when}?\n\nSemua yang dicatat setelah waktu itu tidak "
@@ -177,6 +186,9 @@ class BackupsTab(AdminTab):
         QApplication.setOverrideCursor(QCursor(Qt.CursorShape.WaitCursor))
         try:
             backup.restore(chosen.path, self.file)
+        except backup.RestoreRefused as refused:  # e.g. another copy started in the meantime: nothing changed
+            self.status.error(refused.message(language()))
+            return
         except Exception as error:  # the live file is untouched unless the copy itself failed
             self.status.error(tr(f"Pemulihan gagal: {error}", f"The restore failed: {error}"))
             return

@@ -1,5 +1,5 @@
-"""The supervisor's administration window: office profile, accounts, tariffs, backups and the shared
-database, one tab each. Other roles see why they cannot use it (the services refuse them anyway)."""
+"""The supervisor's administration window: office profile, accounts, tariffs, the QR signing key, backups
+and the shared database, one tab each. Other roles see why they cannot use it (the services refuse them anyway)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pstdesktop.services.office import office_of
 from ui.admin.accounts import AccountsTab
 from ui.admin.backups import BackupsTab
 from ui.admin.common import AdminTab, role_word
+from ui.admin.keys import KeysTab
 from ui.admin.profile import ProfileTab
 from ui.admin.server import ServerTab
 from ui.admin.tariffs import TariffsTab
@@ -60,6 +61,7 @@ class AdminDialog(QDialog):
         self.profile = ProfileTab(database, actor)
         self.accounts = AccountsTab(database, actor)
         self.tariffs = TariffsTab(database, actor)
+        self.keys = KeysTab(database, actor, zone)
         self.backups: BackupsTab | QWidget = (BackupsTab(database, settings, zone) if settings.is_sqlite
                                               else self._server_backups_note())
         self.server = ServerTab(settings)
@@ -67,6 +69,7 @@ class AdminDialog(QDialog):
         self.tabs.addTab(self.profile, tr("Profil kantor", "Office profile"))
         self.tabs.addTab(self.accounts, tr("Akun", "Accounts"))
         self.tabs.addTab(self.tariffs, tr("Tarif", "Tariffs"))
+        self.tabs.addTab(self.keys, tr("Kunci QR", "QR key"))
         self.tabs.addTab(self.backups, tr("Cadangan", "Backups"))
         self.tabs.addTab(self.server, tr("Basis data bersama", "Shared database"))
         for tab in (self.backups, self.server):
@@ -83,10 +86,14 @@ class AdminDialog(QDialog):
     @staticmethod
     def _server_backups_note() -> QWidget:
         page = QWidget()
-        note = QLabel(tr("Aplikasi ini memakai basis data di server PostgreSQL. Cadangannya dibuat di server "
-                         "(pg_dump terjadwal; langkahnya ada di README), bukan di PC ini.",
-                         "This application uses a database on a PostgreSQL server. Its backups are made on the "
-                         "server (a scheduled pg_dump; the README gives the steps), not on this PC."))
+        note = named(QLabel(tr(
+            "Aplikasi ini memakai basis data di server PostgreSQL. Cadangannya dibuat di server (pg_dump terjadwal; "
+            "langkahnya ada di README), bukan di PC ini, dan dipulihkan dengan alat server itu sendiri (pg_restore "
+            "atau psql, oleh pengelola server, saat semua PC menutup aplikasi) — bukan dari aplikasi ini.",
+            "This application uses a database on a PostgreSQL server. Its backups are made on the server (a "
+            "scheduled pg_dump; the README gives the steps), not on this PC, and restored with the server's own "
+            "tools (pg_restore or psql, by the server's administrator, while every PC has the application closed) "
+            "— not from this application.")), "serverBackupsNote", tr("Cadangan di server", "Backups on the server"))
         note.setWordWrap(True)
         box = QVBoxLayout(page)
         box.addWidget(note)

@@ -19,7 +19,7 @@ def check_database_file(settings: Settings, parent: QWidget | None = None) -> bo
     if file is None or not file.exists() or backup.integrity_ok(file):
         return True
     title = tr("Basis data rusak", "The database is damaged")
-    good = backup.newest_good(settings.backup_dir)
+    good = backup.newest_good(settings.backup_dir, file)
     if good is None:
         inform(parent, title, tr(
             f"Berkas basis data {file} rusak dan tidak ada cadangan yang utuh di {settings.backup_dir}.\n\n"
@@ -45,7 +45,8 @@ def check_database_file(settings: Settings, parent: QWidget | None = None) -> bo
     try:
         backup.restore(good.path, file)
     except Exception as error:  # explained; the application stops instead of opening a half-restored file
-        inform(parent, title, tr(f"Pemulihan gagal: {error}", f"The restore failed: {error}"), warning=True)
+        reason = error.message(language()) if isinstance(error, backup.RestoreRefused) else str(error)
+        inform(parent, title, tr(f"Pemulihan gagal: {reason}", f"The restore failed: {reason}"), warning=True)
         return False
     inform(parent, tr("Pemulihan selesai", "Restore finished"),
            tr(f"Basis data dipulihkan dari cadangan {when}. Aplikasi dilanjutkan.",

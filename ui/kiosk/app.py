@@ -7,11 +7,12 @@ import sys
 
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
-from pstdesktop import APP_NAME
+from pstdesktop import APP_NAME, instance
 from pstdesktop.bootstrap import Database, open_database
 from pstdesktop.config import Settings, read_settings_file, write_settings_file
 from pstdesktop.services import kiosk
 from pstdesktop.services.errors import DomainError
+from ui import second_copy
 from ui.i18n import apply_qt_language, language, set_language, tr
 from ui.kiosk.staff import PinSetupDialog
 from ui.kiosk.window import MODES, KioskWindow
@@ -45,8 +46,11 @@ def run(settings: Settings, mode: str | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     apply_qt_language()
+    if second_copy.gate(settings, kiosk=True) is not True:  # another copy holds this PC's data
+        return 1
     database = _open(settings)
     if isinstance(database, int):
+        instance.release_all()
         return database
     try:
         window = prepare(database, settings, mode)
@@ -56,6 +60,7 @@ def run(settings: Settings, mode: str | None = None) -> int:
         return app.exec()
     finally:
         database.dispose()
+        instance.release_all()
 
 
 def _open(settings: Settings) -> Database | int:

@@ -25,6 +25,7 @@ from ui.officer.checklist_papers import InvoiceBox, SampleBox, SppdBox, SummaryB
 from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.common import STYLE, MessageLine
 from ui.officer.labels import CHANNELS, ONLINE_VIA, word
+from ui.second_copy import read_only_banner
 from ui.widgets import fit_to_screen, named
 
 S = RequestState
@@ -120,6 +121,8 @@ class ChecklistDialog(QDialog):
         middle.addWidget(scroll, 1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
+        if database.read_only:  # a second copy's view: the steps below are refused, and this says why
+            layout.addWidget(read_only_banner(None))
         layout.addWidget(self.message)
         layout.addLayout(middle, 1)
         self.refresh()
@@ -163,9 +166,9 @@ class ChecklistDialog(QDialog):
             f"<span style='font-size:11pt; background:#e8eef7; padding:2px 6px'>{case.state_label}</span><br>"
             f"<b>{escape(case.requester)}</b> · {escape(case.institution)} · {how}{due}")
         self.steps.setText(self._steps_html(case))
-        self.wizard_button.setVisible(case.state in (S.DRAFT, S.SUBMITTED))
+        self.wizard_button.setVisible(case.state in (S.DRAFT, S.SUBMITTED) and not self.database.read_only)
         self.clear_button.setVisible(case.channel is Channel.ONLINE and case.clear_at is not None
-                                     and case.state in OPEN_STATES)
+                                     and case.state in OPEN_STATES and not self.database.read_only)
         for section in (self.summary, self.invoice, self.sppd, self.sample, self.delivery, self.visitor_check,
                         self.history):
             section.show_case(case)

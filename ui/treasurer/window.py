@@ -18,6 +18,7 @@ from pstdesktop.services.errors import PermissionDenied
 from pstdesktop.services.office import office_today
 from ui.i18n import tr
 from ui.live import LiveRefresh, kept_view
+from ui.second_copy import read_only_banner
 from ui.treasurer.common import MUTED_STYLE, Banner, error_text, money, selected_key
 from ui.treasurer.exporting import ExportPanel
 from ui.treasurer.payment import PaymentDialog
@@ -44,7 +45,8 @@ class TreasurerWindow(QMainWindow):
         self.refund_dialog: RefundDialog | None = None
         self.preview: ReceiptPreview | None = None
         self.setWindowTitle(tr(f"PST Desktop — Bendahara — {office.office_name}",
-                               f"PST Desktop — Treasurer — {office.office_name}"))
+                               f"PST Desktop — Treasurer — {office.office_name}")
+                            + (tr(" (hanya baca)", " (read-only)") if database.read_only else ""))
         fit_to_screen(self, (1280, 720), maximize=True)
         named(self, "treasurerWindow", tr("Panel bendahara", "Treasurer panel"))
 
@@ -82,6 +84,8 @@ class TreasurerWindow(QMainWindow):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.setSpacing(10)
         layout.addLayout(top)
+        if database.read_only:  # a second copy's view: every payment, kuitansi or deposit is refused
+            layout.addWidget(read_only_banner(None))
         layout.addWidget(self.message)
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(body)
