@@ -19,7 +19,7 @@ from pstdesktop.services.clock import utcnow
 from pstdesktop.services.deadlines import online_due
 
 revision = '0011_request_clear_at'
-down_revision = '0007'
+down_revision = '0009_signing_keys'
 branch_labels = None
 depends_on = None
 
