@@ -11,7 +11,6 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
 
@@ -94,9 +93,11 @@ def _erase_expired(database: Database, office: OfficeProfile) -> None:
 
 
 def _probe_startup(app: QApplication) -> None:
-    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): quit as soon as the first window is shown."""
+    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): say when the first window is painted, then quit."""
     if os.environ.get("PST_STARTUP_PROBE") == "1":
-        QTimer.singleShot(0, app.quit)
+        from ui.startup_probe import FirstWindowProbe
+
+        FirstWindowProbe(app)
 
 
 def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:

@@ -1,0 +1,29 @@
+"""The first-window probe of ``benchmarks/cold_start.py`` (``PST_STARTUP_PROBE=1``, nothing else sets it).
+
+When the first window has been painted the program prints ``PST_STARTUP_PROBE shown``, then
+``PST_STARTUP_PROBE quit`` and quits: the benchmark times the start to the first window up to the first
+line and, apart from it, the exit from the second line to the end of the process. The bare PySide6
+window the benchmark compares with runs this same file."""
+
+import sys
+
+from PySide6.QtCore import QEvent, QObject, QTimer
+
+
+class FirstWindowProbe(QObject):
+    def __init__(self, app) -> None:
+        super().__init__(app)
+        self.app = app
+        app.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 (Qt's name)
+        if event.type() == QEvent.Type.Paint and getattr(watched, "isWindow", bool)():
+            self.app.removeEventFilter(self)
+            QTimer.singleShot(0, self.shown)  # once the paint has been delivered
+        return False
+
+    def shown(self) -> None:
+        for line in ("PST_STARTUP_PROBE shown", "PST_STARTUP_PROBE quit"):
+            if sys.stdout is not None:  # a windowed Windows program run without a pipe has none
+                print(line, flush=True)
+        self.app.quit()
