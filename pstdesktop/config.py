@@ -46,7 +46,7 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     faults.data_folder(data_dir)  # created when missing; a Fault when it is a file or cannot be written
     stored = read_settings_file(data_dir)
     url = env.get("PST_DATABASE_URL") or stored.get("database_url") or sqlite_url(data_dir / SQLITE_FILE)
-    faults.database_url(url, "PST_DATABASE_URL" if env.get("PST_DATABASE_URL")
+    faults.check_url(url, "PST_DATABASE_URL" if env.get("PST_DATABASE_URL")
                         else f"database_url ({data_dir / SETTINGS_FILE})")
     language = env.get("PST_LANGUAGE") or stored.get("language") or "id"
     secure_data_folder(data_dir)
