@@ -93,7 +93,8 @@ class Opening:
         self.error: BaseException | None = None
         self.status, self.reason = "opening", ""
         self.backups = autobackup.AutoBackup(settings, office)
-        self._opened, self._finished = threading.Event(), threading.Event()
+        self._opened, self._finished, self._closing = threading.Event(), threading.Event(), threading.Event()
+        self._checker: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="pst-opening", daemon=True)
         self._begun = threading.Lock()
 
@@ -149,15 +150,32 @@ class Opening:
         except OSError as error:
             self.status, self.reason = "backup_failed", str(error)
             checked = False
-        if not checked and (file := sqlite_file(self.settings)) is not None:
-            from pstdesktop import backup
-
+        if not checked and (file := sqlite_file(self.settings)) is not None and not self._closing.is_set():
             self.status = "checking"
-            if not backup.integrity_ok(file):
+            sound = self._full_check(file)
+            if sound is False:
                 self._damaged()
                 return
         if self.status != "backup_failed":
             self.status = "done"
+
+    def _full_check(self, file: Path) -> bool | None:
+        """``PRAGMA integrity_check`` of the live file on a read-only connection of its own; None when it was
+        interrupted because the application closes (the check is then simply not done this time)."""
+        self._checker = sqlite3.connect(f"{file.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False)
+        try:
+            if self._closing.is_set():
+                return None
+            return self._checker.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        except sqlite3.OperationalError as error:
+            if "interrupt" in str(error):
+                return None
+            return False
+        except sqlite3.DatabaseError:
+            return False
+        finally:
+            self._checker.close()
+            self._checker = None
 
     def _damaged(self) -> None:
         """The next start checks fully before opening and offers the newest good backup."""
@@ -168,7 +186,16 @@ class Opening:
     def close(self) -> None:
         """After the last window: the exit backup (unless nothing changed since the last one) in a thread the
         process finishes before it ends — no window waits for it; its pending mark makes the next start
-        take it if the process is ended first."""
+        take it if the process is ended first. A full check still running is interrupted; an opening that
+        never began (the sign-in closed at once) leaves nothing to do."""
+        self._closing.set()
+        checker = self._checker
+        if checker is not None:
+            with contextlib.suppress(sqlite3.Error):
+                checker.interrupt()
+        if self.database is None and not self._begun.locked():
+            self.backups.close()
+            return
         self.begin()
         self.backups.pend_exit()
         self._closer = threading.Thread(target=self._close, name="pst-exit-backup", daemon=False)

@@ -5,6 +5,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from models import OfficeProfile
 from pstdesktop import backup, faults, migrate, opening
 from pstdesktop.autobackup import PENDING, AutoBackup
 from pstdesktop.config import Settings, sqlite_url
+from pstdesktop.services.clock import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("PySide6", "sqlalchemy", "alembic")
@@ -107,7 +109,8 @@ def test_an_exit_backup_cut_short_is_taken_at_the_next_start(office, tmp_path):
     file = Path(office.db.engine.url.database)
     settings = Settings(tmp_path, sqlite_url(file))
     facts = opening.peek(settings)
-    backup.take(file, settings.backup_dir, "daily")  # the day's backup exists already
+    earlier = utcnow() - timedelta(seconds=2)  # within the office day, in an earlier second than the next one
+    backup.take(file, settings.backup_dir, "daily", now=earlier)  # the day's backup exists already
     office.paid()  # work after it; the run is ended (PC switched off) while its exit backup is owed
     crashed = AutoBackup(settings, facts)
     crashed.pend_exit()
@@ -139,3 +142,12 @@ def test_a_failed_exit_backup_stays_owed(office, tmp_path, monkeypatch):
     assert auto.at_exit() is False
     assert (tmp_path / PENDING).exists()
 
+
+
+def test_a_sign_in_closed_at_once_leaves_nothing_to_wait_for(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+    start.close()  # before the opening began: no thread, no backup, no mark
+    assert not start.opened() and not (tmp_path / PENDING).exists() and not backup.listing(settings.backup_dir)
