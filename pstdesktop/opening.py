@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pstdesktop import autobackup, faults
+from pstdesktop import faults
 from pstdesktop.config import Settings
 
 if TYPE_CHECKING:
+    from pstdesktop.autobackup import AutoBackup
     from pstdesktop.bootstrap import Database
 
 HEAD_REVISION = "0007"  # the newest migration's id; tests/unit/test_opening.py keeps it equal to Alembic's head
@@ -92,7 +93,7 @@ class Opening:
         self.settings, self.office, self.database = settings, office, database
         self.error: BaseException | None = None
         self.status, self.reason = "opening", ""
-        self.backups = autobackup.AutoBackup(settings, office)
+        self.backups: AutoBackup | None = None  # made in the thread, before it writes anything
         self._opened, self._finished, self._closing = threading.Event(), threading.Event(), threading.Event()
         self._checker: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="pst-opening", daemon=True)
@@ -114,6 +115,9 @@ class Opening:
 
     def _run(self) -> None:
         try:
+            from pstdesktop.autobackup import AutoBackup
+
+            self.backups = AutoBackup(self.settings, self.office)
             if self.database is None:
                 from pstdesktop.bootstrap import open_database
 
@@ -194,17 +198,20 @@ class Opening:
             with contextlib.suppress(sqlite3.Error):
                 checker.interrupt()
         if self.database is None and not self._begun.locked():
-            self.backups.close()
             return
         self.begin()
-        self.backups.pend_exit()
         self._closer = threading.Thread(target=self._close, name="pst-exit-backup", daemon=False)
         self._closer.start()
 
     def _close(self) -> None:
+        self._opened.wait()
+        if self.backups is not None:
+            self.backups.pend_exit()
         self._finished.wait()
         if self.database is not None:
             self.database.dispose()
+        if self.backups is None:
+            return
         if self.error is None:
             self.backups.at_exit()
         else:
