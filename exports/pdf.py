@@ -8,11 +8,14 @@ the clock, so the same data always gives the same bytes."""
 
 from __future__ import annotations
 
+import copy
 import io
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from fontTools import ttLib
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
@@ -20,6 +23,8 @@ import resources
 from exports.qr import qr_png
 
 FONT = "DejaVu"
+_FONTS: dict = {}  # DejaVu regular and bold as fpdf2 parsed them, once per process (see add_fonts)
+_FONTS_LOCK = threading.Lock()
 INK = (20, 20, 20)
 MUTED = (95, 95, 95)
 NAVY = (16, 48, 92)
@@ -81,6 +86,26 @@ def kop_lines(name: str) -> list[str]:
     return [upper]
 
 
+def add_fonts(pdf: FPDF) -> None:
+    """Add DejaVu (regular and bold, family ``FONT``) to ``pdf`` as its first fonts. What fpdf2 reads of the
+    files (widths, character map, descriptor) is read once per process; each document gets a deep copy
+    with a fresh lazily opened font file, since fpdf2 subsets that file's tables in place when it writes
+    the PDF. The bytes are the same as with ``add_font``."""
+    with _FONTS_LOCK:
+        if not _FONTS:
+            template = FPDF()
+            template.add_font(FONT, "", str(resources.path("fonts", "DejaVuSans.ttf")))
+            template.add_font(FONT, "B", str(resources.path("fonts", "DejaVuSans-Bold.ttf")))
+            _FONTS.update(template.fonts)
+    if pdf.fonts:
+        raise ValueError("add_fonts adds the first fonts of a document")
+    for key, font in _FONTS.items():
+        mine = copy.deepcopy(font)  # fpdf2's own copy: per-document state copied, the font file shared
+        mine.ttfont = ttLib.TTFont(font.ttffile, recalcTimestamp=False, fontNumber=font.collection_font_number,
+                                   lazy=True)
+        pdf.fonts[key] = mine
+
+
 class DocumentPDF(FPDF):
     """An A4 PST document with letterhead, marks and footer; ``content()`` helpers keep the look uniform."""
 
@@ -89,8 +114,7 @@ class DocumentPDF(FPDF):
         super().__init__(orientation="P", unit="mm", format="A4")
         self.letterhead, self.doc_title, self.doc_number = letterhead, title, number
         self.is_copy, self.cancelled = copy, cancelled
-        self.add_font(FONT, "", str(resources.path("fonts", "DejaVuSans.ttf")))
-        self.add_font(FONT, "B", str(resources.path("fonts", "DejaVuSans-Bold.ttf")))
+        add_fonts(self)
         self.set_margins(LEFT, TOP, RIGHT)
         self.set_auto_page_break(True, margin=BOTTOM)
         self.set_creation_date(created)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from num2words import num2words
+import importlib.util
+from functools import cache
+from pathlib import Path
 
 
 def rupiah(amount: int) -> str:
@@ -41,4 +43,23 @@ def terbilang(amount: int) -> str:
     """The amount in Indonesian words followed by "rupiah": ``satu juta dua ratus lima puluh ribu rupiah``."""
     if amount < 0:
         raise ValueError("terbilang takes a non-negative amount")
-    return f"{num2words(amount, lang='id')} rupiah"
+    return f"{_indonesian_words().to_cardinal(amount)} rupiah"
+
+
+@cache
+def _indonesian_words():
+    """num2words' Indonesian converter, loaded at the first amount and alone: importing the ``num2words``
+    package loads every one of its languages. A bundle keeps modules in an archive, where the package
+    itself is imported instead."""
+    spec = importlib.util.find_spec("num2words")
+    folders = (spec.submodule_search_locations or []) if spec else []
+    module_file = next((Path(folder) / "lang_ID.py" for folder in folders if (Path(folder) / "lang_ID.py").is_file()),
+                       None)
+    if module_file is None:
+        from num2words.lang_ID import Num2Word_ID
+    else:
+        loader = importlib.util.spec_from_file_location("pst_num2words_lang_ID", module_file)
+        module = importlib.util.module_from_spec(loader)
+        loader.loader.exec_module(module)
+        Num2Word_ID = module.Num2Word_ID  # noqa: N806 - the library's class name
+    return Num2Word_ID()

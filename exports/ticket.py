@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from fpdf import FPDF
 
-import resources
+from exports.pdf import add_fonts
 
 WIDTHS_MM = (58, 80)
 MARGIN_MM = 4.0
@@ -46,8 +46,7 @@ def _draw(slip: TicketSlip, width: float, height: float, lang: str) -> FPDF:
     pdf = FPDF(unit="mm", format=(width, height))
     pdf.set_margins(MARGIN_MM, MARGIN_MM, MARGIN_MM)
     pdf.set_auto_page_break(False)
-    pdf.add_font("DejaVu", "", str(resources.path("fonts", "DejaVuSans.ttf")))
-    pdf.add_font("DejaVu", "B", str(resources.path("fonts", "DejaVuSans-Bold.ttf")))
+    add_fonts(pdf)
     pdf.set_creator("PST Desktop")
     pdf.set_title(f"{words['heading']} {slip.queue_code}")
     pdf.add_page()

@@ -1,4 +1,6 @@
-"""The ``pst`` command: the application, and the tasks an office runs without the GUI."""
+"""The ``pst`` command: the application, and the tasks an office runs without the GUI. Each command
+imports only what it uses: ``--help`` neither Qt nor SQLAlchemy, the application SQLAlchemy only after
+the sign-in shows (``ui.app``)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from pstdesktop import APP_NAME, __version__, backup, desktop, faults, instance
-from pstdesktop.bootstrap import open_database
+from pstdesktop import APP_NAME, __version__, desktop, faults
 from pstdesktop.config import Settings, load_settings
 
 WRITING = ("demo",)  # commands that write; verify, export and document only read and may run alongside the GUI
@@ -67,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     settings = None
     try:
         if args.database:
-            faults.database_url(args.database, "--database")
+            faults.check_url(args.database, "--database")
         env = {"PST_DATABASE_URL": args.database or "", "PST_DATA_DIR": args.data_dir or ""}
         settings = load_settings({**os.environ, **{k: v for k, v in env.items() if v}})
         if command != "gui":  # the application itself offers to join the server again instead
@@ -76,7 +75,7 @@ def main(argv: list[str] | None = None) -> int:
             return _command(args, command, settings)
         desktop.check_platform()
         _before_qt(settings, command)
-    except (faults.Fault, OSError, SQLAlchemyError) as error:
+    except Exception as error:  # a Fault, an OSError or a database error is told in one line; others raise
         fault = faults.from_error(error, settings.database_url if settings else None)
         if fault is None:
             raise
@@ -124,6 +123,8 @@ def _tell(fault: faults.Fault, command: str) -> None:
 
 
 def _command(args, command: str, settings: Settings) -> int:
+    from pstdesktop import backup, instance
+
     file = faults.sqlite_path(settings.database_url)
     if command in WRITING and file is not None:  # one copy at a time writes an SQLite database
         faults.check_sqlite_file(file, settings.backup_dir)  # a faulty file is told before any lock file is made
@@ -138,6 +139,8 @@ def _command(args, command: str, settings: Settings) -> int:
 
 
 def _run(args, command: str, settings: Settings) -> int:
+    from pstdesktop.bootstrap import open_database
+
     database = open_database(settings)
     try:
         if command == "demo":

@@ -12,8 +12,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from platformdirs import user_data_path
-
 from pstdesktop import APP_AUTHOR, APP_NAME, faults, pgpass
 from pstdesktop.private import private_dir, private_file, tighten
 
@@ -42,11 +40,16 @@ def sqlite_url(path: Path) -> str:
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     env = os.environ if env is None else env
-    data_dir = Path(env["PST_DATA_DIR"]) if env.get("PST_DATA_DIR") else user_data_path(APP_NAME, APP_AUTHOR)
+    if env.get("PST_DATA_DIR"):
+        data_dir = Path(env["PST_DATA_DIR"])
+    else:
+        from platformdirs import user_data_path
+
+        data_dir = user_data_path(APP_NAME, APP_AUTHOR)
     faults.data_folder(data_dir)  # created when missing; a Fault when it is a file or cannot be written
     stored = read_settings_file(data_dir)
     url = env.get("PST_DATABASE_URL") or stored.get("database_url") or sqlite_url(data_dir / SQLITE_FILE)
-    faults.database_url(url, "PST_DATABASE_URL" if env.get("PST_DATABASE_URL")
+    faults.check_url(url, "PST_DATABASE_URL" if env.get("PST_DATABASE_URL")
                         else f"database_url ({data_dir / SETTINGS_FILE})")
     language = env.get("PST_LANGUAGE") or stored.get("language") or "id"
     secure_data_folder(data_dir)

@@ -5,7 +5,6 @@ packages and the command that installs them instead, as one line and exit code 2
 
 from __future__ import annotations
 
-import ctypes
 import os
 import sys
 from collections.abc import Mapping
@@ -53,6 +52,8 @@ def uses_xcb(environ: Mapping[str, str] | None = None, platform: str | None = No
 
 def loadable(soname: str) -> bool:
     """True when the dynamic loader finds and loads ``soname`` (as Qt's plugin would)."""
+    import ctypes  # only on a Linux desktop with xcb
+
     try:
         ctypes.CDLL(soname)
     except OSError:

@@ -8,9 +8,7 @@ name or identity number, and never the SQL parameters (the engine hides them).""
 from __future__ import annotations
 
 import logging
-import secrets
 import traceback
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 LOG = logging.getLogger("pst.faults")
@@ -23,6 +21,8 @@ def setup(data_dir: Path) -> Path:
     global _where
     file = data_dir / LOG_FILE
     if _where != file:
+        from logging.handlers import RotatingFileHandler
+
         file.parent.mkdir(parents=True, exist_ok=True)
         handler = RotatingFileHandler(file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
@@ -56,6 +56,8 @@ def describe(error: BaseException) -> str:
 
 def record(error: BaseException) -> str:
     """Log ``error`` under a fresh short reference and return that reference."""
+    import secrets  # at the first fault, not at start-up
+
     reference = secrets.token_hex(3).upper()
     LOG.error("[%s] %s", reference, describe(error))
     return reference

@@ -14,10 +14,13 @@ import errno
 import os
 import re
 import sqlite3
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLAlchemyError
+if TYPE_CHECKING:  # SQLAlchemy is imported only when a URL is not a plain SQLite file (a fast start without it)
+    from sqlalchemy.engine import URL
 
 EXIT_CODE = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -25,6 +28,7 @@ APPLICATION_ID = 0x50535444  # PRAGMA application_id of this application's SQLit
 CONNECT_TIMEOUT_S = 10
 DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql",
            "postgresql+psycopg": "postgresql"}
+SQLITE_FILE_URL = re.compile(r"^sqlite(?:\+pysqlite)?:///([^?]+)$")  # what make_url reads as a plain file
 SHAPES = ("sqlite:///BERKAS atau postgresql://PENGGUNA@SERVER/NAMA", "sqlite:///FILE or postgresql://USER@SERVER/NAME")
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -191,6 +195,12 @@ def _masked(text: str) -> str:
 
 def shown(url: str | URL) -> str:
     """The database as shown to a person: the SQLite file, or the URL without its password."""
+    file = _plain_sqlite_file(url)
+    if file is not None:
+        return str(file)
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         parsed = make_url(url)
     except (ArgumentError, ValueError, TypeError):
@@ -202,6 +212,9 @@ def shown(url: str | URL) -> str:
 def database_url(text: object, source: str = "database URL") -> URL:
     """The parsed URL; a Fault naming ``source`` when it is malformed or names a database other than
     SQLite or PostgreSQL (through psycopg)."""
+    from sqlalchemy.engine import URL, make_url
+    from sqlalchemy.exc import ArgumentError
+
     if isinstance(text, URL):
         url = text
     elif not isinstance(text, str) or not text.strip():
@@ -217,8 +230,26 @@ def database_url(text: object, source: str = "database URL") -> URL:
     return url
 
 
+def check_url(text: object, source: str = "database URL") -> None:
+    """``database_url``'s check, without importing SQLAlchemy for a plain SQLite file URL."""
+    if _plain_sqlite_file(text) is None:
+        database_url(text, source)
+
+
+def _plain_sqlite_file(url: object) -> Path | None:
+    """The file of ``sqlite:///FILE`` (no query) read as SQLAlchemy reads it; None for any other URL."""
+    match = SQLITE_FILE_URL.match(url) if isinstance(url, str) and url == url.strip() else None
+    name = unquote(match.group(1)) if match else ""
+    return Path(name) if name and name != ":memory:" and not name.startswith("file:") else None
+
+
 def sqlite_path(url: str | URL) -> Path | None:
     """The file of an SQLite URL; None for a server, an in-memory database or a ``file:`` URI."""
+    file = _plain_sqlite_file(url)
+    if file is not None:
+        return file
+    from sqlalchemy.engine import make_url
+
     url = make_url(url)
     name = url.database if url.get_backend_name() == "sqlite" else None
     return Path(name) if name and name != ":memory:" and not name.startswith("file:") else None
@@ -302,8 +333,11 @@ def from_error(error: BaseException, url: str | None = None) -> Fault | None:
     if isinstance(error, OSError):
         path = error.filename or ("sebuah berkas", "a file")
         return Fault("disk_full", path=path) if disk_full(error) else Fault("file_error", path=path, reason=why(error))
-    if not isinstance(error, SQLAlchemyError) or url is None:
+    exc = sys.modules.get("sqlalchemy.exc")  # not loaded: the error cannot be one of its
+    if exc is None or not isinstance(error, exc.SQLAlchemyError) or url is None:
         return None
+    from sqlalchemy.engine import make_url
+
     reason = (str(getattr(error, "orig", None) or error).strip().splitlines() or ["-"])[0]
     low = reason.lower()
     parsed = make_url(url)
@@ -317,7 +351,7 @@ def from_error(error: BaseException, url: str | None = None) -> Fault | None:
             return Fault("sqlite_damaged", file=file, backups=file.parent / "backups")
         if "unable to open" in low or "readonly" in low or "read-only" in low:
             return Fault("sqlite_unreadable", file=file, reason=reason)
-    elif isinstance(error, OperationalError | InterfaceError):  # the server cannot be reached or refuses
+    elif isinstance(error, exc.OperationalError | exc.InterfaceError):  # the server cannot be reached or refuses
         for code, words in PG_FAULTS:
             if any(word in low for word in words):
                 return Fault(code, host=parsed.host or "localhost", port=parsed.port or 5432,

@@ -22,14 +22,16 @@ import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from filelock import FileLock, Timeout
-from sqlalchemy import event
-from sqlalchemy.orm import Session, sessionmaker
 
 from pstdesktop.private import private_file
 from pstdesktop.services import clock
 from pstdesktop.services.errors import StateError
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session, sessionmaker
 
 LOCK_SUFFIX, HOLDER_SUFFIX = ".lock", ".lock.json"
 
@@ -186,6 +188,8 @@ def read_only_connector(database_file: Path, timeout_s: float):
 def refuse_writes(factory: sessionmaker[Session]) -> None:
     """Every session of ``factory`` refuses to write: a flush with changes, or an INSERT, UPDATE or
     DELETE statement, raises the ``read_only`` refusal (a ``StateError``) before SQLite is asked."""
+    from sqlalchemy import event
+
     def flushing(session: Session, _context, _instances) -> None:
         if session.new or session.deleted or any(session.is_modified(row) for row in session.dirty):
             raise StateError("read_only")

@@ -7,11 +7,12 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-
-from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from typing import TYPE_CHECKING
 
 from pstdesktop.private import private_file
+
+if TYPE_CHECKING:  # SQLAlchemy is imported only for a server URL: an SQLite start does without it
+    from sqlalchemy.engine import URL
 
 DEFAULT_PORT = 5432
 
@@ -33,6 +34,8 @@ def has_password(url: str | None) -> bool:
 
 def without_password(url: str) -> str:
     """The URL with its password left out."""
+    from sqlalchemy.engine import make_url
+
     return make_url(url)._replace(password=None).render_as_string(hide_password=False)
 
 
@@ -42,7 +45,7 @@ def store(url: str) -> str:
     without a password comes back unchanged and nothing is written."""
     if not has_password(url):
         return url
-    parsed = make_url(url)
+    parsed = _parse(url)
     password = str(parsed.password)
     if "\n" in password or "\r" in password:
         raise ValueError("a password with a line break cannot be kept in the pgpass file")
@@ -75,6 +78,9 @@ def _parse(url: object) -> URL | None:
     """The parsed PostgreSQL URL, or None for anything else."""
     if not isinstance(url, str) or not url.startswith("postgresql"):
         return None
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
     try:
         return make_url(url)
     except (ArgumentError, ValueError):

@@ -1,34 +1,40 @@
-"""Start-up of the GUI: check the SQLite file (offer the newest good backup when it is damaged),
-take the day's first backup, open (and migrate) the database, first-run setup, sign-in, and the
-window of the signed-in role: the staff window (officer, supervisor), the treasurer's panel, or the
-kiosk. "Keluar akun" in a staff window returns to the sign-in (the database stays open); a backup is
-taken when the application really quits; a restore or a move to the server restarts this sequence."""
+"""Start-up of the GUI, as a sequence of small steps:
+
+1. ``opening.peek``: an SQLite file at the head revision with an office is read with plain ``sqlite3``
+   and the sign-in shows at once; the database opens behind it (``pstdesktop.opening``: its quick check,
+   the engine, then the day's erasure of personal data past retention, the day's backup and the full
+   integrity check, in a background thread) while the role windows' modules are imported in small steps
+   on the GUI thread. Signing in waits for the opening if the password was quicker.
+2. Otherwise the long way before the sign-in: the full check of the SQLite file (the newest good backup
+   is offered for a damaged one), opening (and migrating) the database, first-run setup.
+3. The sign-in, then the window of the signed-in role: the staff window (officer, supervisor), the
+   treasurer's panel, or the kiosk; the staff windows show the background work in their status bar.
+   "Keluar akun" returns to the sign-in (the database stays open).
+4. When the application really quits, the exit backup runs after the last window is gone
+   (``Opening.close``); a restore or a move to the server restarts this sequence."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 from dataclasses import replace
-from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
 
 import resources
-from models import OfficeProfile, Role
-from pstdesktop import APP_NAME, backup, instance
-from pstdesktop.bootstrap import Database, open_database
-from pstdesktop.config import SQLITE_FILE, Settings, read_settings_file
-from pstdesktop.database import checkpoint
-from pstdesktop.services import retention
-from pstdesktop.services.access import Actor
-from pstdesktop.services.office import first_office
+from pstdesktop import APP_NAME, faults, instance, opening
+from pstdesktop.config import Settings, read_settings_file
 from ui import second_copy
-from ui.admin import check_database_file
 from ui.i18n import apply_qt_language, set_language, tr
-from ui.login import LoginDialog, SetupDialog
-from ui.main_window import MainWindow
+from ui.login import LoginDialog
 from ui.widgets import catch_faults
+
+ROLE_MODULES = ("ui.main_window", "ui.treasurer")  # imported one per tick once the database is open
+TICK_MS = 50
+STATUS_MS = 500
 
 
 def run(settings: Settings) -> int:
@@ -64,42 +70,6 @@ def _retire_moved_file(old_url: str, new_url: str) -> None:
             "file again."))
 
 
-def _sqlite_file(settings: Settings) -> Path | None:
-    if not settings.is_sqlite:
-        return None
-    return Path(settings.database_url.removeprefix("sqlite:///")) if "///" in settings.database_url \
-        else settings.data_dir / SQLITE_FILE
-
-
-def _backup(settings: Settings, kind: str, office: OfficeProfile) -> None:
-    """Automatic backup of the SQLite file (daily at the first start of an office day, and on exit);
-    copies older than the office's retention of personal data are removed."""
-    file, zone_name = _sqlite_file(settings), office.time_zone
-    if file is None or not file.exists() or (kind == "daily" and not backup.daily_due(settings.backup_dir, zone_name)):
-        return
-    try:
-        backup.take(file, settings.backup_dir, kind)
-        backup.rotate(settings.backup_dir, zone_name, keep_days=office.retention_days)
-    except (OSError, RuntimeError) as error:
-        QMessageBox.warning(None, APP_NAME, tr(f"Cadangan otomatis gagal: {error}", f"Automatic backup failed: {error}"))
-
-
-def _erase_expired(database: Database, office: OfficeProfile) -> None:
-    """The day's automatic erasure of personal data past retention (before the day's backup copies it)."""
-    with database.unit_of_work() as session:
-        erased = retention.erase_due(session, office.id)
-    if erased:
-        checkpoint(database.engine)
-
-
-def _probe_startup(app: QApplication) -> None:
-    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): say when the first window is painted, then quit."""
-    if os.environ.get("PST_STARTUP_PROBE") == "1":
-        from ui.startup_probe import FirstWindowProbe
-
-        FirstWindowProbe(app)
-
-
 def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     """One run from the database check to the closed window: (exit code, restart wanted)."""
     from pstdesktop.server import first_run_due
@@ -112,50 +82,156 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     view = second_copy.gate(settings)  # this copy holds the SQLite data, or another does (look or close)
     if view is False:
         return 0, False
-    if view is True and not check_database_file(settings):
-        return 1, False
+    office = opening.peek(settings) if view is True else None
+    start = opening.Opening(settings, office) if office is not None else _open_the_long_way(settings, view)
+    if isinstance(start, tuple):
+        return start
     try:
-        database = open_database(settings) if view is True else view
-    except Exception as error:  # shown, not a crash: the office has no IT staff
-        if not settings.is_sqlite:  # one plain sentence, retry or change the server; never a local file
-            from ui.admin.join import server_unreachable
+        return _sign_in(app, settings, start)
+    finally:
+        start.close()
 
-            return server_unreachable(settings, error)
-        QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
-                                                f"The database cannot be opened:\n{error}"))
-        return 1, False
-    office = None
+
+def _open_the_long_way(settings: Settings, view) -> opening.Opening | tuple[int, bool]:
+    """Check the file fully, open and migrate the database, and set the office up on the first run (or take
+    the read-only ``view`` of a second copy as it is): the opened database, or how the application ends."""
+    if view is True:
+        from pstdesktop.bootstrap import open_database
+        from ui.admin import check_database_file
+
+        if not check_database_file(settings):
+            return 1, False
+        (settings.data_dir / opening.CHECK_MARK).unlink(missing_ok=True)
+        try:
+            database = open_database(settings)
+        except Exception as error:  # shown, not a crash: the office has no IT staff
+            if not settings.is_sqlite:  # one plain sentence, retry or change the server; never a local file
+                from ui.admin.join import server_unreachable
+
+                return server_unreachable(settings, error)
+            _cannot_open(error)
+            return 1, False
+    else:
+        database = view
     try:
+        office = _office_or_setup(database)
+    except BaseException:
+        database.dispose()
+        raise
+    if office is None:
+        database.dispose()
+        return 0, False
+    return opening.Opening(settings, opening.facts_of(office), database)
+
+
+def _office_or_setup(database):
+    """The office; on the first run after the setup dialog (None when it was cancelled)."""
+    from pstdesktop.services.office import first_office
+    from ui.login import SetupDialog
+
+    with database.unit_of_work() as session:
+        office = first_office(session)
+    if office is None:
+        if database.read_only or SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
+            return None
         with database.unit_of_work() as session:
             office = first_office(session)
-        if office is None:
-            if database.read_only or SetupDialog(database).exec() != QDialog.DialogCode.Accepted:
-                return 0, False
-            with database.unit_of_work() as session:
-                office = first_office(session)
-        if not database.read_only:
-            _erase_expired(database, office)
-            _backup(settings, "daily", office)
-        while True:  # until a window closes other than by "Keluar akun"
-            dialog = LoginDialog(database, office.name)
-            if os.environ.get("PST_STARTUP_PROBE") == "1":
-                dialog.show()
-                _probe_startup(app)
-                app.exec()
-                return 0, False
-            if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
-                return 0, False
-            code, window = _role_window(app, database, settings, dialog.actor)
-            if not getattr(window, "sign_out_requested", False):
-                return code, getattr(window, "restart_requested", False)
-    finally:
-        database.dispose()
-        if office is not None and not database.read_only:
-            _backup(settings, "exit", office)
+    return office
 
 
-def _role_window(app: QApplication, database: Database, settings: Settings, actor: Actor) -> tuple[int, object]:
+def _cannot_open(error: BaseException) -> None:
+    QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
+                                            f"The database cannot be opened:\n{error}"))
+
+
+def _sign_in(app: QApplication, settings: Settings, start: opening.Opening) -> tuple[int, bool]:
+    """Sign-in and role windows until a window closes other than by "Keluar akun"."""
+    while True:
+        dialog = LoginDialog(start, start.office.name)
+        preparing = _prepare_behind(dialog, start)
+        if os.environ.get("PST_STARTUP_PROBE") == "1":
+            dialog.show()
+            _probe_startup(app)
+            app.exec()
+            return 0, False
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None
+        preparing.stop()
+        if start.error is not None:
+            return _opening_failed(settings, start.error)
+        if not accepted:
+            return 0, False
+        code, window = _role_window(app, start, settings, dialog.actor)
+        if not getattr(window, "sign_out_requested", False):
+            return code, getattr(window, "restart_requested", False)
+
+
+def _prepare_behind(dialog: LoginDialog, start: opening.Opening) -> QTimer:
+    """While the sign-in shows: start the opening (from the first tick, once the sign-in is painted); once
+    the database is open, import the role windows' modules one per tick
+    (GUI thread: they define Qt classes); if the opening failed, close the sign-in to say so."""
+    modules = [name for name in ROLE_MODULES if name not in sys.modules]
+    timer = QTimer(dialog)
+
+    def tick() -> None:
+        start.begin()
+        if not start.opened():
+            return
+        if start.error is not None:
+            timer.stop()
+            dialog.reject()
+        elif modules:
+            importlib.import_module(modules.pop(0))
+        else:
+            timer.stop()
+
+    timer.timeout.connect(tick)
+    timer.start(TICK_MS)
+    return timer
+
+
+def _opening_failed(settings: Settings, error: BaseException) -> tuple[int, bool]:
+    """A file found damaged by its quick check gets the offer of the newest good backup (then the start-up
+    runs again); any other failure is told."""
+    if isinstance(error, faults.Fault) and error.code == "sqlite_damaged":
+        from ui.admin import check_database_file
+
+        return (0, True) if check_database_file(settings) else (1, False)
+    _cannot_open(error)
+    return 1, False
+
+
+def _probe_startup(app: QApplication) -> None:
+    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): say when the first window is painted, then quit."""
+    from ui.startup_probe import FirstWindowProbe
+
+    FirstWindowProbe(app)
+
+
+def _show_status(window: QMainWindow, start: opening.Opening) -> None:
+    """The background work's status in the window's status bar; a damaged database is also said aloud."""
+    shown = {"status": None}
+
+    def tick() -> None:
+        if start.status == shown["status"]:
+            return
+        shown["status"] = start.status
+        indonesian, english = opening.STATUS[start.status]
+        text = tr(indonesian, english).format(reason=start.reason)
+        window.statusBar().showMessage(text)
+        if start.status == "damaged":
+            QMessageBox.warning(window, APP_NAME, text)
+
+    timer = QTimer(window)
+    timer.timeout.connect(tick)
+    timer.start(STATUS_MS)
+    tick()
+
+
+def _role_window(app: QApplication, start: opening.Opening, settings: Settings, actor) -> tuple[int, object]:
     """The signed-in role's window, run until it closes: (exit code, the closed window or None)."""
+    from models import Role
+
+    database = start.wait()
     if actor.role is Role.KIOSK:
         from ui.kiosk.app import prepare
 
@@ -174,6 +250,9 @@ def _role_window(app: QApplication, database: Database, settings: Settings, acto
 
         window = TreasurerWindow(database, actor)
     else:
+        from ui.main_window import MainWindow
+
         window = MainWindow(database, actor, settings)
+    _show_status(window, start)
     window.show()
     return app.exec(), window

@@ -1,6 +1,9 @@
-"""Sign-in of a staff account, and the first-run setup of the office profile."""
+"""Sign-in of a staff account, and the first-run setup of the office profile. The sign-in imports neither
+SQLAlchemy nor the services: it shows while the database is still being opened (``pstdesktop.opening``)."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -14,21 +17,21 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from pstdesktop.bootstrap import Database
-from pstdesktop.services.access import Actor
 from pstdesktop.services.errors import MESSAGES, DomainError
-from pstdesktop.services.office import MAX_FAILED_LOGINS, check_setup, login, setup_office
-from ui.admin.units import UnitPicker
 from ui.forms import FormErrors, GuardedDialog
 from ui.i18n import language, tr
-from ui.recovery import RecoverDialog, RecoveryCodeDialog
 from ui.widgets import fit_to_screen, named
+
+if TYPE_CHECKING:
+    from pstdesktop.bootstrap import Database
+    from pstdesktop.opening import Opening
+    from pstdesktop.services.access import Actor
 
 
 class LoginDialog(QDialog):
-    """Username and password; a failed attempt is counted and explained."""
+    """Username and password; a failed attempt is counted and explained. ``database`` may still be opening."""
 
-    def __init__(self, database: Database, office_name: str, parent=None):
+    def __init__(self, database: Database | Opening, office_name: str, parent=None):
         super().__init__(parent)
         self.database = database
         self.actor: Actor | None = None
@@ -68,17 +71,39 @@ class LoginDialog(QDialog):
         layout.addWidget(forgot, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(buttons)
 
+    def opened(self) -> Database | None:
+        """The database, once open (waiting for it if needed); None when it could not be opened: the
+        sign-in closes and its owner says why."""
+        wait = getattr(self.database, "wait", None)
+        if wait is None:
+            return self.database
+        try:
+            return wait()
+        except BaseException:  # noqa: BLE001 - ui.app tells the opening's fault
+            self.reject()
+            return None
+
     def recover(self) -> None:
         """A supervisor signs in again with the office's recovery code."""
-        dialog = RecoverDialog(self.database, self.username.text(), self)
+        from ui.recovery import RecoverDialog
+
+        database = self.opened()
+        if database is None:
+            return
+        dialog = RecoverDialog(database, self.username.text(), self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None:
             self.actor = dialog.actor
             self.accept()
 
     def try_login(self) -> None:
-        with self.database.unit_of_work() as session:
+        from pstdesktop.services.office import MAX_FAILED_LOGINS, login
+
+        database = self.opened()
+        if database is None:
+            return
+        with database.unit_of_work() as session:
             actor, error = login(session, self.username.text(), self.password.text())
-            if self.database.read_only:  # a read-only view writes nothing: its wrong answers count here
+            if database.read_only:  # a read-only view writes nothing: its wrong answers count here
                 session.expunge_all()
                 self.read_only_failures += actor is None
         if actor is None and self.read_only_failures >= MAX_FAILED_LOGINS:
@@ -97,6 +122,8 @@ class SetupDialog(GuardedDialog):
     closing with something typed asks first."""
 
     def __init__(self, database: Database, parent=None):
+        from ui.admin.units import UnitPicker
+
         super().__init__(parent)
         self.database = database
         self.setWindowTitle(tr("Pengaturan awal kantor", "Office first-run setup"))
@@ -159,6 +186,9 @@ class SetupDialog(GuardedDialog):
 
     def save(self) -> None:
         """Check the whole form (every problem marked at once); save only when nothing is left."""
+        from pstdesktop.services.office import check_setup, setup_office
+        from ui.recovery import RecoveryCodeDialog
+
         values = {key: edit.text() for key, edit in self.fields.items()}
         office = {k: values[k] for k in ("name", "unit_code", "city", "address", "satker_code", "treasurer_name",
                                          "treasurer_nip")} | {"time_zone": self.zone.currentText()}

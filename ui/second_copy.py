@@ -4,14 +4,18 @@ every change refused — and "Tutup". The kiosk only closes: it cannot serve vis
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
 
-from pstdesktop import APP_NAME, backup, faults, instance
-from pstdesktop.bootstrap import Database, open_read_only
+from pstdesktop import APP_NAME, faults, instance
 from pstdesktop.config import Settings
-from ui.admin.common import sqlite_file
+from pstdesktop.opening import sqlite_file
 from ui.i18n import language, tr
 from ui.widgets import error_text, named
+
+if TYPE_CHECKING:
+    from pstdesktop.bootstrap import Database
 
 
 def holder_sentence(settings: Settings) -> str:
@@ -20,6 +24,8 @@ def holder_sentence(settings: Settings) -> str:
     holder = instance.other_holder(file) if file is not None else None
     if holder is None:
         return ""
+    from pstdesktop import backup
+
     return holder.sentence(language(), backup.office_zone(file) if file.exists() else None)
 
 
@@ -45,6 +51,9 @@ def gate(settings: Settings, *, kiosk: bool = False, parent: QWidget | None = No
     holder = instance.claim(file)
     if holder is None:
         return True
+    from pstdesktop import backup
+    from pstdesktop.bootstrap import open_read_only
+
     sentence = holder.sentence(language(), backup.office_zone(file) if file.exists() else None)
     box = QMessageBox(QMessageBox.Icon.Information, tr("Data sedang dipakai", "The data is in use"), sentence,
                       QMessageBox.StandardButton.NoButton, parent)

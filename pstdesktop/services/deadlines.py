@@ -10,18 +10,23 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
-
-import holidays
+from typing import TYPE_CHECKING
 
 from pstdesktop.services.clock import ZONES
 
 WALK_IN_STANDARD = timedelta(hours=1)
 ONLINE_WORKING_DAYS = 10
 
+if TYPE_CHECKING:
+    from holidays import HolidayBase
+
 
 @lru_cache(maxsize=32)
-def _holidays(year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays("ID", years=year, categories=("public", "government"))
+def _holidays(year: int) -> HolidayBase:
+    """Indonesia's holidays of ``year``; ``holidays`` (only Indonesia) is imported at the first question."""
+    from holidays.countries.indonesia import Indonesia
+
+    return Indonesia(years=year, categories=("public", "government"))
 
 
 def is_working_day(day: date, extra_closed: Iterable[date] = ()) -> bool:

@@ -2,6 +2,7 @@
 PCs; what one commits appears on the other's lists and checklist within the refresh period, with no
 "Muat ulang"; and "Keluar akun" returns to the sign-in, where another role signs in, without quitting."""
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import QApplication, QLineEdit, QPushButton
 import ui.app
 from models import PaymentMethod, RequestState
 from pstdesktop import live
+from pstdesktop.autobackup import PENDING, AutoBackup
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import Settings, sqlite_url
 from pstdesktop.services import guestbook
@@ -149,6 +151,12 @@ class _App:
         return 0
 
 
+def _exit_backups_done() -> None:
+    for thread in threading.enumerate():
+        if thread.name == "pst-exit-backup":
+            thread.join(60)
+
+
 def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office, monkeypatch):
     names = ["petugas", "bendahara"]
     backups: list[str] = []
@@ -159,10 +167,13 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
         dialog.findChild(QPushButton, "loginButton").click()
         return dialog.result()
 
+    def work_then_close(window):
+        office.paid(phone="081299990001")  # a change since the day's backup: the exit backup is due
+        window.close()
+
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
-    monkeypatch.setattr(ui.app, "_backup", lambda _settings, kind, _office: backups.append(kind))
-    app = _App([lambda w: qtbot.mouseClick(w.findChild(QPushButton, "signOutButton"), LEFT),
-                lambda w: w.close()])
+    monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind: backups.append(kind))
+    app = _App([lambda w: qtbot.mouseClick(w.findChild(QPushButton, "signOutButton"), LEFT), work_then_close])
     settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
 
     assert ui.app._session(app, settings) == (0, False)
@@ -170,4 +181,24 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
     assert isinstance(officer, MainWindow) and officer.actor == office.officer and officer.sign_out_requested
     assert isinstance(treasurer, TreasurerWindow) and treasurer.actor == office.treasurer
     assert not names  # signed in twice, and no third sign-in was asked for
+    _exit_backups_done()
     assert backups == ["daily", "exit"]  # the exit backup only when the application really quits
+    assert not (settings.data_dir / PENDING).exists()
+
+
+def test_the_exit_backup_is_skipped_when_nothing_changed_since_the_days_backup(qtbot, office, monkeypatch):
+    backups: list[str] = []
+
+    def sign_in(dialog: LoginDialog):
+        dialog.findChild(QLineEdit, "loginUsername").setText("petugas")
+        dialog.findChild(QLineEdit, "loginPassword").setText(PASSWORD)
+        dialog.findChild(QPushButton, "loginButton").click()
+        return dialog.result()
+
+    monkeypatch.setattr(LoginDialog, "exec", sign_in)
+    monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind: backups.append(kind))
+    settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
+    assert ui.app._session(_App([lambda w: w.close()]), settings) == (0, False)
+    _exit_backups_done()
+    assert backups == ["daily"]
+    assert not (settings.data_dir / PENDING).exists()  # the exit backup only when the application really quits

@@ -39,6 +39,8 @@ def test_sqlite_pragmas(tmp_path):
 
 
 def test_an_older_database_is_copied_before_upgrade(tmp_path, monkeypatch):
+    from alembic import command as alembic_command  # imported by migrate only when a migration runs
+
     path = tmp_path / "old.sqlite"
     engine = make_engine(sqlite_url(path))
     migrate.upgrade(engine)
@@ -49,7 +51,7 @@ def test_an_older_database_is_copied_before_upgrade(tmp_path, monkeypatch):
     # pretend the head moved on: the copy must be taken before the upgrade runs
     monkeypatch.setattr(migrate, "head_revision", lambda: "newer")
     calls = []
-    monkeypatch.setattr(migrate.command, "upgrade", lambda config, rev: calls.append(rev))
+    monkeypatch.setattr(alembic_command, "upgrade", lambda config, rev: calls.append(rev))
     copy = migrate.upgrade(engine, tmp_path / "backups")
     assert calls == ["head"]
     assert copy is not None and copy.name.startswith("pre-upgrade-older-")

@@ -1,0 +1,153 @@
+"""A quick start: commands and the sign-in import only what they use; the database opens behind the
+sign-in with the day's tasks; exit backups are skipped when nothing changed and owed when cut short."""
+
+import os
+import sqlite3
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from models import OfficeProfile
+from pstdesktop import backup, faults, migrate, opening
+from pstdesktop.autobackup import PENDING, AutoBackup
+from pstdesktop.config import Settings, sqlite_url
+from pstdesktop.services.clock import utcnow
+
+ROOT = Path(__file__).resolve().parents[2]
+HEAVY = ("PySide6", "sqlalchemy", "alembic")
+BEHIND_THE_SIGN_IN = ("sqlalchemy", "alembic", "models", "ui.main_window", "ui.treasurer", "ui.admin", "ui.officer",
+                      "num2words", "holidays", "fpdf")
+
+
+def loaded(code: str, names: tuple[str, ...], env: dict | None = None) -> list[str]:
+    """The modules of ``names`` (packages with their submodules) a fresh interpreter has after ``code``."""
+    probe = f"{code}\nimport sys\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {names!r} " \
+            f"or m in {names!r} or any(m.startswith(n + '.') for n in {names!r})))"
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **(env or {})})
+    assert result.returncode == 0, result.stderr
+    return eval(result.stdout.strip().splitlines()[-1])  # noqa: S307 - our own probe's list of names
+
+
+def test_the_head_revision_constant_is_alembics_head():
+    assert opening.HEAD_REVISION == migrate.head_revision()
+
+
+def test_help_imports_neither_qt_nor_sqlalchemy():
+    code = "import contextlib, io\nfrom pstdesktop.cli import main\n" \
+           "with contextlib.suppress(SystemExit), contextlib.redirect_stdout(io.StringIO()):\n    main(['--help'])"
+    assert loaded(code, HEAVY) == []
+
+
+def test_the_sign_in_shows_before_the_database_and_the_staff_windows_are_loaded(office):
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    code = ("from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+            "import ui.app\nfrom pstdesktop import opening\nfrom pstdesktop.config import load_settings\n"
+            "from ui.login import LoginDialog\nsettings = load_settings()\nfound = opening.peek(settings)\n"
+            "assert found is not None and found.name\n"
+            "dialog = LoginDialog(opening.Opening(settings, found), found.name)\ndialog.show()\napp.processEvents()")
+    assert loaded(code, BEHIND_THE_SIGN_IN, {"PST_DATABASE_URL": sqlite_url(file), "PST_DATA_DIR": str(file.parent)}) == []
+
+
+def test_peek_reads_the_office_only_of_a_file_at_the_head_revision(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    settings = Settings(tmp_path / "data", sqlite_url(file))
+    settings.data_dir.mkdir()
+    with office.session() as session:
+        profile = session.scalar(select(OfficeProfile))
+        expected = opening.OfficeFacts(profile.id, profile.name, profile.time_zone, profile.retention_days)
+    assert opening.peek(settings) == expected
+    (settings.data_dir / opening.CHECK_MARK).touch()  # the last full check failed: the long way
+    assert opening.peek(settings) is None
+    (settings.data_dir / opening.CHECK_MARK).unlink()
+    office.db.dispose()
+    with sqlite3.connect(file) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0006'")
+    assert opening.peek(settings) is None  # an older schema: migrated before the sign-in
+    assert opening.peek(Settings(tmp_path, sqlite_url(tmp_path / "none.sqlite"))) is None
+
+
+def test_the_database_opens_behind_the_sign_in_with_the_days_backup(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+    database = start.wait()
+    start.join(60)
+    assert start.status == "done" and [b.kind for b in backup.listing(settings.backup_dir)] == ["daily"]
+    with database.unit_of_work() as session:
+        assert session.connection().exec_driver_sql("SELECT count(*) FROM account").scalar() > 0
+    start.close()
+    start.join(60)
+    assert [b.kind for b in backup.listing(settings.backup_dir)] == ["daily"]  # nothing changed: no exit backup
+    assert not (tmp_path / PENDING).exists()
+
+
+def test_a_file_that_fails_its_quick_check_is_not_opened(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    settings = Settings(tmp_path, sqlite_url(file))
+    found = opening.peek(settings)
+    office.db.dispose()
+    with file.open("r+b") as handle:
+        handle.seek(4096)
+        handle.write(b"\xff" * 8192)
+    start = opening.Opening(settings, found)
+    with pytest.raises(faults.Fault) as fault:
+        start.wait()
+    assert fault.value.code in ("sqlite_damaged", "sqlite_unreadable")
+    start.close()
+    start.join(60)
+    assert not (tmp_path / PENDING).exists() and not backup.listing(settings.backup_dir)
+
+
+def test_an_exit_backup_cut_short_is_taken_at_the_next_start(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    settings = Settings(tmp_path, sqlite_url(file))
+    facts = opening.peek(settings)
+    earlier = utcnow() - timedelta(seconds=2)  # within the office day, in an earlier second than the next one
+    backup.take(file, settings.backup_dir, "daily", now=earlier)  # the day's backup exists already
+    office.paid()  # work after it; the run is ended (PC switched off) while its exit backup is owed
+    crashed = AutoBackup(settings, facts)
+    crashed.pend_exit()
+    crashed.close()
+    assert (tmp_path / PENDING).exists()
+
+    next_start = AutoBackup(settings, facts)
+    assert next_start.owed and not next_start.current
+    assert next_start.at_start() is True
+    newest = backup.listing(settings.backup_dir)[0]  # the day's one copy, rotated: it holds the later work
+    assert newest.kind == "exit"
+    with sqlite3.connect(newest.path) as connection:
+        assert connection.execute("SELECT count(*) FROM payment").fetchone() == (1,)
+    assert not (tmp_path / PENDING).exists()
+    next_start.close()
+
+
+def test_a_failed_exit_backup_stays_owed(office, tmp_path, monkeypatch):
+    file = Path(office.db.engine.url.database)
+    settings = Settings(tmp_path, sqlite_url(file))
+    auto = AutoBackup(settings, opening.peek(settings))
+    auto.pend_exit()
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backup, "take", full_disk)
+    office.db.dispose()
+    assert auto.at_exit() is False
+    assert (tmp_path / PENDING).exists()
+
+
+
+def test_a_sign_in_closed_at_once_leaves_nothing_to_wait_for(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+    start.close()  # before the opening began: no thread, no backup, no mark
+    assert not start.opened() and not (tmp_path / PENDING).exists() and not backup.listing(settings.backup_dir)
