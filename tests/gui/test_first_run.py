@@ -50,7 +50,6 @@ def test_a_pc_with_an_office_goes_straight_to_the_sign_in(qtbot, tmp_path, monke
     asked: list[str] = []
     monkeypatch.setattr(FirstRunDialog, "exec", lambda dialog: asked.append("choice") or QDialog.DialogCode.Rejected)
     monkeypatch.setattr(LoginDialog, "exec", lambda dialog: asked.append("sign-in") or QDialog.DialogCode.Rejected)
-    monkeypatch.setattr(ui.app, "_backup", lambda *_a: None)
     assert ui.app._session(QApplication.instance(), settings_in(tmp_path)) == (0, False)
     assert asked == ["sign-in"]
 
