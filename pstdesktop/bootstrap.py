@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from pstdesktop import faults, migrate
+from pstdesktop import faults, migrate, soundness
 from pstdesktop.config import Settings
 from pstdesktop.database import make_engine, make_session_factory, unit_of_work
 from pstdesktop.private import private_file
@@ -47,6 +47,7 @@ def open_url(url: str, backup_dir=None) -> Database:
         engine = make_engine(url)
         try:
             migrate.upgrade(engine, backup_dir)
+            soundness.mark(engine)
             database = Database(engine, make_session_factory(engine))
             with database.unit_of_work() as session:
                 seed_catalogue(session)

@@ -21,6 +21,7 @@ from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError, SQLA
 
 EXIT_CODE = 2
 SQLITE_MAGIC = b"SQLite format 3\x00"
+APPLICATION_ID = 0x50535444  # PRAGMA application_id of this application's SQLite files ("PSTD")
 CONNECT_TIMEOUT_S = 10
 DRIVERS = {"sqlite": "sqlite", "sqlite+pysqlite": "sqlite", "postgresql": "postgresql",
            "postgresql+psycopg": "postgresql"}
@@ -74,6 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
                        "jalankan aplikasi (pst) untuk memulihkan cadangan terbaru dari {backups}.",
                        "The database file {file} is damaged (it fails SQLite's check) and was left unchanged; do not "
                        "delete it, start the application (pst) to restore the newest backup from {backups}."),
+    "sqlite_not_ours": ("Berkas {file} adalah basis data SQLite aplikasi lain, bukan PST Desktop, dan tidak diubah; "
+                        "pindahkan berkas itu atau sebutkan basis data lain (--database).",
+                        "The file {file} is another application's SQLite database, not PST Desktop's, and was left "
+                        "unchanged; move it away or name another database (--database)."),
     "sqlite_unreadable": ("Berkas basis data {file} tidak dapat dibuka atau ditulis ({reason}); periksa izin berkas itu "
                           "dan foldernya.",
                           "The database file {file} cannot be opened or written ({reason}); check the permissions of "
@@ -250,6 +255,7 @@ def check_sqlite_file(file: Path, backups: Path | None = None) -> None:
         connection = sqlite3.connect(uri, uri=True)
         try:
             verdict = connection.execute("PRAGMA quick_check(1)").fetchone()
+            ours = verdict != ("ok",) or _ours(connection)
         finally:
             connection.close()
     except sqlite3.OperationalError as error:
@@ -258,6 +264,18 @@ def check_sqlite_file(file: Path, backups: Path | None = None) -> None:
         verdict = None
     if verdict != ("ok",):
         raise Fault("sqlite_damaged", file=file, backups=backups)
+    if not ours:
+        raise Fault("sqlite_not_ours", file=file)
+
+
+def _ours(connection: sqlite3.Connection) -> bool:
+    """The file is this application's (``pstdesktop.soundness.APPLICATION_ID``), of an older version of it
+    (no id yet, but its ``alembic_version`` table), or an SQLite file without any table yet."""
+    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+    if application_id == APPLICATION_ID:
+        return True
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    return application_id == 0 and (not tables or "alembic_version" in tables)
 
 
 def disk_full(error: BaseException) -> bool:
