@@ -21,6 +21,8 @@ from pstdesktop.services.clock import utcnow
 PROBLEMS: dict[str, tuple[str, str]] = {
     "missing": ("entri {first}..{last} hilang", "entries {first}..{last} are missing"),
     "altered": ("entri diubah: hash-nya tidak cocok dengan rantai", "entry altered: its hash does not match the chain"),
+    "altered_run": ("entri {first}..{last} diubah: hash-nya tidak cocok dengan rantai berkunci (ditulis ulang)",
+                    "entries {first}..{last} altered: their hashes do not match the keyed chain (rewritten)"),
     "short": ("penghitung jejak mencatat {written} entri, padahal jejak berakhir di {last}",
               "the trail's counter says {written} entries were written but the trail ends at {last}"),
     "added": ("baris tidak ada di jejak audit (ditambahkan di luar aplikasi)",
@@ -158,6 +160,7 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
     for anchor in known["all"]:
         by_seq.setdefault(anchor.seq, []).append(anchor)
     untrusted: set[int] = set()
+    altered: list[int] = []
     expected_seq, expected_prev = start, None
     last_digest = 0
     for (seq, at, actor_id, actor_name, action, entity, entity_id, from_state, to_state, reason, snapshot, row,
@@ -178,13 +181,14 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
         if computed != hash_:
             untrusted.add(seq)
         if computed != hash_ or prev_hash != (expected_prev if expected_prev is not None else audit.GENESIS):
-            report.findings.append(Finding.of("audit_entry", seq, "altered"))
+            altered.append(seq)
         for anchor in by_seq.pop(seq, ()):
             if not anchor.matches(hash_):
                 report.findings.append(Finding.of("audit_entry", seq, "anchor_differs", seq=seq,
                                                   short=anchor.hash[:16], source=anchor.source, found=hash_[:16]))
         expected_seq, expected_prev = seq + 1, hash_
         last_digest = int(digest or "0", 16)
+    report.findings[:0] = _runs(altered)
     last = expected_seq - 1
     counter = raw.one("SELECT last_number FROM document_counter WHERE office_id = ? AND kind = ? AND period = ?",
                       (audit.CHAIN_OFFICE, audit.CHAIN_KIND, audit.CHAIN_PERIOD))
@@ -216,6 +220,21 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
     return report
 
 
+def _runs(altered: list[int]) -> list[Finding]:
+    """One finding per run of consecutive altered entries."""
+    found: list[Finding] = []
+    start = previous = None
+    for seq in [*altered, None]:
+        if seq is not None and previous is not None and seq == previous + 1:
+            previous = seq
+            continue
+        if start is not None:
+            found.append(Finding.of("audit_entry", start, "altered") if start == previous else
+                         Finding.of("audit_entry", start, "altered_run", first=start, last=previous))
+        start = previous = seq
+    return found
+
+
 def _all_current(raw: _Raw, key: bytes, only: str | None, limit: int | None = None):
     """(table, id, canonical row) of every audited row stored now (the chain's counter left out)."""
     count = 0
@@ -234,22 +253,31 @@ def _all_current(raw: _Raw, key: bytes, only: str | None, limit: int | None = No
 
 
 def _name_rows(raw: _Raw, key: bytes, epoch_seq: int, untrusted: set[int]) -> list[Finding]:
-    """Each row at odds with its newest trusted snapshot, by table, id and column."""
+    """Each row at odds with its newest genuine snapshot, by table, id and column. A row that only entries
+    which are not genuine describe is compared with the newest of those (the chain findings say the rest)."""
     latest: dict[tuple[str, int], str | None] = {}
+    doubtful: dict[tuple[str, int], str | None] = {}
     for seq, entity, entity_id, row in raw.rows(
             "SELECT seq, entity, entity_id, row_state FROM audit_entry WHERE seq >= ? ORDER BY seq", (epoch_seq,)):
-        if entity in audit.AUDITED and seq not in untrusted:
-            latest[(entity, entity_id)] = row
+        if entity in audit.AUDITED:
+            (doubtful if seq in untrusted else latest)[(entity, entity_id)] = row
     findings: list[Finding] = []
     seen: set[tuple[str, int]] = set()
     for table, row_id, row_text in _all_current(raw, key, None):
         seen.add((table, row_id))
-        recorded = latest.get((table, row_id))
+        recorded = latest.get((table, row_id), doubtful.get((table, row_id)))
         if recorded is None:
             findings.append(Finding.of(table, row_id, "added"))
         elif recorded != row_text:
-            before, now = json.loads(recorded), json.loads(row_text)
-            changed = [(c, b, n) for c, b, n in zip(audit.AUDITED[table], before, now, strict=False) if b != n]
+            try:
+                before = json.loads(recorded)
+            except ValueError:
+                before = []
+            now = json.loads(row_text)
+            if not isinstance(before, list) or len(before) != len(now):
+                findings.append(Finding.of(table, row_id, "added"))
+                continue
+            changed = [(c, b, n) for c, b, n in zip(audit.AUDITED[table], before, now, strict=True) if b != n]
             detail = ", ".join(f"{c}: {b!r} -> {n!r}" for c, b, n in changed) or "-"
             findings.append(Finding.of(table, row_id, "changed", detail=detail))
     for (table, row_id), recorded in latest.items():
