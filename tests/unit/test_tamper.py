@@ -11,8 +11,10 @@ import hashlib
 import hmac
 import json
 import os
+import re
 import shutil
 import sqlite3
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -258,3 +260,35 @@ def test_truncated_zero_length_and_foreign(tmp_path, copy):
     other.close()
     output = _damaged(verify(tmp_path, copy))
     assert "another application" in output
+
+
+
+# --- the checkpoint on the treasurer's closing sheet -------------------------------------------------------------
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext (poppler)")
+def test_the_closing_sheet_prints_a_checkpoint_that_verify_accepts(tmp_path, office):
+    from pstdesktop import documents
+    from pstdesktop.services import ledger
+    from pstdesktop.services.office import office_today
+
+    _rid, payment_id = office.paid()
+    with office.session() as s:
+        billing.issue_receipt(s, office.treasurer, payment_id)
+        day = office_today(s, office.office_id)
+    with office.session() as s:
+        ledger.close_day(s, office.treasurer, day, "Kas dihitung bersama atasan.")
+    with office.session() as s:
+        pdf = documents.closing_pdf(s, office.treasurer, day)
+    sheet = tmp_path / "penutupan.pdf"
+    sheet.write_bytes(pdf)
+    words = subprocess.run(["pdftotext", "-layout", str(sheet), "-"], capture_output=True, text=True).stdout
+    match = re.search(r"Titik periksa jejak audit: (\d+:[0-9a-f]{16})", words)
+    assert match, words
+    path = Path(office.db.engine.url.database)
+    checkpoint(office.db.engine)
+    office.db.dispose()
+    anchors.anchor_file(sqlite_url(path)).unlink()  # the paper alone
+    result = verify(tmp_path, path, "--anchor", match.group(1))
+    assert result.returncode == 0, result.stdout + result.stderr
+    _roll_back(path)
+    tampered(verify(tmp_path, path, "--anchor", match.group(1)), "rolled back")
