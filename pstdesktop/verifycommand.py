@@ -39,11 +39,11 @@ def verify_command(settings: Settings, *, full: bool = False, paper: list[str] |
             raise faults.Fault("database_unsound", problem=(problems[0].indonesian, problems[0].english))
         from pstdesktop.services import audit, verification
 
+        shown_url = database.engine.url.render_as_string(hide_password=True)
+        gathered = verification.gather(shown_url, settings.backup_dir if settings.is_sqlite else None)
         connection = verification.read_snapshot(database.engine)
         try:
-            shown_url = database.engine.url.render_as_string(hide_password=True)
-            report = verification.check(connection, url=shown_url, full=full, paper=read,
-                                        backup_dir=settings.backup_dir if settings.is_sqlite else None)
+            report = verification.check(connection, url=shown_url, full=full, paper=read, gathered=gathered)
         except audit.KeyMissing as missing:
             raise faults.Fault("audit_key_missing", key=missing.kid, url=faults.shown(url),
                                where=auditkey.where()) from None

@@ -243,14 +243,45 @@ def _write_epoch(session: Session) -> Seal:
                     entity_id=0, snapshot=seal_info, key=key)
     seal = Seal(entry.seq, kid, key, seal_info["database"])
     _SEALS[session.get_bind()] = seal
+    _write_baseline(session, seal, entry)
+    return seal
+
+
+def _write_baseline(session: Session, seal: Seal, epoch: AuditEntry) -> None:
+    """One ``audit.baseline`` entry per existing audited row, written in bulk (a five-year database has
+    about a million rows), then the chain's counter moved past them."""
+    connection = session.connection()
+    seq, prev, digest = epoch.seq, epoch.hash, 0
+    at = utcnow()
+    at_text = canon(at)
+    batch: list[dict] = []
+    table_of_entries = AuditEntry.__table__
     for table in AUDITED:
-        rows = connection.execute(text(_select_rows(table, " ORDER BY id"))).fetchall()
-        for found in rows:
+        for found in connection.execute(text(_select_rows(table, " ORDER BY id"))).yield_per(5000):
             if table == "document_counter" and _is_chain_counter(found):
                 continue
-            _append(session, seal, actor_id=None, actor_name="system", action="audit.baseline", entity=table,
-                    entity_id=found[0], row=row_text(table, [canon(v) for v in found[1:]], key))
-    return seal
+            row = row_text(table, [canon(v) for v in found[1:]], seal.key)
+            seq += 1
+            digest = (digest + term(seal.key, table, found[0], row)) % MOD
+            digest_hex = f"{digest:064x}"
+            hash_ = keyed_hash(seal.key, prev, seq, at_text, None, "system", "audit.baseline", table, found[0], "",
+                               "", "", "{}", row, digest_hex)
+            batch.append({"seq": seq, "at": at, "actor_id": None, "actor_name": "system", "action": "audit.baseline",
+                          "entity": table, "entity_id": found[0], "from_state": "", "to_state": "", "reason": "",
+                          "snapshot": {}, "row_state": row, "digest": digest_hex, "prev_hash": prev, "hash": hash_})
+            prev = hash_
+            if len(batch) >= 5000:
+                connection.execute(table_of_entries.insert(), batch)
+                batch = []
+    if batch:
+        connection.execute(table_of_entries.insert(), batch)
+    if seq > epoch.seq:
+        counter = session.scalars(select(DocumentCounter).where(
+            DocumentCounter.office_id == CHAIN_OFFICE, DocumentCounter.kind == CHAIN_KIND,
+            DocumentCounter.period == CHAIN_PERIOD)).one()
+        counter.last_number = seq
+        session.flush()
+    session.info["audit_head"] = (seq, prev, digest)
 
 
 def seal(session: Session) -> Seal:

@@ -117,10 +117,16 @@ ENTRY_COLUMNS = ("seq, at, actor_id, actor_name, action, entity, entity_id, from
                  "row_state, digest, prev_hash, hash")
 
 
+def gather(url: str | None, backup_dir=None) -> tuple[list, list]:
+    """The anchor file's lines and the backups' manifests. Read them *before* the snapshot is taken: an
+    anchor is written after its commit, so every anchor read first lies within the snapshot."""
+    return (anchor_files.read(url) if url else []), anchor_files.from_manifests(backup_dir)
+
+
 def check(connection, *, url: str | None = None, full: bool = True, paper: list | None = None,
-          backup_dir=None) -> Report:
-    """Verify the trail seen through ``connection`` (one snapshot). ``audit.KeyMissing`` when this PC lacks
-    the trail's key."""
+          backup_dir=None, gathered: tuple[list, list] | None = None) -> Report:
+    """Verify the trail seen through ``connection`` (one snapshot) against the anchors ``gathered`` before
+    it was taken (else read now). ``audit.KeyMissing`` when this PC lacks the trail's key."""
     raw = _Raw(connection)
     report = Report(full=full)
     found = raw.one("SELECT seq, snapshot FROM audit_entry WHERE entity = ? AND entity_id = 0 ORDER BY seq DESC "
@@ -140,7 +146,7 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
     if key is None:
         raise audit.KeyMissing(info["key"])
     report.database = info["database"]
-    known = _anchors(url, backup_dir, paper or [], report)
+    known = _anchors(url, gathered or gather(url, backup_dir), paper or [], report)
 
     # where to start: the newest unchanged checkpoint, unless full
     start = 1
@@ -286,10 +292,10 @@ def _name_rows(raw: _Raw, key: bytes, epoch_seq: int, untrusted: set[int]) -> li
     return findings
 
 
-def _anchors(url: str | None, backup_dir, paper: list, report: Report) -> dict[str, list]:
+def _anchors(url: str | None, gathered: tuple[list, list], paper: list, report: Report) -> dict[str, list]:
     """The anchors that bind this database: its anchor file (restores honoured), the backups' manifests,
     and anchors read off paper."""
-    file_lines = anchor_files.read(url) if url else []
+    file_lines, manifests_found = gathered
     last_restore = max((i for i, a in enumerate(file_lines) if a.kind == "R"), default=-1)
     others = sorted({a.database for a in file_lines[last_restore + 1:]
                      if a.database not in ("", "-", report.database)})
@@ -298,7 +304,7 @@ def _anchors(url: str | None, backup_dir, paper: list, report: Report) -> dict[s
                                           source=anchor_files.anchor_file(url).name, other=other))
     binding = [a for a in anchor_files.in_force(file_lines) if a.database == report.database]
     restored = min((a.seq for a in file_lines if a.kind == "R"), default=None)
-    manifests = [a for a in anchor_files.from_manifests(backup_dir)
+    manifests = [a for a in manifests_found
                  if a.database in ("", report.database) and (restored is None or a.seq <= restored)]
     everything = [a for a in binding if a.kind in ("A", "V", "R")] + manifests + list(paper)
     report.anchors = len(everything)
