@@ -149,21 +149,22 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
     known = _anchors(url, gathered or gather(url, backup_dir), paper or [], report)
 
     # where to start: the newest unchanged checkpoint, unless full
-    start = 1
+    start, checking = 1, known["all"]
     if not full and url is not None:
-        for anchor in reversed(known["file"]):
-            if anchor.kind == "V" and anchor.database == report.database and head and anchor.seq <= head[0]:
+        for position in range(len(known["file"]) - 1, -1, -1):
+            anchor = known["file"][position]
+            if anchor.kind == "V" and head and anchor.seq <= head[0]:
                 stored = raw.one("SELECT hash FROM audit_entry WHERE seq = ?", (anchor.seq,))
                 if stored and stored[0] == anchor.hash:
-                    start = anchor.seq
+                    # the file's anchors before it were checked by that verify; the later ones are checked now
+                    start, checking = anchor.seq, known["file"][position:] + known["other"]
                 break
-        if not any(a.kind == "V" for a in known["file"]):
-            start = 1
     report.checked_from = start
+    report.anchors = len(checking)
 
     # the chain
     by_seq: dict[int, list] = {}
-    for anchor in known["all"]:
+    for anchor in checking:
         by_seq.setdefault(anchor.seq, []).append(anchor)
     untrusted: set[int] = set()
     altered: list[int] = []
@@ -306,9 +307,8 @@ def _anchors(url: str | None, gathered: tuple[list, list], paper: list, report: 
     restored = min((a.seq for a in file_lines if a.kind == "R"), default=None)
     manifests = [a for a in manifests_found
                  if a.database in ("", report.database) and (restored is None or a.seq <= restored)]
-    everything = [a for a in binding if a.kind in ("A", "V", "R")] + manifests + list(paper)
-    report.anchors = len(everything)
-    return {"file": binding, "all": everything}
+    others = manifests + list(paper)
+    return {"file": binding, "other": others, "all": binding + others}
 
 
 def verify(session, *, full: bool = True, paper: list | None = None) -> list[Finding]:
