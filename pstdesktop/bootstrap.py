@@ -55,8 +55,14 @@ def open_url(url: str, backup_dir=None, *, seal: bool = True) -> Database:
             soundness.mark(engine)
             database = Database(engine, make_session_factory(engine))
             if seal or before != migrate.head_revision():
-                with database.unit_of_work() as session:
-                    audit.seal(session)
+                try:
+                    with database.unit_of_work() as session:
+                        audit.seal(session)
+                except audit.KeyMissing as missing:
+                    from pstdesktop import auditkey
+
+                    raise faults.Fault("audit_key_missing", key=missing.kid, url=faults.shown(url),
+                                       where=auditkey.where()) from None
             with database.unit_of_work() as session:
                 seed_catalogue(session)
         except BaseException:

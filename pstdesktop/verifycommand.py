@@ -24,11 +24,8 @@ def verify_command(settings: Settings, *, full: bool = False, paper: list[str] |
     url = settings.database_url
     file = faults.sqlite_path(url)
     if file is not None:
-        if not file.exists() and file.parent.is_dir():
-            problems = [soundness.Problem.of("missing", file=file)]
-        else:
-            faults.check_sqlite_file(file, settings.backup_dir)  # the usual faults, one line each
-            problems = soundness.check_file(file, thorough=True, at_head=False)
+        faults.check_sqlite_file(file, settings.backup_dir)  # the usual faults, one line each
+        problems = soundness.check_file(file, thorough=True, at_head=False) if file.exists() else []
         if problems:
             raise faults.Fault("database_unsound", problem=(problems[0].indonesian, problems[0].english))
     started = time.perf_counter()

@@ -292,3 +292,20 @@ def test_the_closing_sheet_prints_a_checkpoint_that_verify_accepts(tmp_path, off
     assert result.returncode == 0, result.stdout + result.stderr
     _roll_back(path)
     tampered(verify(tmp_path, path, "--anchor", match.group(1)), "rolled back")
+
+
+def test_a_pc_without_the_key_is_told_how_to_import_it(tmp_path, copy, monkeypatch):
+    """A second PC (another key folder) cannot verify or write: exit 2 naming pst audit-key; after the
+    export/import it verifies."""
+    other = tmp_path / "other-pc-keys"
+    result = pst(tmp_path, "--database", sqlite_url(copy), "verify", env={"PST_KEY_DIR": str(other)})
+    output = result.stdout + result.stderr
+    assert result.returncode == 2 and "pst audit-key import" in output and "Traceback" not in output, output
+    exported = tmp_path / "kunci.pstkey"
+    assert pst(tmp_path, "audit-key", "export", str(exported)).returncode == 0
+    assert pst(tmp_path, "audit-key", "import", str(exported), env={"PST_KEY_DIR": str(other)}).returncode == 0
+    result = pst(tmp_path, "--database", sqlite_url(copy), "verify", env={"PST_KEY_DIR": str(other)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    exported.write_text("PST-AUDIT-KEY 1\nabcd 00\n")
+    bad = pst(tmp_path, "audit-key", "import", str(exported), env={"PST_KEY_DIR": str(other)})
+    assert bad.returncode == 2 and "audit key file" in bad.stderr
