@@ -1,4 +1,5 @@
-"""Append-only audit trail, each entry chained to the previous one by a SHA-256 hash."""
+"""Append-only audit trail, each entry chained to the previous one by a keyed hash (HMAC-SHA256; SHA-256
+before the epoch of an upgraded database)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from models.base import Base
 
 
 class AuditEntry(Base):
-    """Who did what, when, from which state to which and why, with a snapshot of the audited fields."""
+    """Who did what, when, from which state to which and why, with the row it left (``row_state``, canonical
+    JSON of every column; NULL for a removed row) and the state digest of all audited rows after it."""
 
     __tablename__ = "audit_entry"
     __table_args__ = (Index("ix_audit_entry_entity", "entity", "entity_id", "seq"),)
@@ -27,5 +29,7 @@ class AuditEntry(Base):
     to_state: Mapped[str] = mapped_column(String(32), default="")
     reason: Mapped[str] = mapped_column(Text, default="")
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)
+    row_state: Mapped[str | None] = mapped_column(Text)
+    digest: Mapped[str | None] = mapped_column(String(64))
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from pstdesktop import instance, soundness
+from pstdesktop import anchors, instance, soundness
 from pstdesktop.private import private_dir, private_file, tighten
 from pstdesktop.services import clock
 from pstdesktop.services.clock import local_date, utcnow
@@ -47,6 +47,7 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
         if not integrity_ok(partial):
             raise RuntimeError(f"the backup of {database_file} failed its integrity check")
         os.replace(partial, target)
+        anchors.note_backup(target)  # the audit head inside the copy, a checkpoint of the trail
     finally:
         partial.unlink(missing_ok=True)
         sweep_leftovers(backup_dir)
@@ -140,6 +141,7 @@ def rotate(backup_dir: Path, zone_name: str, keep_days: int | None = None,
                     if datetime.fromtimestamp(path.stat().st_mtime, UTC) < cutoff]
     for path in removed:
         path.unlink(missing_ok=True)
+        anchors.manifest_path(path).unlink(missing_ok=True)
     return removed
 
 
@@ -251,4 +253,5 @@ def restore(backup: Path, database_file: Path) -> Path | None:
     partial = database_file.with_name(database_file.name + ".restoring")
     copy_database(backup, partial)
     os.replace(partial, database_file)
+    anchors.note_restore(database_file, utcnow())  # checkpoints of the undone work no longer bind
     return kept

@@ -15,6 +15,7 @@ from pstdesktop import faults, instance, migrate, soundness
 from pstdesktop.config import Settings
 from pstdesktop.database import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory, unit_of_work
 from pstdesktop.private import private_file
+from pstdesktop.services import audit
 from pstdesktop.services.catalogue import seed_catalogue
 
 
@@ -35,10 +36,13 @@ def open_database(settings: Settings) -> Database:
     return open_url(settings.database_url, settings.backup_dir if settings.is_sqlite else None)
 
 
-def open_url(url: str, backup_dir=None) -> Database:
+def open_url(url: str, backup_dir=None, *, seal: bool = True) -> Database:
     """Open (create, migrate) the database. A fault of the URL, of the SQLite file (checked read-only
     before SQLite opens it for writing) or of the server is a ``faults.Fault``; a new SQLite file that
-    could not be set up is removed again, so that no empty file is left for the next start to refuse."""
+    could not be set up is removed again, so that no empty file is left for the next start to refuse.
+    The audit trail is sealed with this PC's key (``audit.seal``) when the database is new or was just
+    upgraded, or (``seal``) whenever it is not sealed yet; ``pst verify`` opens with ``seal=False`` so that
+    it never seals a trail it is asked to judge."""
     file = faults.sqlite_path(faults.database_url(url))
     if file is not None:
         faults.check_sqlite_file(file, backup_dir)
@@ -47,9 +51,19 @@ def open_url(url: str, backup_dir=None) -> Database:
         _create_sqlite_file(url)
         engine = make_engine(url)
         try:
+            before = migrate.current_revision(engine)
             migrate.upgrade(engine, backup_dir)
             soundness.mark(engine)
             database = Database(engine, make_session_factory(engine))
+            if seal or before != migrate.head_revision():
+                try:
+                    with database.unit_of_work() as session:
+                        audit.seal(session)
+                except audit.KeyMissing as missing:
+                    from pstdesktop import auditkey
+
+                    raise faults.Fault("audit_key_missing", key=missing.kid, url=faults.shown(url),
+                                       where=auditkey.where()) from None
             with database.unit_of_work() as session:
                 seed_catalogue(session)
         except BaseException:

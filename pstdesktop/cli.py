@@ -36,7 +36,17 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="start the application (the default)")
     sub.add_parser("demo", help="fill a fresh database with a believable office day")
-    sub.add_parser("verify", help="check the audit trail against the data; exits 1 when something was changed")
+    verify = sub.add_parser("verify", help="check that the database is sound, then the keyed audit trail against "
+                                           "the data and every checkpoint; exit 0 sound, 1 tampered, 2 damaged or "
+                                           "cannot be read")
+    verify.add_argument("--full", action="store_true",
+                        help="re-read the whole trail (default: from the last checkpoint of pst verify)")
+    verify.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
+                        help="a checkpoint read off paper (the daily closing sheet); may be repeated")
+    key = sub.add_parser("audit-key", help="export or import the audit trail's key (PCs sharing one PostgreSQL "
+                                           "database need the same key)")
+    key.add_argument("action", choices=("export", "import", "show"))
+    key.add_argument("file", nargs="?", type=Path, metavar="FILE")
     kiosk = sub.add_parser("kiosk", help="full-screen guestbook / exit-poll kiosk")
     kiosk.add_argument("--mode", choices=("guestbook", "poll", "both"),
                        help="what this run serves (both: a start screen with the two); default: the PC's "
@@ -54,8 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run ``pst``. Exit codes: 0 done; 1 ``pst verify`` found rows changed behind the application's back;
-    2 a usage or environment fault (bad arguments, data folder, settings.json, database URL or file,
+    """Run ``pst``. Exit codes: 0 done; 1 ``pst verify`` found rows changed behind the application's back
+    (tampered); 2 a usage or environment fault, or a database that is damaged, empty, foreign or cannot be
+    verified (bad arguments, data folder, settings.json, database URL or file,
     server, full disk), told in one line on stderr — before Qt starts for ``gui`` and ``kiosk``."""
     args = build_parser().parse_args(argv)
     if args.selftest:
@@ -123,6 +134,14 @@ def _tell(fault: faults.Fault, command: str) -> None:
 
 
 def _command(args, command: str, settings: Settings) -> int:
+    if command == "audit-key":
+        from pstdesktop.verifycommand import audit_key_command
+
+        return audit_key_command(args.action, args.file)
+    if command == "verify":
+        from pstdesktop.verifycommand import verify_command
+
+        return verify_command(settings, full=args.full, paper=args.anchor)
     from pstdesktop import backup, instance
 
     file = faults.sqlite_path(settings.database_url)
@@ -153,7 +172,7 @@ def _run(args, command: str, settings: Settings) -> int:
             from pstdesktop.reports import export_command
 
             return export_command(database, args.what, year=args.year, month=args.month, out=args.out)
-        return _verify(database)
+        raise ValueError(command)
     finally:
         database.dispose()
 
@@ -174,18 +193,3 @@ def _demo(database, settings: Settings) -> int:
         indonesian, english = ROLE_WORDS.get(role, (role, role))
         print(f"  {username:12} {indonesian} / {english}")
     return 0
-
-
-def _verify(database) -> int:
-    from pstdesktop.services.audit import verify
-
-    with database.unit_of_work() as session:
-        findings = verify(session)
-    if not findings:
-        print("pst verify: OK — setiap baris yang diaudit cocok dengan jejak audit / "
-              "every audited row matches the audit trail.")
-        return 0
-    print(f"pst verify: ditemukan {len(findings)} masalah / {len(findings)} problem(s) found:")
-    for finding in findings:
-        print(f"  - {finding.text()}")
-    return 1

@@ -12,6 +12,7 @@ import errno
 import os
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 
 from sqlalchemy import select
@@ -197,6 +198,27 @@ def receipt_pdf(session: Session, actor: Actor, receipt_id: int, copy: bool = Fa
     _staff(session, actor)
     receipt = _mine(session.get(Receipt, receipt_id), actor, "receipt")
     return render_receipt(receipt_data(session, receipt), copy=copy)
+
+
+# --- the daily closing sheet ------------------------------------------------------------------------
+def closing_pdf(session: Session, actor: Actor, day: date, copy: bool = False) -> bytes:
+    """The closing sheet of a closed day, with the audit checkpoint of its closing."""
+    from exports.closing import ClosingData, render_closing
+    from pstdesktop import anchors
+    from pstdesktop.services import audit, ledger
+
+    require(session, actor, "day.close")
+    closing = ledger.closing_of(session, actor.office_id, day)
+    if closing is None:
+        raise StateError("day_not_closed", day=day.strftime("%d-%m-%Y"))
+    entry = next(e for e in reversed(audit.history(session, "daily_closing", closing.id)) if e.action == "day.close")
+    office = office_of(session, actor.office_id)
+    closer = session.get(Account, closing.closed_by_id)
+    data = ClosingData(letterhead=letterhead(office), city=office.city, day=day,
+                       closed_at=local(closing.closed_at, office.time_zone), closed_by=closer.full_name if closer else "",
+                       totals=closing.totals, note=closing.note, treasurer_name=office.treasurer_name,
+                       treasurer_nip=office.treasurer_nip, checkpoint=anchors.paper(entry.seq, entry.hash))
+    return render_closing(data, copy=copy)
 
 
 # --- lookups by number ------------------------------------------------------------------------------

@@ -128,6 +128,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
                       "dan pst export boleh berjalan bersamaan).",
                       "{holder} Commands that write do not run; close the application there first (pst verify and "
                       "pst export may run alongside)."),
+    "database_unsound": ("Basis data tidak diperiksa: {problem}; jangan dipakai, pulihkan cadangan terbaru (pst).",
+                         "The database was not verified: {problem}; do not use it, restore the newest backup (pst)."),
+    "audit_key_missing": ("Kunci jejak audit {key} basis data {url} tidak ada di PC/akun ini ({where}); salin dengan "
+                          "'pst audit-key export BERKAS' di PC yang memakainya, lalu 'pst audit-key import BERKAS' di "
+                          "sini.",
+                          "The audit trail key {key} of the database {url} is not on this PC/account ({where}); copy "
+                          "it with 'pst audit-key export FILE' on a PC that uses it, then 'pst audit-key import FILE' "
+                          "here."),
+    "audit_key_file": ("Kunci jejak audit: {problem}.", "Audit key: {problem}."),
+    "anchor_invalid": ("Titik periksa '{anchor}' tidak dikenali; tulis NOMOR:HASH seperti tercetak di lembar penutupan "
+                       "harian (mis. 1234:9f2c4e1a0b3d5e6f).",
+                       "The checkpoint '{anchor}' is not understood; write SEQ:HASH as printed on the daily closing "
+                       "sheet (e.g. 1234:9f2c4e1a0b3d5e6f)."),
     "demo_not_fresh": ("Basis data {url} sudah berisi kantor; pst demo hanya mengisi basis data baru (fresh database): "
                        "sebutkan folder kosong dengan --data-dir.",
                        "The database {url} already holds an office; pst demo only fills a fresh database: name an "

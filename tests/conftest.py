@@ -9,12 +9,15 @@ the whole process, so the application's own clock follows)."""
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the audit key and anchor files of the run: never the user's own secret store or configuration folder
+os.environ["PST_KEY_DIR"] = tempfile.mkdtemp(prefix="pst-test-keys-")
 
 from models import Channel, PaymentMethod, Role  # noqa: E402
 from pstdesktop.bootstrap import Database, open_url  # noqa: E402

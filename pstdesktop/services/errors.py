@@ -229,6 +229,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Day {day} is closed; new entries or corrections are booked on the next day with a reference.",
     ),
     "day_already_closed": ("Hari {day} sudah ditutup sebelumnya.", "Day {day} has already been closed."),
+    "day_not_closed": ("Hari {day} belum ditutup; lembar penutupan dicetak setelah tutup buku.",
+                       "Day {day} is not closed yet; the closing sheet is printed after closing the day."),
     "supervisor_login": (
         "Persetujuan ditolak: nama pengguna atau kata sandi supervisor salah, atau akun bukan supervisor aktif.",
         "Approval refused: wrong supervisor username or password, or not an active supervisor account.",

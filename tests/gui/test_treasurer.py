@@ -2,6 +2,7 @@
 scanned QR, each payment method, the double press, a forged QR, a cancellation, a deposit, the daily
 closing and an export in a worker thread with progress and cancel."""
 
+import os
 import threading
 
 import pytest
@@ -363,6 +364,15 @@ def test_closing_the_day_locks_it(qtbot, office, panel):
         closing = s.scalars(select(DailyClosing)).one()
         assert closing.totals["cash"] == TOTAL and closing.totals["simponi"] == TOTAL and closing.note == "Uang tunai cocok"
     assert "sudah ditutup" in window.findChild(QLabel, "dayState").text() and not close.isEnabled()
+    sheet = window.closing.sheet  # the closing sheet opens to be printed and signed, with its audit checkpoint
+    assert sheet.isVisible() and sheet.page_count == 1
+    assert window.findChild(QPushButton, "closingSheet").isEnabled()
+    if os.environ.get("PST_SCREENSHOTS"):
+        window.resize(1366, 768)
+        window.grab().save(os.path.join(os.environ["PST_SCREENSHOTS"], "closing-tab.png"))
+        sheet.resize(820, 700)
+        sheet.grab().save(os.path.join(os.environ["PST_SCREENSHOTS"], "closing-sheet.png"))
+    sheet.accept()
     assert window.findChild(QTableWidget, "closingTable").rowCount() == 1
     window.refresh()
     assert "sudah ditutup" in window.findChild(QLabel, "windowMessage").text()

@@ -102,13 +102,14 @@ def test_backups_leave_no_temporary_files(office, tmp_path):
     taken = [backup.take(db_file(office), folder, kind, now=datetime(2026, 11, 20 + i, tzinfo=UTC))
              for i, kind in enumerate(("daily", "exit", "manual"))]
     names = lambda: sorted(p.name for p in folder.iterdir())  # noqa: E731
-    assert names() == sorted(b.path.name for b in taken)
+    expected = sorted([b.path.name for b in taken] + [f"{b.path.name}.json" for b in taken])  # with manifests
+    assert names() == expected
     assert all(b.path.read_bytes()[18:20] == b"\x01\x01" for b in taken)  # rollback journal, not WAL
     assert all(backup.integrity_ok(b.path) for b in taken) and backup.newest_good(folder) == taken[-1]
-    assert names() == sorted(b.path.name for b in taken)
+    assert names() == expected
     office.db.dispose()
     backup.restore(taken[0].path, db_file(office))
-    assert names() == sorted(b.path.name for b in taken)
+    assert names() == expected
     assert not list(db_file(office).parent.glob("*.restoring*"))
     db = open_url(sqlite_url(db_file(office)))
     with db.engine.connect() as conn:
@@ -128,4 +129,5 @@ def test_leftovers_of_earlier_versions_are_swept(office, tmp_path):
         path.write_bytes(b"")
     (folder / "catatan.txt").write_text("bukan cadangan")
     new = backup.take(db_file(office), folder, "manual", now=datetime(2026, 11, 21, tzinfo=UTC))
-    assert sorted(p.name for p in folder.iterdir()) == sorted([old.path.name, new.path.name, "catatan.txt"])
+    assert sorted(p.name for p in folder.iterdir()) == sorted([old.path.name, new.path.name, "catatan.txt",
+                                                               f"{old.path.name}.json", f"{new.path.name}.json"])

@@ -34,7 +34,7 @@ COMMANDS = {
 
 def pst(tmp: Path, *args: str, env: dict | None = None, code: str = "") -> subprocess.CompletedProcess:
     """``python -m pstdesktop ARGS`` (or ``code`` run before ``main``) with its data folder in ``tmp``."""
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("PST_")}
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("PST_") or k == "PST_KEY_DIR"}
     environment.update({"PST_DATA_DIR": str(tmp / "data"), "QT_QPA_PLATFORM": "offscreen", "PYTHONUTF8": "1",
                         "PYTHONPATH": str(ROOT), **(env or {})})
     argv = [a.replace("{tmp}", str(tmp)) for a in args]

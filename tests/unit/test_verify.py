@@ -62,10 +62,41 @@ def test_pst_verify_exit_codes(receipted, capsys):
     url = str(receipted.db.engine.url)
     assert main(["--database", url, "verify"]) == 0
     out = capsys.readouterr().out
-    assert "OK" in out and "cocok dengan jejak audit / every audited row matches" in out
+    assert "OK" in out and "cocok dengan jejak audit (" in out and "every audited row matches the audit trail" in out
     tamper(receipted, "UPDATE receipt SET amount = 1")
     assert main(["--database", url, "verify"]) == 1
     out = capsys.readouterr().out
     assert "ditemukan 1 masalah / 1 problem(s) found" in out
     assert ("receipt #1: diubah di luar aplikasi (amount: 3000000 -> 1) / changed behind the application's back "
             "(amount: 3000000 -> 1)") in out
+
+
+def test_verify_reads_one_snapshot_and_blocks_no_writer(receipted):
+    """While verify holds its snapshot, the kiosk registers a visitor from another connection at once (no
+    'database is locked'); verify judges the snapshot it started with, the next one sees the new rows."""
+    import time
+
+    from pstdesktop.services import guestbook, verification
+    from tests.conftest import visitor_answers
+
+    url = receipted.db.engine.url.render_as_string(hide_password=True)
+    gathered = verification.gather(url)
+    snapshot = verification.read_snapshot(receipted.db.engine)
+    try:
+        started = time.perf_counter()
+        with receipted.session() as s:
+            guestbook.register_visit(s, receipted.kiosk, visitor_answers(phone="081277776666"),
+                                     "Konsultasi Statistik")
+        assert time.perf_counter() - started < 5
+        report = verification.check(snapshot, url=url, gathered=gathered)
+        assert report.findings == []
+    finally:
+        snapshot.rollback()
+        snapshot.close()
+    later = verification.read_snapshot(receipted.db.engine)
+    try:
+        report_after = verification.check(later, url=url)
+        assert report_after.findings == [] and report_after.head[0] > report.head[0]
+    finally:
+        later.rollback()
+        later.close()

@@ -538,11 +538,16 @@ class ClosingTab(QWidget):
         self.close_button = named(QPushButton(tr("Tutup buku hari ini", "Close the day")), "closeDay",
                                   tr("Tutup buku hari", "Close the day"))
         self.close_button.setEnabled(False)
+        self.sheet_button = named(QPushButton(tr("Lembar penutupan…", "Closing sheet…")), "closingSheet",
+                                  tr("Lembar penutupan (dengan titik periksa jejak audit)",
+                                     "Closing sheet (with the audit checkpoint)"))
+        self.sheet_button.setEnabled(False)
         self.message = Banner("closingMessage")
         actions = QHBoxLayout()
         actions.addWidget(self.note, 1)
         actions.addWidget(self.checked)
         actions.addWidget(self.close_button)
+        actions.addWidget(self.sheet_button)
         self.history = make_table("closingTable", tr("Hari yang sudah ditutup", "Closed days"), [
             tr("Tanggal", "Day"), tr("Tunai", "Cash"), "SIMPONI", "Transfer", tr("Kuitansi", "Receipts"),
             tr("Disetor", "Deposited"), tr("Kas akhir", "Cash at end"), tr("Ditutup", "Closed"),
@@ -562,6 +567,7 @@ class ClosingTab(QWidget):
         self.day.dateChanged.connect(lambda _d: self.show_day())
         self.checked.toggled.connect(lambda _c: self._update_button())
         self.close_button.clicked.connect(self.close_day)
+        self.sheet_button.clicked.connect(lambda: self.show_sheet())
         self.pager.moved.connect(self.load_history)
 
     def load(self) -> None:
@@ -623,6 +629,25 @@ class ClosingTab(QWidget):
     def _update_button(self) -> None:
         self.close_button.setEnabled(self.totals is not None and not getattr(self, "closed", None)
                                      and self.checked.isChecked())
+        self.sheet_button.setEnabled(bool(getattr(self, "closed", None)))
+
+    def show_sheet(self, day: date | None = None):
+        """The closing sheet of a closed day, to print and sign: it carries the audit checkpoint."""
+        from pstdesktop import documents
+        from ui.treasurer.receipt import ReceiptPreview
+
+        day = day or self.chosen_day
+        try:
+            with self.panel.database.unit_of_work() as session:
+                pdf = documents.closing_pdf(session, self.panel.actor, day)
+        except Exception as error:
+            self.message.error(error)
+            return None
+        shown = day.strftime("%d-%m-%Y")
+        self.sheet = ReceiptPreview(pdf, tr(f"Lembar penutupan {shown}", f"Closing sheet {shown}"),
+                                    f"Penutupan-{day.isoformat()}.pdf", self)
+        self.sheet.open()
+        return self.sheet
 
     def close_day(self) -> None:
         day = self.chosen_day
@@ -635,7 +660,9 @@ class ClosingTab(QWidget):
         self.checked.setChecked(False)
         self.note.clear()
         self.panel.refresh()
-        self.message.ok(tr(f"Buku hari {day.strftime('%d-%m-%Y')} ditutup.", f"Day {day.strftime('%d-%m-%Y')} closed."))
+        self.message.ok(tr(f"Buku hari {day.strftime('%d-%m-%Y')} ditutup; cetak dan tandatangani lembar penutupannya.",
+                           f"Day {day.strftime('%d-%m-%Y')} closed; print and sign its closing sheet."))
+        self.show_sheet(day)
 
     def load_history(self, offset: int = 0) -> None:
         try:

@@ -11,7 +11,7 @@ from alembic import op
 import models.base
 
 revision = '0009_signing_keys'
-down_revision = '0007'
+down_revision = '0008_keyed_audit'
 branch_labels = None
 depends_on = None
 
