@@ -23,10 +23,12 @@ from models import (
     DailyClosing,
     Deposit,
     DocumentCounter,
+    Evidence,
     Invoice,
     OfficeProfile,
     Payment,
     Receipt,
+    ReceivingAccount,
     Refund,
     ServiceRequest,
     TariffLine,
@@ -51,6 +53,8 @@ AUDITED: dict[str, tuple[type, tuple[str, ...]]] = {
                                        "satker_code", "time_zone", "materai_amount")),
     "account": (Account, ("username", "role", "active")),
     "daily_closing": (DailyClosing, ("day", "totals")),
+    "evidence": (Evidence, ("office_id", "sha256", "size_bytes", "file_name")),  # not the bytes
+    "receiving_account": (ReceivingAccount, ("bank", "number", "holder", "active")),
 }
 ENTITY_OF = {model: name for name, (model, _fields) in AUDITED.items()}
 
