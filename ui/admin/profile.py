@@ -1,7 +1,7 @@
 """Profil kantor: the office profile printed on every document (with the logo of the kop), the BPS
 official who signs the SPPD and the monthly report, the treasurer, the SIMPONI satker, stamp duty
-(materai: its amount and the kuitansi amount above which it is due), billing code validity, and how
-long visitors' personal data is kept."""
+(materai: its amount and the kuitansi amount above which it is due), billing code validity, the receiving
+bank accounts for online transfers, and how long visitors' personal data is kept."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from pstdesktop.services.clock import ZONES
 from pstdesktop.services.office import LOGO_LIMIT, office_of, set_logo, update_office
 from pstdesktop.services.retention import MIN_RETENTION_DAYS, erase_expired, set_retention
 from ui.admin.common import AdminTab, StatusLine, ask
+from ui.admin.receiving import ReceivingAccountsBox
 from ui.admin.units import UnitPicker
 from ui.i18n import tr
 from ui.widgets import named
@@ -120,6 +121,7 @@ class ProfileTab(AdminTab):
         self.erase_button.clicked.connect(self.erase_now)
         self.action_buttons = [self.save_button, self.erase_button, self.logo_button, self.logo_remove]
         self.status = StatusLine("profileMessage")
+        self.accounts = ReceivingAccountsBox(database, actor)
         self._layout()
         self.load()
 
@@ -162,6 +164,7 @@ class ProfileTab(AdminTab):
         privacy_group.setLayout(privacy)
         column = QVBoxLayout()
         column.addWidget(right)
+        column.addWidget(self.accounts)
         column.addWidget(privacy_group)
         column.addStretch(1)
         signer_group = QGroupBox(tr("Pejabat penandatangan SPPD dan laporan", "Official signing the SPPD and reports"))
