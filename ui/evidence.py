@@ -38,12 +38,12 @@ def choose(parent: QWidget, title: str) -> str:
 
 
 def line(shown: EvidenceFile | None) -> str:
-    """``bukti.pdf · 12 KB · SHA-256 5bc127f0…`` (rich text)."""
+    """``bukti.pdf · 12 KB · SHA-256 5bc127f0e1a2…`` (rich text)."""
     if shown is None:
         return ""
     size = f"{max(shown.size_bytes // 1024, 1)} KB" if shown.size_bytes < 1024 * 1024 \
         else f"{shown.size_bytes / (1024 * 1024):.1f} MB".replace(".", tr(",", "."))
-    return f"<b>{escape(shown.file_name)}</b> · {size} · SHA-256 <code>{shown.sha256[:12]}…</code>"
+    return f"<b>{escape(shown.file_name)}</b> · {size} · SHA-256 {shown.sha256[:12]}…"
 
 
 def temp_folder() -> Path:

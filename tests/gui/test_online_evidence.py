@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from models import DeliveryChannel, PaymentMethod, ReceivingAccount, RequestState, ServiceRequest
@@ -25,6 +25,8 @@ SHOTS = Path("/tmp/i15a")
 
 def shot(widget, name: str) -> None:
     SHOTS.mkdir(exist_ok=True)
+    for _ in range(3):  # let the layouts settle after the last change
+        QApplication.processEvents()
     widget.grab().save(str(SHOTS / name))
 
 

@@ -262,3 +262,52 @@ def test_receiving_accounts_are_checked_audited_and_deactivated_not_deleted(offi
         assert [a.active for a in receiving.accounts(s, office.supervisor)] == [False]
         actions = list(s.scalars(select(AuditEntry.action).where(AuditEntry.entity == "receiving_account")))
         assert actions == ["receiving_account.add", "receiving_account.inactive"]
+
+
+def pdftotext(data: bytes, tmp_path) -> str:
+    """The PDF's text as poppler's pdftotext reads it (layout kept), whitespace folded."""
+    import subprocess
+
+    pdf = tmp_path / "document.pdf"
+    pdf.write_bytes(data)
+    out = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    return " ".join(out.split())
+
+
+def test_an_online_invoice_tells_how_to_transfer_and_a_billing_code_replaces_it(office, tmp_path):
+    from pstdesktop import documents
+
+    with office.session() as s:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1",
+                      holder="RPL 054 BPS Kota Ambon")
+        off = receiving.add(s, office.supervisor, bank="Bank Mandiri", number="150-00-1234567-8", holder="BPS Lama")
+        receiving.set_active(s, office.supervisor, off.id, False)
+    _rid, invoice_id = invoiced_online(office, tmp_path)
+    with office.session() as s:
+        invoice = s.get(Invoice, invoice_id)
+        number = invoice.number
+        text = pdftotext(documents.invoice_pdf(s, office.officer, invoice_id), tmp_path)
+    assert "Pembayaran melalui transfer bank" in text
+    assert "Bank BRI 0123-01-000456-30-1 a.n. RPL 054 BPS Kota Ambon" in text
+    assert "Jumlah transfer : Rp68.000 (tepat)" in text and f"Berita / referensi : {number}" in text
+    assert f"tulis nomor invoice {number} sebagai berita/referensi transfer" in text
+    assert "Mandiri" not in text and "Bayar tunai" not in text  # an inactive account, and walk-in cash words
+    with office.session() as s:
+        billing.set_billing_code(s, office.officer, invoice_id, "820261123465628",
+                                 billing_expires_at=utcnow() + timedelta(days=3))
+    with office.session() as s:
+        coded = pdftotext(documents.invoice_pdf(s, office.officer, invoice_id), tmp_path)
+    assert "Kode Billing SIMPONI" in coded and "820261123465628" in coded
+    assert "Pembayaran melalui transfer bank" not in coded and "Bank BRI" not in coded
+
+
+def test_a_walk_in_invoice_keeps_cash_at_the_treasurer(office, tmp_path):
+    from pstdesktop import documents
+
+    with office.session() as s:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1", holder="BPS")
+    rid = office.approved()
+    with office.session() as s:
+        invoice = billing.issue_invoice(s, office.officer, rid)
+        text = pdftotext(documents.invoice_pdf(s, office.officer, invoice.id), tmp_path)
+    assert "Bayar tunai" in text and "Bank BRI" not in text
