@@ -471,3 +471,22 @@ def test_a_proof_used_before_asks_for_a_reason_and_records_it(qtbot, office, pan
     with office.session() as s:
         again = s.scalars(select(Payment).order_by(Payment.id.desc())).first()
         assert again.proof_reuse_reason.startswith("Satu transfer")
+
+
+def test_the_treasurer_confirms_a_transfer_on_the_receiving_account(qtbot, office, panel, data_file):
+    invoice_id = invoiced(office)
+    with office.session() as s:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1", holder="BPS Kota Ambon")
+        total = s.get(Invoice, invoice_id).total
+        payment = billing.record_payment(s, office.treasurer, invoice_id, method=PaymentMethod.TRANSFER,
+                                         amount=total, idempotency_key="conf", ntb="TRF9",
+                                         proof_file=data_file("bukti-9.pdf", 300, fill=b"9"))
+        payment_id = payment.id
+    window = panel()
+    tab = window.receipts
+    tab.pending.selectRow(0)
+    qtbot.mouseClick(tab.findChild(QPushButton, "confirmOnAccount"), LEFT)
+    assert "dikonfirmasi" in tab.findChild(QLabel, "receiptMessage").text()
+    with office.session() as s:
+        confirmed = s.get(Payment, payment_id)
+        assert confirmed.confirmed_at is not None and confirmed.confirmed_by_id == office.treasurer.account_id
