@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -353,6 +354,7 @@ def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, off
     assert not wizard.findChild(QPushButton, "sppdSigned").isVisible()  # signed later, by post
     click(qtbot, wizard, "issueInvoice")
     assert wizard.findChild(QComboBox, "papersVia").currentData() == "wa"  # the channel it came by
+    assert QKeySequence.mnemonic(wizard.findChild(QPushButton, "wizardPapersSent").text()).isEmpty()  # "&" shown
     click(qtbot, wizard, "wizardPapersSent")
     assert "Invoice & SPPD dikirim" in wizard.findChild(QLabel, "papersState").text()
     wait_jobs(qtbot)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from sqlalchemy import select
 
@@ -72,6 +73,8 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     assert checklist.findChild(QGroupBox, "sampleSection") is None
     # invoice & SPPD sent, by the channel the request came by
     assert checklist.findChild(QComboBox, "sentVia").currentData() == "forum"
+    for name in ("papersSent", "resultsSent"):  # "&" is shown, not taken as a keyboard shortcut
+        assert QKeySequence.mnemonic(checklist.findChild(QPushButton, name).text()).isEmpty(), name
     click(qtbot, checklist, "papersSent")
     assert "dikirim" in checklist.findChild(QLabel, "sendingStatus").text()
     # the signed SPPD needs its scan: nothing chosen, nothing recorded

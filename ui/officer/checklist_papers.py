@@ -435,9 +435,9 @@ class SendingBox(Section):
         self.at = named(QDateTimeEdit(), "sentAt", tr("Tanggal dikirim", "Date sent"))
         self.at.setDisplayFormat("dd-MM-yyyy HH:mm")
         self.at.setCalendarPopup(True)
-        self.papers_button = named(QPushButton(tr("Invoice & SPPD dikirim", "Invoice & SPPD sent")), "papersSent",
+        self.papers_button = named(QPushButton(tr("Invoice && SPPD dikirim", "Invoice && SPPD sent")), "papersSent",
                                    tr("Invoice & SPPD dikirim", "Invoice & SPPD sent"))
-        self.results_button = named(QPushButton(tr("Pindaian kuitansi & data dikirim", "Receipt scan & data sent")),
+        self.results_button = named(QPushButton(tr("Pindaian kuitansi && data dikirim", "Receipt scan && data sent")),
                                     "resultsSent", tr("Pindaian kuitansi & data dikirim", "Receipt scan & data sent"))
         self.papers_button.clicked.connect(self.papers)
         self.results_button.clicked.connect(self.results)

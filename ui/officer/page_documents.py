@@ -93,7 +93,7 @@ class DocumentsPage(Page):
         self.papers_via = named(QComboBox(), "papersVia", tr("Dikirim lewat", "Sent via"))
         for value in online.SENT_VIA:
             self.papers_via.addItem(tr(*online.SENT_VIA_LABELS[value]), value)
-        self.sample_sent = named(QPushButton(tr("Invoice & SPPD dikirim ke pemohon", "Invoice & SPPD sent to the requester")),
+        self.sample_sent = named(QPushButton(tr("Invoice && SPPD dikirim ke pemohon", "Invoice && SPPD sent to the requester")),
                                  "wizardPapersSent", tr("Invoice & SPPD dikirim", "Invoice & SPPD sent"))
         self.sample_sent.clicked.connect(self.record_sample)
         sample = QHBoxLayout(self.sample_box)
