@@ -1,7 +1,9 @@
 """The invoice the officer prints after the conformity check: letterhead, requester, every priced
 line with its formula, the total in figures and in words (terbilang), how to pay (cash at the
 treasurer, or the SIMPONI billing code before it expires) and the QR with the billing code and the
-signed reference. An Rp0 request gets no invoice."""
+signed reference. An online request without a billing code is paid by transfer to the office's
+receiving account(s), with the exact amount and the invoice number as the transfer reference. An Rp0
+request gets no invoice."""
 
 from __future__ import annotations
 
@@ -47,6 +49,15 @@ class InvoiceLine:
 
 
 @dataclass(frozen=True)
+class ReceivingBank:
+    """One of the office's receiving accounts (rekening penerimaan)."""
+
+    bank: str
+    number: str
+    holder: str
+
+
+@dataclass(frozen=True)
 class InvoiceData:
     letterhead: Letterhead
     city: str
@@ -69,6 +80,12 @@ class InvoiceData:
     billing_expires_at: datetime | None = None  # office time
     cancelled_at: datetime | None = None  # office time
     cancel_reason: str = ""
+    online: bool = False  # the request came by email/WA/forum: paid by transfer unless it has a billing code
+    receiving_accounts: tuple[ReceivingBank, ...] = ()
+
+    @property
+    def by_transfer(self) -> bool:
+        return self.online and not self.billing_code
 
 
 def payment_instructions(data: InvoiceData) -> list[str]:
@@ -82,6 +99,18 @@ def payment_instructions(data: InvoiceData) -> list[str]:
             f"{' (' + data.treasurer_name + ')' if data.treasurer_name else ''}; kuitansi diterbitkan "
             "setelah pembayaran diterima.",
         ]
+    elif data.by_transfer:
+        steps = [
+            f"Transfer tepat {rupiah(data.total)} (tanpa dibulatkan) ke rekening penerimaan di atas dan tulis "
+            f"nomor invoice {data.number} sebagai berita/referensi transfer.",
+            "Kirimkan bukti transfer (PDF/JPG) yang memuat nomor referensi transfer melalui saluran tempat "
+            "permintaan diajukan (Forum Silastik, email atau WA). Bendahara Penerimaan"
+            f"{' (' + data.treasurer_name + ')' if data.treasurer_name else ''} memeriksa rekening penerimaan; "
+            "kuitansi diterbitkan setelah dana diterima.",
+        ]
+        if not data.receiving_accounts:
+            steps[0] = (f"Transfer tepat {rupiah(data.total)} ke rekening penerimaan yang diberitahukan petugas "
+                        f"PST dan tulis nomor invoice {data.number} sebagai berita/referensi transfer.")
     else:
         steps = [
             "Bayar tunai sejumlah tepat tagihan kepada Bendahara Penerimaan"
@@ -113,6 +142,8 @@ def render_invoice(data: InvoiceData, *, copy: bool = False) -> bytes:
     pdf.section("Cara pembayaran")
     if data.billing_code:
         _billing(pdf, data)
+    elif data.by_transfer:
+        _transfer(pdf, data)
     pdf.numbered(payment_instructions(data), size=8.8, line_height=4.5, gap=0.6)
     _closing(pdf, data)
     return pdf.to_bytes()
@@ -172,6 +203,21 @@ def _billing(pdf: DocumentPDF, data: InvoiceData) -> None:
     expiry = tanggal_jam(data.billing_expires_at, data.zone) if data.billing_expires_at else "-"
     pdf.fields([("Berlaku sampai", expiry)], size=9.5, line_height=5.2)
     pdf.ln(0.5)
+
+
+def _transfer(pdf: DocumentPDF, data: InvoiceData) -> None:
+    """The receiving account(s), the exact amount and the reference, set apart so the payer copies them."""
+    fields = []
+    for number, bank in enumerate(data.receiving_accounts, start=1):
+        label = "Rekening penerimaan" + (f" {number}" if len(data.receiving_accounts) > 1 else "")
+        fields.append((label, f"{bank.bank} {bank.number} a.n. {bank.holder}"))
+    fields += [("Jumlah transfer", f"{rupiah(data.total)} (tepat)"), ("Berita / referensi", data.number)]
+    pdf.set_font(FONT, "B", 9.5)
+    pdf.set_text_color(*NAVY)
+    pdf.cell(0, 6, "Pembayaran melalui transfer bank", **NEXT_LINE)
+    pdf.set_text_color(*INK)
+    pdf.fields(fields, label_width=44, size=9.5, line_height=5.4, bold=[label for label, _value in fields])
+    pdf.ln(0.8)
 
 
 def _closing(pdf: DocumentPDF, data: InvoiceData) -> None:

@@ -28,6 +28,7 @@ from models.enums import (
     WaiverCategory,
     WaiverPurpose,
 )
+from models.evidence import EVIDENCE_MAX_BYTES, Evidence, ReceivingAccount
 from models.feedback import Complaint, PollAnswer
 from models.office import Account, OfficeProfile, SigningKey
 from models.requests import ConsultationReferral, RequestItem, ServiceRequest, SppdAgreement, Waiver
@@ -36,8 +37,8 @@ from models.visitors import Visit, Visitor
 __all__ = [
     "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
-    "DocumentStatus", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
-    "ProductKind", "Receipt", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
+    "DocumentStatus", "EVIDENCE_MAX_BYTES", "Evidence", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
+    "ProductKind", "Receipt", "ReceivingAccount", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
     "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
     "WaiverPurpose",
 ]

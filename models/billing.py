@@ -93,6 +93,11 @@ class Payment(Base):
     bank: Mapped[str] = mapped_column(String(100), default="")
     proof_file: Mapped[str] = mapped_column(String(400), default="")
     proof_sha256: Mapped[str] = mapped_column(String(64), default="")
+    proof_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"), index=True)  # the proof's bytes
+    proof_reuse_reason: Mapped[str] = mapped_column(Text, default="")  # why a proof used before is accepted
+    receiving_account_id: Mapped[int | None] = mapped_column(ForeignKey("receiving_account.id"))
+    confirmed_at: Mapped[datetime | None]  # the treasurer saw the transfer on the receiving account
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("account.id"))
     paid_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
@@ -133,6 +138,7 @@ class Receipt(Base):
     # cash in the box or a transfer on the receiving account, not yet deposited to Kas Negara
     awaiting_deposit: Mapped[bool] = mapped_column(default=False)
     lines: Mapped[list] = mapped_column(JSON, default=list)  # [{"account_code", "amount"}] per MAK
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))  # the signed kuitansi, scanned
 
     payment: Mapped[Payment] = relationship()
 

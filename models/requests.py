@@ -22,6 +22,8 @@ class ServiceRequest(Base):
         Index("ix_service_request_visit", "visit_id"),
         Index("ix_service_request_received", "office_id", "received_at"),
         CheckConstraint("clear_at IS NULL OR clear_at >= received_at", name="clear_after_received"),
+        CheckConstraint("papers_sent_via IN ('', 'email', 'wa', 'forum', 'post')", name="papers_sent_via"),
+        CheckConstraint("results_sent_via IN ('', 'email', 'wa', 'forum', 'post')", name="results_sent_via"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +40,11 @@ class ServiceRequest(Base):
     sample_sent_at: Mapped[datetime | None]     # online: sample file sent with the invoice and SPPD
     sample_checked_at: Mapped[datetime | None]  # online: the requester checked the sample
     sample_note: Mapped[str] = mapped_column(Text, default="")
+    papers_sent_at: Mapped[datetime | None]  # online: invoice and SPPD files sent to the requester
+    papers_sent_via: Mapped[str] = mapped_column(String(20), default="")  # email, wa, forum
+    results_sent_at: Mapped[datetime | None]  # online: kuitansi scan and the data sent
+    results_sent_via: Mapped[str] = mapped_column(String(20), default="")
+    closed_without_original: Mapped[str] = mapped_column(Text, default="")  # the supervisor's reason
     state: Mapped[RequestState] = mapped_column(enum_type(RequestState), default=RequestState.DRAFT)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     updated_at: Mapped[datetime]
@@ -106,6 +113,7 @@ class SppdAgreement(Base):
     """SPPD (Surat Perjanjian Penggunaan Data): the data use agreement signed over a materai."""
 
     __tablename__ = "sppd_agreement"
+    __table_args__ = (Index("ix_sppd_agreement_outstanding", "originals_received_at", "signed_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("service_request.id"), unique=True)
@@ -114,5 +122,7 @@ class SppdAgreement(Base):
     materai_amount: Mapped[int] = mapped_column(Money)
     originals_expected: Mapped[int] = mapped_column(default=1)  # online buyers post two originals
     originals_received_at: Mapped[datetime | None]  # online: the signed originals arrived by post
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))  # online: the signed scan
+    original_scan_id: Mapped[int | None] = mapped_column(ForeignKey("evidence.id"))  # the posted original
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     snapshot: Mapped[dict] = mapped_column(JSON, default=dict)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from models import Channel, DeliveryChannel, PaymentMethod, Role
+from models import Channel, DeliveryChannel, PaymentMethod, Role, ServiceRequest
 from pstdesktop import faults
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import billing, clock, delivery, feedback, guestbook, online, requests
@@ -220,7 +220,11 @@ class _Steps:
                 "category": "regional_government", "purpose": "state_duties",
                 "letter_number": "050/123/BAPPEDA/XI/2026", "letter_date": clock.today(self.zone) - timedelta(days=2)}
                 if waiver else None)
-            delivery.record_sppd(s, self.officer, request_id)
+            scan = None
+            if s.get(ServiceRequest, request_id).channel is Channel.ONLINE:  # the signed scan, by forum/email
+                scan = self.files / f"sppd-bertanda-tangan-{request_id}.pdf"
+                scan.write_bytes(f"%PDF-1.4 SPPD bertanda tangan {request_id}\n".encode())
+            delivery.record_sppd(s, self.officer, request_id, scan=scan)
         if not waiver:
             if not reached("invoiced"):
                 return
@@ -236,7 +240,7 @@ class _Steps:
                                                      ntpn="A1B2C3D4E5F60718", ntb="BNI0099887766", bank="BNI")
                 elif channel is DeliveryChannel.FORUM:
                     proof = self.files / f"bukti-transfer-{request_id}.pdf"
-                    proof.write_bytes(b"%PDF-1.4 bukti transfer demo\n")
+                    proof.write_bytes(f"%PDF-1.4 bukti transfer demo {request_id}\n".encode())
                     payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
                                                      amount=invoice.total, idempotency_key=f"demo-{request_id}",
                                                      ntb=f"TRF{clock.today(self.zone):%Y%m%d}001", proof_file=proof)

@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from exports.invoice import InvoiceData, InvoiceLine, render_invoice
+from exports.invoice import InvoiceData, InvoiceLine, ReceivingBank, render_invoice
 from exports.pdf import Letterhead
 from exports.receipt import ReceiptData, render_receipt
 from exports.sppd import SppdData, SppdItem, render_sppd
@@ -32,6 +32,7 @@ from models import (
     PaymentMethod,
     Product,
     Receipt,
+    ReceivingAccount,
     RequestState,
     ServiceRequest,
     SppdAgreement,
@@ -89,6 +90,10 @@ def invoice_data(session: Session, invoice: Invoice) -> InvoiceData:
         billing_expires_at=local(invoice.billing_expires_at, zone) if invoice.billing_expires_at else None,
         cancelled_at=local(invoice.cancelled_at, zone) if invoice.cancelled_at else None,
         cancel_reason=invoice.cancel_reason,
+        online=request.channel is Channel.ONLINE,
+        receiving_accounts=tuple(ReceivingBank(r.bank, r.number, r.holder) for r in session.scalars(
+            select(ReceivingAccount).where(ReceivingAccount.office_id == office.id, ReceivingAccount.active.is_(True))
+            .order_by(ReceivingAccount.id).limit(5))),
     )
 
 

@@ -25,6 +25,7 @@ from ui.officer import jobs
 from ui.officer.board_view import BoardView
 from ui.officer.checklist import ChecklistDialog
 from ui.officer.common import OVERDUE, STYLE, primary
+from ui.officer.originals_view import OriginalsView
 from ui.officer.queue_view import QueueView
 from ui.officer.search_view import SearchView
 from ui.officer.wizard import RequestWizard
@@ -80,17 +81,19 @@ class MainWindow(QMainWindow):
         self.all_requests = BoardView(database, actor, None, "requestBoard")
         self.request_table = self.all_requests.table
         self.search = SearchView(database, actor)
+        self.originals = OriginalsView(database, actor)
         self.tabs = named(QTabWidget(), "mainTabs", tr("Ruang kerja", "Workspace"))
         self.tabs.addTab(self.queue, tr("Antrean hari ini", "Today's queue"))
         self.tabs.addTab(self.online_board, tr("Permintaan daring", "Online requests"))
         self.tabs.addTab(self.all_requests, tr("Semua permintaan berjalan", "All open requests"))
+        self.tabs.addTab(self.originals, tr("SPPD asli belum diterima", "SPPD originals outstanding"))
         self.tabs.addTab(self.search, tr("Cari", "Search"))
         if actor.role is Role.SUPERVISOR:
             self.satisfaction = SatisfactionView(database, actor)
             self.tabs.addTab(self.satisfaction, tr("Kepuasan (SKM)", "Satisfaction (SKM)"))
         self.queue.new_request.connect(lambda visit_id: self.start_wizard(visit_id=visit_id))
         self.online_board.new_online.connect(lambda: self.start_wizard(online_mode=True))
-        for view in (self.queue, self.online_board, self.all_requests, self.search):
+        for view in (self.queue, self.online_board, self.all_requests, self.originals, self.search):
             view.open_request.connect(self.open_checklist)
 
         body = QWidget()
@@ -152,7 +155,7 @@ class MainWindow(QMainWindow):
     def live_refresh(self) -> None:
         """Something was committed (here or on another PC): the lists and each open checklist again, with
         their selection and scroll position; the wizard's form is left as it is."""
-        views = (self.queue.table, self.online_board.table, self.all_requests.table)
+        views = (self.queue.table, self.online_board.table, self.all_requests.table, self.originals.table)
         with kept_view(*views):
             if not self._reload(quiet=True):
                 return
@@ -174,6 +177,7 @@ class MainWindow(QMainWindow):
             self.queue.refresh()
             self.online_board.refresh()
             self.all_requests.refresh()
+            self.originals.refresh()
         except Exception as error:  # a lost LAN connection must not close the window
             if quiet and server.lost(error):
                 self.statusBar().setStyleSheet("color: #b00020")

@@ -146,11 +146,12 @@ def scrolling(page: QWidget) -> QScrollArea:
 
 
 def scrolling_tabs(tabs: QTabWidget) -> None:
-    """Every page of ``tabs`` in :func:`scrolling` (the page itself is still found by ``findChild``)."""
+    """Every page of ``tabs`` in :func:`scrolling` (the page itself is still found by ``findChild``), but
+    one with ``scrolls_itself`` (it scrolls its fields and keeps its own buttons in view)."""
     current = tabs.currentIndex()
     for index in range(tabs.count()):
         page = tabs.widget(index)
-        if isinstance(page, QScrollArea):
+        if isinstance(page, QScrollArea) or getattr(page, "scrolls_itself", False):
             continue
         text, icon, tip, enabled = tabs.tabText(index), tabs.tabIcon(index), tabs.tabToolTip(index), \
             tabs.isTabEnabled(index)

@@ -25,6 +25,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "invoice.cancel": frozenset({OFF, SUP}),
     "sppd.record": frozenset({OFF, SUP}),
     "delivery.record": frozenset({OFF, SUP}),
+    "evidence.attach": frozenset({OFF, SUP, TRE}),  # scans of signed papers
     "payment.record": frozenset({TRE}),
     "receipt.issue": frozenset({TRE}),
     "receipt.cancel": frozenset({TRE, SUP}),

@@ -3,7 +3,6 @@ or transfer), the kuitansi, and deposits of cash takings to the state treasury (
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -23,12 +22,13 @@ from models import (
     PaymentMethod,
     Product,
     Receipt,
+    ReceivingAccount,
     Refund,
     RequestState,
     ServiceRequest,
     Visitor,
 )
-from pstdesktop.services import audit, tariffs, validate
+from pstdesktop.services import audit, evidence, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import local, local_date, utcnow
 from pstdesktop.services.closing import ensure_open, lock_books
@@ -168,11 +168,14 @@ def cancel_invoice(session: Session, actor: Actor, invoice_id: int, reason: str)
 def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: PaymentMethod | str,
                    amount: int | str, idempotency_key: str, cash_tendered: int | str | None = None,
                    ntpn: str | None = None, ntb: str | None = None, bank: str = "",
-                   paid_at: datetime | None = None, proof_file: str | Path | None = None) -> Payment:
+                   paid_at: datetime | None = None, proof_file: str | Path | None = None,
+                   proof_reuse_reason: str = "", receiving_account_id: int | None = None) -> Payment:
     """The full invoice amount received, once. The same ``idempotency_key`` (one per payment form)
     returns the payment already recorded, so a double press or a retry after a crash adds nothing.
     A SIMPONI payment carries the NTPN of the bank's proof: one already on a payment or a deposit is
-    refused (:func:`_ntpn_unused`, backed by the ``ntpn_use`` register)."""
+    refused (:func:`_ntpn_unused`, backed by the ``ntpn_use`` register). A transfer carries its reference
+    number (``ntb``) and its proof file, stored with the database (``evidence``); a proof with the same
+    SHA-256 as another payment's is refused unless ``proof_reuse_reason`` says why (recorded)."""
     account = require(session, actor, "payment.record")
     key = validate.text("payment", idempotency_key, max_length=64)
     lock_books(session, actor.office_id)  # the books first, then the row: one lock order for every step
@@ -216,8 +219,12 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
         payment.ntpn = _ntpn_unused(session, validate.alnum("ntpn", ntpn, NTPN_LENGTH))
         payment.ntb = validate.text("ntb", ntb, max_length=NTB_MAX)
     else:
-        payment.ntb = validate.text("ntb", ntb, required=False, max_length=NTB_MAX) or None
-        payment.proof_file, payment.proof_sha256 = _proof(proof_file)
+        payment.ntb = validate.text("transfer_reference", ntb, max_length=NTB_MAX)
+        proof = evidence.store(session, account, "proof_file", proof_file)
+        payment.proof_id, payment.proof_file, payment.proof_sha256 = proof.id, proof.file_name, proof.sha256
+        payment.proof_reuse_reason = _proof_reuse(session, proof.id, proof_reuse_reason)
+        if receiving_account_id is not None:
+            payment.receiving_account_id = receiving_account(session, actor.office_id, receiving_account_id).id
     request = load_request(session, invoice.request_id, actor.office_id)
     session.add(payment)
     number, ntpn = invoice.number, payment.ntpn  # read before a failed flush closes the transaction
@@ -230,7 +237,8 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     if payment.ntpn:
         _register_ntpn(session, NtpnUse(ntpn=payment.ntpn, payment_id=payment.id))
     invoice.status = DocumentStatus.PAID
-    audit.record(session, account, "payment.record", payment)
+    audit.record(session, account, "payment.record", payment, reason=payment.proof_reuse_reason,
+                 extra={"proof": payment.proof_sha256, "proof_id": payment.proof_id} if payment.proof_id else None)
     audit.record(session, account, "invoice.paid", invoice)
     move(session, account, request, RequestState.PAID)
     return payment
@@ -256,15 +264,81 @@ def _register_ntpn(session: Session, use: NtpnUse) -> None:
         raise ValidationError("duplicate", "ntpn", value=use.ntpn) from None
 
 
-def _proof(proof_file: str | Path | None) -> tuple[str, str]:
-    if not proof_file:
-        raise ValidationError("required", "proof_file")
-    path = Path(proof_file)
-    try:
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    except (OSError, ValueError):
-        raise ValidationError("file_missing", "proof_file", path=str(path)) from None
-    return str(path), digest
+def _proof_reuse(session: Session, proof_id: int, reason: str) -> str:
+    """The reason a proof already on another payment is accepted ("" for a proof used first here);
+    refused without one, naming the invoices it is on."""
+    numbers = list(session.scalars(select(Invoice.number).join(Payment, Payment.invoice_id == Invoice.id)
+                                   .where(Payment.proof_id == proof_id).order_by(Payment.id).limit(5)))
+    if not numbers:
+        return ""
+    if not (reason or "").strip():
+        raise ValidationError("proof_reused", "proof_file", numbers=", ".join(numbers))
+    return validate.text("proof_reuse_reason", reason, max_length=2000, multiline=True)
+
+
+def proof_used_by(session: Session, actor: Actor, payment_id: int) -> list[str]:
+    """The other invoices whose payment has the same proof file as ``payment_id`` (flag it to the treasurer)."""
+    require(session, actor, "queue.view")
+    payment = session.get(Payment, validate.record_id("payment", payment_id))
+    if payment is None or payment.office_id != actor.office_id:
+        raise NotFound("not_found", "payment")
+    if payment.proof_id is None:
+        return []
+    return list(session.scalars(select(Invoice.number).join(Payment, Payment.invoice_id == Invoice.id)
+                                .where(Payment.proof_id == payment.proof_id, Payment.id != payment.id)
+                                .order_by(Payment.id).limit(5)))
+
+
+def receiving_account(session: Session, office_id: int, account_id: int) -> ReceivingAccount:
+    row = session.get(ReceivingAccount, validate.record_id("receiving_account", account_id))
+    if row is None or row.office_id != office_id or not row.active:
+        raise NotFound("not_found", "receiving_account")
+    return row
+
+
+def confirm_on_account(session: Session, actor: Actor, payment_id: int, *, receiving_account_id: int | None = None,
+                       at: datetime | None = None) -> Payment:
+    """The treasurer saw the transfer arrive on the office's receiving account (sheet step 6), before the
+    kuitansi. ``receiving_account_id`` defaults to the office's only active account."""
+    account = require(session, actor, "payment.record")
+    payment = session.get(Payment, validate.record_id("payment", payment_id), with_for_update=True)
+    if payment is None or payment.office_id != actor.office_id:
+        raise NotFound("not_found", "payment")
+    invoice = session.get(Invoice, payment.invoice_id)
+    if payment.method is not PaymentMethod.TRANSFER:
+        raise StateError("not_transfer", number=invoice.number)
+    now = utcnow()
+    at = at or now
+    if at.tzinfo is None:
+        raise ValidationError("required", "confirmed_at")
+    validate.not_future("confirmed_at", at, now)
+    if receiving_account_id is None:
+        active = list(session.scalars(select(ReceivingAccount.id).where(
+            ReceivingAccount.office_id == actor.office_id, ReceivingAccount.active.is_(True)).limit(2)))
+        if len(active) != 1:
+            raise ValidationError("no_receiving_account" if not active else "required", "receiving_account")
+        receiving_account_id = active[0]
+    payment.receiving_account_id = receiving_account(session, actor.office_id, receiving_account_id).id
+    payment.confirmed_at, payment.confirmed_by_id = at, account.id
+    audit.record(session, account, "payment.confirmed", payment,
+                 extra={"at": at, "receiving_account": payment.receiving_account_id})
+    return payment
+
+
+def attach_receipt_scan(session: Session, actor: Actor, receipt_id: int, path: str | Path | None) -> Receipt:
+    """The signed kuitansi, scanned, to send to an online requester; a later scan replaces the link (the
+    earlier file stays stored)."""
+    account = require(session, actor, "evidence.attach")
+    receipt = session.get(Receipt, validate.record_id("receipt", receipt_id), with_for_update=True)
+    if receipt is None or receipt.office_id != actor.office_id:
+        raise NotFound("not_found", "receipt")
+    if receipt.status is DocumentStatus.CANCELLED:
+        raise StateError("receipt_cancelled", number=receipt.number)
+    scan = evidence.store(session, account, "receipt_scan", path)
+    receipt.scan_id = scan.id
+    audit.record(session, account, "receipt.scan", receipt,
+                 extra={"evidence": scan.id, "sha256": scan.sha256, "file_name": scan.file_name})
+    return receipt
 
 
 def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:

@@ -22,10 +22,11 @@ from models import (
     Product,
     RequestItem,
     RequestState,
+    Role,
     ServiceRequest,
     SppdAgreement,
 )
-from pstdesktop.services import audit, validate
+from pstdesktop.services import audit, evidence, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import local, utcnow
 from pstdesktop.services.errors import NotFound, StateError, ValidationError
@@ -105,10 +106,14 @@ def file_checksum(path: Path) -> tuple[int, str]:
     return size, digest.hexdigest()
 
 
-def record_sppd(session: Session, actor: Actor, request_id: int, *, signed_at: datetime | None = None) -> SppdAgreement:
-    """The requester signed the SPPD over a materai (at the desk, or a signed scan online)."""
+def record_sppd(session: Session, actor: Actor, request_id: int, *, signed_at: datetime | None = None,
+                scan: str | Path | None = None) -> SppdAgreement:
+    """The requester signed the SPPD over a materai: at the desk, or online as a signed scan, which is
+    then required and stored with the database (``evidence``)."""
     account = require(session, actor, "sppd.record")
     request = load_request(session, request_id, actor.office_id)
+    stored = evidence.store(session, account, "sppd_scan", scan) \
+        if request.channel is Channel.ONLINE or scan else None
     office = office_of(session, actor.office_id)
     sppd = session.scalar(select(SppdAgreement).where(SppdAgreement.request_id == request.id))
     if sppd is None:
@@ -117,27 +122,40 @@ def record_sppd(session: Session, actor: Actor, request_id: int, *, signed_at: d
                              recorded_by_id=account.id)
         session.add(sppd)
     sppd.signed_at = signed_at or utcnow()
+    if stored is not None:
+        sppd.scan_id = stored.id
     if sppd.number is None:  # signed once: the number stays when the signing is recorded again
         year = local(sppd.signed_at, office.time_zone).year
         sppd.number = sppd_number(next_number(session, office.id, "sppd", str(year)), office.unit_code, year)
     sppd.snapshot = {"abstraction": request.abstraction,
                      "items": [{"title": i.title, "region": i.region, "quantity": i.quantity} for i in request.items]}
     session.flush()
-    audit.record(session, account, "sppd.signed", request, extra={"sppd": sppd.id, "number": sppd.number})
+    audit.record(session, account, "sppd.signed", request, extra={
+        "sppd": sppd.id, "number": sppd.number, **({"scan": stored.sha256} if stored is not None else {})})
     return sppd
 
 
-def record_sppd_originals(session: Session, actor: Actor, request_id: int, received_at: datetime) -> SppdAgreement:
-    """Online: the signed originals arrived by post."""
+def record_sppd_originals(session: Session, actor: Actor, request_id: int, received_at: datetime, *,
+                          scan: str | Path | None = None) -> SppdAgreement:
+    """Online: the signed originals arrived by post on ``received_at`` (not before the SPPD was signed, not
+    in the future), optionally with a scan of the original stored with the database."""
     account = require(session, actor, "sppd.record")
     request = load_request(session, request_id, actor.office_id)
     sppd = session.scalar(select(SppdAgreement).where(SppdAgreement.request_id == request.id))
     if sppd is None or sppd.signed_at is None:
         raise StateError("sppd_missing", number=request.number)
-    validate.not_future("received_at", received_at, utcnow())
+    if not isinstance(received_at, datetime) or received_at.tzinfo is None:
+        raise ValidationError("required", "originals_received_at")
+    validate.not_future("originals_received_at", received_at, utcnow())
+    if received_at < sppd.signed_at.replace(hour=0, minute=0, second=0, microsecond=0):
+        raise ValidationError("original_before_signing", "originals_received_at")
+    stored = evidence.store(session, account, "original_scan", scan) if scan else None
     sppd.originals_received_at = received_at
+    if stored is not None:
+        sppd.original_scan_id = stored.id
     session.flush()
-    audit.record(session, account, "sppd.originals", request, extra={"received_at": received_at})
+    audit.record(session, account, "sppd.originals", request, extra={
+        "received_at": received_at, **({"scan": stored.sha256} if stored is not None else {})})
     return sppd
 
 
@@ -234,11 +252,26 @@ def record_check(session: Session, account: Account, request: ServiceRequest, *,
     last.checked_at = at or utcnow()
 
 
-def close(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
+def close(session: Session, actor: Actor, request_id: int, *, reason: str = "") -> ServiceRequest:
+    """Close a checked request. An online request whose posted SPPD original has not arrived is closed only
+    by a supervisor who records why (``reason``, kept on the request and in the audit trail)."""
     account = require(session, actor, "request.close")
     request = load_request(session, request_id, actor.office_id)
-    move(session, account, request, RequestState.CLOSED)
+    if original_outstanding(session, request):
+        if account.role is not Role.SUPERVISOR or not (reason or "").strip():
+            raise StateError("original_outstanding", number=request.number)
+        request.closed_without_original = validate.text("close_reason", reason, max_length=2000, multiline=True)
+    move(session, account, request, RequestState.CLOSED, reason=request.closed_without_original)
     return request
+
+
+def original_outstanding(session: Session, request: ServiceRequest) -> bool:
+    """An online request whose signed SPPD original has not been received by post."""
+    if request.channel is not Channel.ONLINE:
+        return False
+    sppd = session.execute(select(SppdAgreement.signed_at, SppdAgreement.originals_received_at)
+                           .where(SppdAgreement.request_id == request.id)).first()
+    return sppd is not None and sppd.signed_at is not None and sppd.originals_received_at is None
 
 
 def deliveries(session: Session, request_id: int) -> list[Delivery]:

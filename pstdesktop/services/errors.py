@@ -86,6 +86,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "needs_payment": ("Permintaan ini berbayar; data diserahkan setelah kuitansi.", "This request is paid; data is handed over after the receipt."),
     "sppd_missing": ("SPPD belum ditandatangani untuk permintaan {number}.", "The SPPD of request {number} has not been signed."),
     "already_paid": ("Invoice {number} sudah dibayar.", "Invoice {number} is already paid."),
+    "receipt_cancelled": ("Kuitansi {number} sudah dibatalkan.", "Receipt {number} has been cancelled."),
     "invoice_cancelled": ("Invoice {number} sudah dibatalkan.", "Invoice {number} has been cancelled."),
     "billing_expired": ("Kode billing invoice {number} sudah kedaluwarsa; minta kode baru.", "The billing code of invoice {number} has expired; ask for a new one."),
     "receipt_exists": ("Pembayaran ini sudah memiliki kuitansi {number}.", "This payment already has receipt {number}."),
@@ -95,6 +96,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "no_correction": ("Tidak ada laporan kesalahan yang terbuka.", "There is no open error report."),
     "file_missing": ("Berkas {path} tidak ada atau tidak dapat dibaca.", "File {path} does not exist or cannot be read."),
     "duplicate": ("{field} '{value}' sudah dipakai.", "{field} '{value}' is already in use."),
+    "evidence_too_large": (
+        "{field}: berkas {name} berukuran {size}; paling besar {limit}. Perkecil pindaian (mis. resolusi lebih "
+        "rendah atau PDF terkompresi) lalu pilih lagi.",
+        "{field}: file {name} is {size}; at most {limit}. Make the scan smaller (e.g. a lower resolution or a "
+        "compressed PDF) and choose it again.",
+    ),
+    "evidence_empty": ("{field}: berkas {name} kosong.", "{field}: file {name} is empty."),
+    "proof_reused": (
+        "{field}: berkas yang sama (SHA-256 sama) sudah menjadi bukti pembayaran invoice {numbers}. Periksa "
+        "mutasi rekening; bila memang benar, tulis alasannya untuk melanjutkan.",
+        "{field}: the same file (same SHA-256) is already the proof of the payment of invoice {numbers}. Check "
+        "the account statement; if it is right, write the reason to go on.",
+    ),
+    "original_outstanding": (
+        "SPPD asli permintaan {number} belum diterima lewat pos. Permintaan hanya dapat ditutup bila supervisor "
+        "mencatat alasannya.",
+        "The posted SPPD original of request {number} has not been received. The request can be closed only when "
+        "a supervisor records why.",
+    ),
+    "original_before_signing": (
+        "{field} tidak boleh sebelum SPPD ditandatangani.", "{field} cannot be before the SPPD was signed."),
+    "before_received": ("{field} tidak boleh sebelum permintaan diterima.", "{field} cannot be before the request was received."),
+    "account_number_format": (
+        "{field} hanya boleh berisi angka (boleh dipisah spasi, titik atau tanda hubung), 6-20 digit.",
+        "{field} may hold digits only (spaces, dots or dashes allowed between them), 6-20 digits."),
+    "not_transfer": ("Pembayaran invoice {number} bukan transfer.", "The payment of invoice {number} is not a transfer."),
+    "no_receiving_account": (
+        "{field}: belum ada rekening penerimaan aktif di profil kantor (Administrasi → Profil).",
+        "{field}: there is no active receiving account in the office profile (Administration → Profile).",
+    ),
     "logo_format": ("{field}: berkas bukan gambar PNG atau JPEG yang dapat dibaca.", "{field}: the file is not a readable PNG or JPEG image."),
     "logo_size": ("{field}: berkas {size} KB, paling besar {limit} KB.", "{field}: the file is {size} KB, at most {limit} KB."),
     "poll_done": ("Kunjungan {queue} sudah mengisi survei kepuasan.", "Visit {queue} has already answered the satisfaction poll."),
@@ -364,6 +395,21 @@ FIELD_LABELS: dict[str, tuple[str, str]] = {
     "city": ("Kota", "City"),
     "payment_method": ("Cara bayar", "Payment method"),
     "proof_file": ("Bukti transfer", "Proof of transfer"),
+    "proof_reuse_reason": ("Alasan bukti transfer dipakai lagi", "Why the proof is used again"),
+    "evidence": ("Berkas bukti", "Evidence file"),
+    "receipt_scan": ("Pindaian kuitansi bertanda tangan", "Scan of the signed receipt"),
+    "sppd_scan": ("Pindaian SPPD bertanda tangan", "Scan of the signed SPPD"),
+    "original_scan": ("Pindaian SPPD asli", "Scan of the SPPD original"),
+    "transfer_reference": ("Nomor referensi transfer", "Transfer reference number"),
+    "receiving_account": ("Rekening penerimaan", "Receiving account"),
+    "account_bank": ("Nama bank", "Bank name"),
+    "account_number": ("Nomor rekening", "Account number"),
+    "account_holder": ("Nama pemilik rekening", "Account holder"),
+    "originals_received_at": ("Tanggal SPPD asli diterima", "Date the SPPD original was received"),
+    "sent_via": ("Dikirim lewat", "Sent via"),
+    "sent_at": ("Tanggal dikirim", "Date sent"),
+    "confirmed_at": ("Tanggal dana masuk rekening", "Date the money arrived"),
+    "close_reason": ("Alasan menutup tanpa SPPD asli", "Why closing without the SPPD original"),
     "reference": ("Referensi dokumen", "Document reference"),
     "pin": ("PIN staf", "Staff PIN"),
     "lookup": ("Nomor antrean atau nomor HP", "Queue number or mobile number"),

@@ -134,15 +134,23 @@ def day_bounds(day: date, zone_name: str) -> tuple[datetime, datetime]:
 def take_payment(session: Session, actor: Actor, invoice_id: int, *, method: PaymentMethod | str,
                  amount: int | str, idempotency_key: str, cash_tendered: int | str | None = None,
                  ntpn: str | None = None, ntb: str | None = None, bank: str = "",
-                 paid_at: datetime | None = None, proof_file: str | Path | None = None) -> Payment:
-    """Record the full payment of an invoice, once (``billing.record_payment``), on an open day.
+                 paid_at: datetime | None = None, proof_file: str | Path | None = None,
+                 proof_reuse_reason: str = "", receiving_account_id: int | None = None,
+                 confirmed: bool = False) -> Payment:
+    """Record the full payment of an invoice, once (``billing.record_payment``), on an open day; a transfer
+    seen on the receiving account (``confirmed``) is confirmed in the same step.
 
     The same ``idempotency_key`` returns the payment already recorded (a double press, a retry); an
     NTPN already on another payment or a deposit is refused (both rules in ``billing``)."""
     require(session, actor, "payment.record")
-    return billing.record_payment(session, actor, invoice_id, method=method, amount=amount,
-                                  idempotency_key=idempotency_key, cash_tendered=cash_tendered, ntpn=ntpn,
-                                  ntb=ntb, bank=bank, paid_at=paid_at, proof_file=proof_file)
+    payment = billing.record_payment(session, actor, invoice_id, method=method, amount=amount,
+                                     idempotency_key=idempotency_key, cash_tendered=cash_tendered, ntpn=ntpn,
+                                     ntb=ntb, bank=bank, paid_at=paid_at, proof_file=proof_file,
+                                     proof_reuse_reason=proof_reuse_reason,
+                                     receiving_account_id=receiving_account_id)
+    if confirmed and payment.method is PaymentMethod.TRANSFER and payment.confirmed_at is None:
+        billing.confirm_on_account(session, actor, payment.id, receiving_account_id=receiving_account_id)
+    return payment
 
 
 def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:

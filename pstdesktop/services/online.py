@@ -1,15 +1,17 @@
 """The online channel's own steps, and the case file the officer's checklist reads.
 
-Online requests (email, WA, Forum Silastik) have a requester with no guestbook visit; the officer
-sends a sample data file with the invoice and the SPPD, and records the requester's check of the
-sample (with an optional correction note). A corrected sample is sent again and checked again.
-The case file gathers, as plain rows, where a request stands with its papers: invoice, payment
-(with the transfer proof), kuitansi, SPPD and its originals by post, hand-overs and corrections."""
+Online requests (email, WA, Forum Silastik) have a requester with no guestbook visit. Following the
+office's online sheet, the officer records when the invoice and SPPD files were sent to the requester
+(date, channel) and when the scanned signed kuitansi and the data were sent; the signed SPPD original
+comes by post later and :func:`outstanding_originals` lists those still awaited. (An older optional
+step, a sample file and its check, is kept for requests that used it.) The case file gathers, as plain
+rows, where a request stands with its papers: invoice, payment (with the transfer proof), kuitansi,
+SPPD and its originals by post, hand-overs and corrections."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -33,15 +35,20 @@ from models import (
     Visit,
     Visitor,
 )
-from pstdesktop.services import audit, delivery, guestbook, kiosk, requests, validate
+from pstdesktop.services import audit, billing, delivery, evidence, guestbook, kiosk, requests, validate
 from pstdesktop.services.access import Actor, require
-from pstdesktop.services.clock import fmt_local, utcnow
-from pstdesktop.services.deadlines import working_days_left
+from pstdesktop.services.clock import fmt_local, local_date, utcnow
+from pstdesktop.services.deadlines import is_working_day, working_days_left
 from pstdesktop.services.errors import StateError, ValidationError
 from pstdesktop.services.office import office_of, office_today
 from pstdesktop.services.workflow import OPEN_STATES, STATE_LABELS, load_request
 
 SAMPLE_STATES = (RequestState.APPROVED, RequestState.INVOICED, RequestState.PAID, RequestState.RECEIPTED)
+SENT_VIA = ("email", "wa", "forum", "post")
+SENT_VIA_LABELS = {"email": ("Email", "Email"), "wa": ("WhatsApp", "WhatsApp"),
+                   "forum": ("Forum Silastik", "Silastik forum"), "post": ("Pos", "Post")}
+PAPERS_STATES = (RequestState.INVOICED, RequestState.PAID, RequestState.RECEIPTED, RequestState.APPROVED)
+RESULTS_STATES = (RequestState.DELIVERED, RequestState.CORRECTION_REQUESTED, RequestState.VERIFIED)
 
 
 def register_requester(session: Session, actor: Actor, answers: dict) -> Visitor:
@@ -93,6 +100,96 @@ def record_sample_check(session: Session, actor: Actor, request_id: int, *, note
     request.updated_at = utcnow()
     audit.record(session, account, "request.sample_checked", request, reason=note, extra={"at": at})
     return request
+
+
+def record_papers_sent(session: Session, actor: Actor, request_id: int, *, via: str,
+                       at: datetime | None = None) -> ServiceRequest:
+    """Sheet step 2a: the invoice file and the SPPD file went to the requester (``via``: email, wa, forum,
+    post). An Rp0 request has no invoice; a paid one needs its invoice first. Recording again corrects it."""
+    account = require(session, actor, "request.edit")
+    request = _online(session, actor, request_id)
+    if request.state not in PAPERS_STATES or (request.state is RequestState.APPROVED and request.waiver is None):
+        raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
+                         action="Invoice & SPPD dikirim")
+    via = validate.choice("sent_via", via, SENT_VIA)
+    at = _moment("sent_at", at)
+    if at < request.received_at:
+        raise ValidationError("before_received", "sent_at")
+    request.papers_sent_at, request.papers_sent_via = at, via
+    request.updated_at = utcnow()
+    audit.record(session, account, "request.papers_sent", request, extra={"at": at, "via": via})
+    return request
+
+
+def record_results_sent(session: Session, actor: Actor, request_id: int, *, via: str,
+                        at: datetime | None = None) -> ServiceRequest:
+    """Sheet step 7: the scanned signed kuitansi and the data went to the requester. The data is handed
+    over first (``delivery.deliver``); a paid request needs the kuitansi scan stored."""
+    account = require(session, actor, "request.edit")
+    request = _online(session, actor, request_id)
+    if request.state not in RESULTS_STATES:
+        raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
+                         action="Pindaian kuitansi & data dikirim")
+    receipt = session.execute(select(Receipt.id, Receipt.scan_id).join(Payment, Payment.id == Receipt.payment_id)
+                              .join(Invoice, Invoice.id == Payment.invoice_id)
+                              .where(Invoice.request_id == request.id,
+                                     Receipt.status != DocumentStatus.CANCELLED)).first()
+    if receipt is not None and receipt.scan_id is None:
+        raise ValidationError("required", "receipt_scan")
+    via = validate.choice("sent_via", via, SENT_VIA)
+    at = _moment("sent_at", at)
+    if at < request.received_at:
+        raise ValidationError("before_received", "sent_at")
+    request.results_sent_at, request.results_sent_via = at, via
+    request.updated_at = utcnow()
+    audit.record(session, account, "request.results_sent", request, extra={"at": at, "via": via})
+    return request
+
+
+@dataclass(frozen=True)
+class OutstandingOriginal:
+    request_id: int
+    number: str
+    requester: str
+    state_label: str
+    sppd_number: str
+    signed: str
+    age_days: int
+    age_working_days: int
+
+
+def outstanding_originals(session: Session, actor: Actor, lang: str = "id", *, limit: int = 50,
+                          offset: int = 0) -> list[OutstandingOriginal]:
+    """One page of online requests whose signed SPPD original has not arrived by post (cancelled and
+    redirected ones aside), oldest first, with the age since the SPPD was signed in days and working days."""
+    require(session, actor, "queue.view")
+    zone = office_of(session, actor.office_id).time_zone
+    today = office_today(session, actor.office_id)
+    rows = session.execute(
+        select(ServiceRequest.id, ServiceRequest.number, Visitor.full_name, ServiceRequest.state,
+               SppdAgreement.number, SppdAgreement.signed_at)
+        .join(ServiceRequest, ServiceRequest.id == SppdAgreement.request_id)
+        .join(Visitor, Visitor.id == ServiceRequest.visitor_id)
+        .where(SppdAgreement.originals_received_at.is_(None), SppdAgreement.signed_at.is_not(None),
+               ServiceRequest.office_id == actor.office_id, ServiceRequest.channel == Channel.ONLINE,
+               ServiceRequest.state.not_in((RequestState.CANCELLED, RequestState.REDIRECTED)))
+        .order_by(SppdAgreement.signed_at, SppdAgreement.id).limit(limit).offset(offset))
+    found = []
+    for request_id, number, name, state, sppd_number, signed_at in rows:
+        signed_on = local_date(signed_at, zone)
+        found.append(OutstandingOriginal(
+            request_id, number, name, STATE_LABELS[state][1 if lang == "en" else 0], sppd_number or "",
+            fmt_local(signed_at, zone), max((today - signed_on).days, 0), working_days_between(signed_on, today)))
+    return found
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days after ``start`` up to and including ``end`` (0 when ``end`` is not later)."""
+    count, day = 0, start
+    while day < end:
+        day += timedelta(days=1)
+        count += is_working_day(day)
+    return count
 
 
 def _online(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
@@ -202,6 +299,19 @@ class CaseFile:
     deliveries: tuple[DeliveryRow, ...]
     open_problem: str
     version: int
+    payment_id: int | None = None
+    proof: evidence.EvidenceFile | None = None  # the transfer proof stored with the database
+    proof_reuse_reason: str = ""
+    proof_used_by: tuple[str, ...] = ()  # other invoices paid with the same proof file
+    confirmed: str = ""  # the treasurer saw the transfer on the receiving account
+    receipt_scan: evidence.EvidenceFile | None = None
+    sppd_scan: evidence.EvidenceFile | None = None
+    original_scan: evidence.EvidenceFile | None = None
+    papers_sent: str = ""
+    papers_sent_via: str = ""
+    results_sent: str = ""
+    results_sent_via: str = ""
+    closed_without_original: str = ""
     # a walk-in visit's exit poll: "open" while the visitor can still answer it at the kiosk (today's
     # visit, not answered yet), "answered" once answered, "" otherwise (no visit, or an earlier day's)
     exit_poll: str = ""
@@ -269,6 +379,17 @@ def case_file(session: Session, actor: Actor, request_id: int, lang: str = "id")
         open_problem=(problem or "") if request.state is RequestState.CORRECTION_REQUESTED else "",
         version=request.version, exit_poll=_exit_poll(session, visit, actor.office_id),
         clear=shown(request.clear_at), clear_at=request.clear_at,
+        payment_id=payment.id if payment else None,
+        proof=evidence.info(session, payment.proof_id) if payment else None,
+        proof_reuse_reason=payment.proof_reuse_reason if payment else "",
+        proof_used_by=tuple(billing.proof_used_by(session, actor, payment.id)) if payment else (),
+        confirmed=shown(payment.confirmed_at) if payment else "",
+        receipt_scan=evidence.info(session, receipt.scan_id) if receipt else None,
+        sppd_scan=evidence.info(session, sppd.scan_id) if sppd else None,
+        original_scan=evidence.info(session, sppd.original_scan_id) if sppd else None,
+        papers_sent=shown(request.papers_sent_at), papers_sent_via=request.papers_sent_via,
+        results_sent=shown(request.results_sent_at), results_sent_via=request.results_sent_via,
+        closed_without_original=request.closed_without_original,
     )
 
 

@@ -10,13 +10,23 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QTabWidget, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QScrollArea,
+    QTabWidget,
+    QWidget,
+)
 
+from models import Channel, PaymentMethod
 from pstdesktop.config import Settings, sqlite_url
-from pstdesktop.services import billing
+from pstdesktop.services import billing, receiving
+from tests.unit.test_online import online_request
 from ui import widgets
 from ui.admin import AdminDialog
 from ui.admin.account_forms import NewAccountForm
+from ui.evidence import ReasonDialog
 from ui.kiosk.staff import PinSetupDialog
 from ui.kiosk.window import KioskWindow
 from ui.login import LoginDialog, SetupDialog
@@ -151,14 +161,54 @@ def test_checklist_and_every_wizard_page(qtbot, world, screen):
         assert_fits(wizard, screen)
 
 
+def reachable(button: QAbstractButton, area: QScrollArea) -> bool:
+    """Scrolled to, ``button`` shows wholly inside ``area``."""
+    area.ensureWidgetVisible(button)
+    QApplication.processEvents()
+    return area.viewport().rect().contains(QRect(button.mapTo(area.viewport(), QPoint(0, 0)), button.size()))
+
+
 def test_administration_and_account_form(qtbot, world, screen):
     window = shown(qtbot, MainWindow(world.db, world.supervisor, world.settings))
     admin = shown(qtbot, AdminDialog(world.db, world.settings, world.supervisor, window))
+    save, fields = admin.findChild(QAbstractButton, "profileSave"), admin.findChild(QScrollArea, "profileScroll")
+    assert not inside_scroll_area(save, admin) and save.isVisible()  # the profile's fields scroll, not its save
+    for name in ("receivingAdd", "receivingToggle", "eraseExpiredButton"):
+        assert reachable(admin.findChild(QAbstractButton, name), fields), name
     assert_fits(admin, screen)
     form = shown(qtbot, NewAccountForm(world.db, world.supervisor, admin))
     assert_fits(form, screen)
     refused = shown(qtbot, AdminDialog(world.db, world.settings, world.officer, window))
     assert_fits(refused, screen)
+
+
+def test_online_sale_screens(qtbot, world, screen):
+    """The online checklist, a payment by transfer (receiving account, proof, confirmation), the reason asked
+    for a flagged step and the list of SPPD originals outstanding."""
+    rid = online_request(world, full_name="Dewi Daring", phone="081299990002", email="dewi@example.id")
+    with world.session() as s:
+        receiving.add(s, world.supervisor, bank="Bank BRI", number="0123-01-000456-30-1",
+                      holder="RPL 054 BPS Provinsi Maluku untuk Penerimaan")
+        billing.issue_invoice(s, world.officer, rid)
+    window = shown(qtbot, MainWindow(world.db, world.officer, world.settings))
+    window.tabs.setCurrentWidget(window.originals)
+    assert hidden_buttons(window) == []
+    checklist = window.open_checklist(rid)
+    qtbot.waitExposed(checklist)
+    assert_fits(checklist, screen)
+    checklist.close()
+    reason = shown(qtbot, ReasonDialog(window, "Bukti transfer sudah dipakai", "Berkas bukti ini sudah dipakai "
+                                       "untuk pembayaran lain (invoice INV/2026/11/0001, Rp150.000). " * 3,
+                                       "Alasan memakai bukti yang sama", "proof_reason"))
+    assert_fits(reason, screen)
+    treasurer = shown(qtbot, TreasurerWindow(world.db, world.treasurer))
+    online_invoice = next(row for row in treasurer.invoices.rows.values() if row.channel is Channel.ONLINE)
+    payment = treasurer.open_payment(online_invoice)
+    payment.method_button(PaymentMethod.TRANSFER).setChecked(True)
+    assert_fits(payment, screen)
+    for name in ("chooseProof", "savePayment", "cancelPayment"):
+        assert payment.findChild(QAbstractButton, name).isVisible(), name
+    payment.reject()
 
 
 def test_sign_in_setup_recovery_and_kiosk_pin(qtbot, world, sqlite_db, screen):

@@ -1,5 +1,5 @@
 """The officer's request wizard and checklist driven through the real widgets (pytest-qt, offscreen):
-a walk-in from the queue to delivered, the Rp0 path, the redirect, an online request with its sample,
+a walk-in from the queue to delivered, the Rp0 path, the redirect, an online request with its invoice & SPPD sent,
 and a correction loop."""
 
 import hashlib
@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 from PySide6.QtCore import QDate, QPoint, Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -318,7 +319,7 @@ def fill_online_requester(qtbot, wizard) -> None:
         choose(wizard, name, value)
 
 
-def test_online_request_with_sample_transfer_originals_and_forum(qtbot, office, data_file):
+def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, office, data_file):
     window = window_for(qtbot, office)
     click(qtbot, window, "newOnlineRequest")
     wizard = window.wizard
@@ -352,17 +353,15 @@ def test_online_request_with_sample_transfer_originals_and_forum(qtbot, office, 
         assert s.scalar(select(RequestItem.variables).where(RequestItem.request_id == rid)) == "B4K5, B5R1, B5R28"
     assert not wizard.findChild(QPushButton, "sppdSigned").isVisible()  # signed later, by post
     click(qtbot, wizard, "issueInvoice")
-    click(qtbot, wizard, "sampleSent")
+    assert wizard.findChild(QComboBox, "papersVia").currentData() == "wa"  # the channel it came by
+    assert QKeySequence.mnemonic(wizard.findChild(QPushButton, "wizardPapersSent").text()).isEmpty()  # "&" shown
+    click(qtbot, wizard, "wizardPapersSent")
+    assert "Invoice & SPPD dikirim" in wizard.findChild(QLabel, "papersState").text()
     wait_jobs(qtbot)
     click(qtbot, wizard, "wizardNext")
     checklist = window.checklists[rid]
-    type_into(qtbot, checklist, "sampleNote", "Label variabel B5R28 kosong.", QPlainTextEdit)
-    click(qtbot, checklist, "sampleChecked")
-    assert "minta perbaikan" in checklist.findChild(QLabel, "sampleStatus").text()
-    click(qtbot, checklist, "checklistSampleSent")  # the corrected sample
-    click(qtbot, checklist, "sampleChecked")  # accepted this time
-    assert "diterima" in checklist.findChild(QLabel, "sampleStatus").text()
-    click(qtbot, checklist, "checklistSppdSigned")
+    assert checklist.findChild(QLabel, "sendingStatus").text().startswith("Invoice & SPPD: dikirim")
+    checklist.sppd.signed(str(data_file("sppd-ttd.pdf", 400, fill=b"T")))  # the scan chosen in the file dialog
     proof = data_file("bukti-transfer.pdf", 900)
     pay_and_receipt(office, rid, PaymentMethod.TRANSFER, proof)
     click(qtbot, checklist, "checklistRefresh")
@@ -379,7 +378,8 @@ def test_online_request_with_sample_transfer_originals_and_forum(qtbot, office, 
         assert (delivery.channel, delivery.media) == (DeliveryChannel.WA, "wa")
     assert "Melalui WhatsApp" in checklist.findChild(QLabel, "historyList").text()
     steps = checklist.findChild(QLabel, "checklistSteps").text()
-    assert steps.count("✔") == 10  # everything but the requester's final check
+    # all but the treasurer's confirmation on the account, the receipt scan & data sent, the requester's check
+    assert steps.count("✔") == 9 and steps.count("○") == 3 and "Contoh data" not in steps
 
 
 def test_correction_loop_records_what_was_fixed(qtbot, office, data_file):

@@ -74,8 +74,13 @@ def test_the_signing_official_and_the_stamp_threshold_are_saved(qtbot, office, s
     for name in ("profileLogoUpload", "profileLogoRemove", "profileSave"):
         button = dialog.findChild(QPushButton, name)
         assert button.isVisible() and dialog.rect().contains(button.mapTo(dialog, button.rect().center())), name
-    scrolls = [a for a in dialog.findChildren(QScrollArea) if a.widget() is dialog.profile]
-    assert scrolls and scrolls[0].verticalScrollBar().maximum() == 0  # the whole tab shows without scrolling
+    save, fields = dialog.findChild(QPushButton, "profileSave"), dialog.findChild(QScrollArea, "profileScroll")
+    assert not fields.isAncestorOf(save)  # the fields scroll; Simpan profil stays below them, always in view
+    assert not [a for a in dialog.findChildren(QScrollArea) if a.widget() is dialog.profile]
+    fields.verticalScrollBar().setValue(fields.verticalScrollBar().maximum())
+    QApplication.processEvents()
+    erase = dialog.findChild(QPushButton, "eraseExpiredButton")
+    assert fields.viewport().rect().contains(erase.mapTo(fields.viewport(), erase.rect().center()))
     dialog.grab().save(str(tmp_path / "profile.png"))  # looked at: the tab at 1366×768
 
 

@@ -34,7 +34,7 @@ from models import (
     Refund,
 )
 from pstdesktop import reports
-from pstdesktop.services import ledger, references
+from pstdesktop.services import billing, ledger, receiving, references
 from pstdesktop.services.errors import PermissionDenied
 from tests.conftest import PASSWORD
 from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
@@ -169,8 +169,10 @@ def test_simponi_payment_refuses_a_wrong_ntpn_then_records(qtbot, office, panel)
             PaymentMethod.SIMPONI, "A1B2C3D4E5F60718", "BNI0099887766", "BNI", SIMPONI_CODE)
 
 
-def test_transfer_payment_needs_the_proof_file(qtbot, office, panel, data_file):
+def test_transfer_payment_needs_the_reference_and_the_proof_file(qtbot, office, panel, data_file):
     invoiced(office)
+    with office.session() as s:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1", holder="BPS Kota Ambon")
     window = panel()
     dialog = open_form(qtbot, window)
     assert not dialog.findChild(QAbstractButton, "method_simponi").isEnabled()  # no billing code on this invoice
@@ -180,12 +182,21 @@ def test_transfer_payment_needs_the_proof_file(qtbot, office, panel, data_file):
     assert not dialog.findChild(QLineEdit, "cashTendered").isVisible()
     dialog.issue_now.setChecked(False)
     qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert "Nomor referensi transfer wajib diisi" in dialog.findChild(QLabel, "paymentMessage").text()
+    set_text(qtbot, dialog.findChild(QLineEdit, "transferNtb"), "TRF-20261130-0042")
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
     assert "Bukti transfer wajib diisi" in dialog.findChild(QLabel, "paymentMessage").text()
+    assert count(office, Payment) == 0
+    assert "Bank BRI 0123-01-000456-30-1" in dialog.findChild(QComboBox, "receivingAccount").currentText()
+    dialog.findChild(QCheckBox, "transferConfirmed").setChecked(True)
     set_text(qtbot, dialog.findChild(QLineEdit, "proofFile"), str(data_file("bukti-transfer.pdf", 500)))
+    dialog.grab().save("/tmp/i15a/payment-transfer.png")
     qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
     with office.session() as s:
         payment = s.scalars(select(Payment)).one()
         assert payment.method is PaymentMethod.TRANSFER and len(payment.proof_sha256) == 64
+        assert payment.ntb == "TRF-20261130-0042" and payment.proof_id is not None
+        assert payment.confirmed_at is not None and payment.receiving_account_id is not None
     assert count(office, Receipt) == 0  # "issue the receipt" was unticked
     assert window.receipts.pending.rowCount() == 1
     qtbot.mouseClick(window.findChild(QPushButton, "issueReceipt"), LEFT)
@@ -436,3 +447,56 @@ def test_only_a_treasurer_opens_the_panel_and_every_control_is_named(qtbot, offi
                     continue
                 assert widget.objectName() and widget.accessibleName(), (kind.__name__, widget.text()
                                                                          if hasattr(widget, "text") else widget)
+
+
+def test_a_proof_used_before_asks_for_a_reason_and_records_it(qtbot, office, panel, data_file, monkeypatch):
+    from ui.treasurer import payment as payment_form
+
+    first, _second = invoiced(office), invoiced(office)
+    proof = data_file("bukti-sama.pdf", 400)
+    with office.session() as s:
+        invoice = s.get(Invoice, first)
+        billing.record_payment(s, office.treasurer, first, method=PaymentMethod.TRANSFER, amount=invoice.total,
+                               idempotency_key="first", ntb="TRF1", proof_file=proof)
+    asked = []
+    answers = iter(["", "Satu transfer untuk dua invoice pemohon yang sama."])
+
+    def ask(parent, title, explanation, label, field):
+        asked.append(explanation)
+        return next(answers)
+
+    monkeypatch.setattr(payment_form, "ask_reason", ask)
+    window = panel()
+    dialog = open_form(qtbot, window)
+    qtbot.mouseClick(dialog.findChild(QAbstractButton, "method_transfer"), LEFT)
+    dialog.issue_now.setChecked(False)
+    set_text(qtbot, dialog.findChild(QLineEdit, "transferNtb"), "TRF2")
+    set_text(qtbot, dialog.findChild(QLineEdit, "proofFile"), str(proof))
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)  # the reason is not given: nothing
+    assert count(office, Payment) == 1 and "SHA-256 sama" in asked[0]
+    assert "SHA-256 sama" in dialog.findChild(QLabel, "paymentMessage").text()
+    dialog.proof_reason = ""
+    qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
+    assert count(office, Payment) == 2
+    with office.session() as s:
+        again = s.scalars(select(Payment).order_by(Payment.id.desc())).first()
+        assert again.proof_reuse_reason.startswith("Satu transfer")
+
+
+def test_the_treasurer_confirms_a_transfer_on_the_receiving_account(qtbot, office, panel, data_file):
+    invoice_id = invoiced(office)
+    with office.session() as s:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1", holder="BPS Kota Ambon")
+        total = s.get(Invoice, invoice_id).total
+        payment = billing.record_payment(s, office.treasurer, invoice_id, method=PaymentMethod.TRANSFER,
+                                         amount=total, idempotency_key="conf", ntb="TRF9",
+                                         proof_file=data_file("bukti-9.pdf", 300, fill=b"9"))
+        payment_id = payment.id
+    window = panel()
+    tab = window.receipts
+    tab.pending.selectRow(0)
+    qtbot.mouseClick(tab.findChild(QPushButton, "confirmOnAccount"), LEFT)
+    assert "dikonfirmasi" in tab.findChild(QLabel, "receiptMessage").text()
+    with office.session() as s:
+        confirmed = s.get(Payment, payment_id)
+        assert confirmed.confirmed_at is not None and confirmed.confirmed_by_id == office.treasurer.account_id

@@ -320,7 +320,7 @@ def test_cli_replaces_an_existing_file_whole(office, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-") and COPY_MARK in pdf_text(out.read_bytes())
 
 
-def test_sppd_for_online_request_asks_for_two_originals(office):
+def test_sppd_for_online_request_asks_for_two_originals(office, data_file):
     from models import Channel
     from pstdesktop.services import delivery, guestbook
 
@@ -337,7 +337,7 @@ def test_sppd_for_online_request_asks_for_two_originals(office):
     with office.session() as s:
         requests.submit(s, office.officer, rid)
         requests.approve(s, office.officer, rid)
-        delivery.record_sppd(s, office.officer, rid)
+        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
     with office.session() as s:
         flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
     assert "rangkap 2 asli" in flat and "Forum Silastik" in flat and "Variabel: R101, R105" in flat

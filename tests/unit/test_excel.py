@@ -67,7 +67,7 @@ def desk(office, books, data_file):
     from the receiving account."""
     day = books
     pay(office, invoiced(office, items=raw(2_000_000)))
-    pay(office, invoiced(office, items=raw(3_000_000)), PaymentMethod.TRANSFER, proof_file=data_file("b2.pdf", 100),
+    pay(office, invoiced(office, items=raw(3_000_000)), PaymentMethod.TRANSFER, proof_file=data_file("b2.pdf", 100, fill=b"2"),
         ntb="TRF-0002")
     _i, cash_back, cash_receipt = sold(office, items=raw(4_000_000))
     _i, simponi_back, simponi_receipt = sold(office, PaymentMethod.SIMPONI, items=raw(5_000_000))

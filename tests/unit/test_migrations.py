@@ -7,7 +7,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
-from models import Base, Deposit, DocumentCounter, Payment, PaymentMethod, Receipt, SppdAgreement
+from models import Base, Deposit, DocumentCounter, Evidence, Payment, PaymentMethod, Receipt, SppdAgreement
 from pstdesktop import demo, migrate
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
@@ -95,7 +95,11 @@ def test_a_database_with_a_day_of_data_goes_down_to_0001_and_up_again_intact(tmp
                              .where(Payment.method == PaymentMethod.TRANSFER)).all()
         assert transfer and all(r.awaiting_deposit for r in transfer)  # on the receiving account: to deposit
         assert all(r.lines for r in s.scalars(select(Receipt)))  # amounts per account code filled in
-        assert audit.verify(s) == []
+        # going below 0010 drops the stored evidence (the payments keep the proof's name and SHA-256):
+        # only evidence rows differ from the trail
+        assert all(len(p.proof_sha256) == 64 for p in s.scalars(select(Payment).where(
+            Payment.method == PaymentMethod.TRANSFER)))
+        assert {finding.entity for finding in audit.verify(s)} <= {"evidence"}
     database.dispose()
 
 
@@ -130,4 +134,36 @@ def test_the_upgrade_to_0006_numbers_the_signed_sppds_in_signing_order(office, t
         assert audit.verify(s) == []
     with database.unit_of_work() as s:
         assert delivery.record_sppd(s, office.officer, unsigned).number == f"SPPD-00004/8100/{year}"
+    database.dispose()
+
+
+def test_the_upgrade_to_0010_imports_proof_files_still_there_and_keeps_the_path_of_the_others(office, tmp_path):
+    """Before 0010 a transfer proof was a path on the PC that recorded it: a file still there is stored
+    with the database (content-addressed) and linked; a missing one keeps its path and SHA-256."""
+    from tests.unit.test_online_evidence import invoiced_online, pay_by_transfer, scan
+
+    kept = tmp_path / "kept" / "bukti-a.pdf"
+    kept.parent.mkdir()
+    kept.write_bytes(b"%PDF-1.4 bukti A")
+    payments = []
+    for name, body in (("a.pdf", b"%PDF-1.4 bukti A"), ("b.pdf", b"%PDF-1.4 bukti B")):
+        _rid, invoice_id = invoiced_online(office, tmp_path, f"sppd-{name}")
+        payments.append(pay_by_transfer(office, invoice_id, scan(tmp_path, name, body), reference=f"TRF-{name}"))
+    url = str(office.db.engine.url)
+    office.db.dispose()
+    engine = make_engine(url)
+    migrate.migrate_to(engine, "0007", down=True)
+    gone = str(tmp_path / "moved" / "bukti-b.pdf")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE payment SET proof_file = ? WHERE id = ?", (str(kept), payments[0]))
+        conn.exec_driver_sql("UPDATE payment SET proof_file = ? WHERE id = ?", (gone, payments[1]))
+    migrate.migrate_to(engine, "head")
+    engine.dispose()
+    database = open_url(url, tmp_path / "backups")
+    with database.unit_of_work() as s:
+        first, second = (s.get(Payment, p) for p in payments)
+        stored = s.get(Evidence, first.proof_id)
+        assert bytes(stored.content) == b"%PDF-1.4 bukti A" and stored.sha256 == first.proof_sha256
+        assert stored.file_name == "bukti-a.pdf" and stored.media_type == "application/pdf"
+        assert second.proof_id is None and second.proof_file == gone and len(second.proof_sha256) == 64
     database.dispose()

@@ -99,7 +99,7 @@ def test_case_file_follows_an_online_request_to_the_forum(office, data_file):
     rid = online_request(office)
     with office.session() as s:
         invoice = billing.issue_invoice(s, office.officer, rid)
-        delivery.record_sppd(s, office.officer, rid)
+        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
     proof = data_file("bukti.pdf", 300)
     with office.session() as s:
         payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
@@ -113,7 +113,7 @@ def test_case_file_follows_an_online_request_to_the_forum(office, data_file):
     with office.session() as s:
         case = online.case_file(s, office.officer, rid)
     assert case.channel is Channel.ONLINE and case.state is RequestState.DELIVERED
-    assert case.proof_file == str(proof) and len(case.proof_sha256) == 64
+    assert case.proof_file == proof.name == case.proof.file_name and len(case.proof_sha256) == 64
     assert case.receipt_number == receipt.number and case.sppd_originals_received and case.sppd_originals_expected == 2
     assert case.sppd_number.startswith("SPPD-00001/8100/")
     assert case.deliveries[0].channel == "forum" and case.deliveries[0].files[0].size_bytes == 1000

@@ -131,7 +131,7 @@ def test_online_procedure(office, data_file):
     with office.session() as s:
         requests.submit(s, office.officer, rid)
         requests.approve(s, office.officer, rid)
-        delivery.record_sppd(s, office.officer, rid)
+        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
     with office.session() as s:
         req = s.get(ServiceRequest, rid)
         assert req.clear_at is not None and req.due_at is not None
@@ -151,7 +151,7 @@ def test_online_procedure(office, data_file):
                          channel=DeliveryChannel.FORUM, media="forum", size_reason="Berkas uji lebih kecil.")
         delivery.record_sppd_originals(s, office.officer, rid, utcnow())
         delivery.confirm_checked(s, office.officer, rid)
-        delivery.close(s, office.officer, rid)
+        delivery.close(s, office.officer, rid)  # the original arrived: no reason needed
     assert state(office, rid) is RequestState.CLOSED
 
 

@@ -599,7 +599,7 @@ def test_record_payment_never_fails_unexpectedly(office, tmp_path):
             assert len(outcome.ntpn) == 16 and outcome.ntpn == outcome.ntpn.upper()
             assert outcome.billing_code == paid.billing_code
         else:
-            assert outcome.proof_sha256 and Path(outcome.proof_file).is_file()
+            assert outcome.proof_sha256 and outcome.proof_id is not None and outcome.ntb
 
     check()
     explored(outcomes)

@@ -140,6 +140,13 @@ def _assert_equal(actual, expected):
     assert actual == expected
 
 
+def _scannable(office, data_dir) -> dict:
+    _rid, receipt_id = _receipted(office)
+    path = data_dir / f"kuitansi-{receipt_id}.pdf"
+    path.write_bytes(b"%PDF-1.4 kuitansi bertanda tangan")
+    return {"receipt": receipt_id, "scan": str(path)}
+
+
 CASES: dict[str, Case] = {
     "guestbook.register": Case(
         lambda o, d: None,
@@ -194,6 +201,9 @@ CASES: dict[str, Case] = {
         lambda s, a, invoice_id, r: billing.record_payment(
             s, a, invoice_id, method=PaymentMethod.CASH, amount=s.get(Invoice, invoice_id).total,
             cash_tendered=5_000_000, idempotency_key=f"role-{r.value}-{invoice_id}")),
+    "evidence.attach": Case(
+        _scannable,
+        lambda s, a, c, r: billing.attach_receipt_scan(s, a, c["receipt"], c["scan"])),
     "receipt.issue": Case(
         lambda o, d: o.paid()[1],
         lambda s, a, payment_id, r: billing.issue_receipt(s, a, payment_id)),
@@ -237,7 +247,7 @@ REVIEWED = {
     "request.edit": {OFF, SUP}, "request.approve": {OFF, SUP}, "request.cancel": {OFF, SUP},
     "request.close": {OFF, SUP, KIO}, "waiver.approve": {OFF, SUP}, "invoice.issue": {OFF, SUP},
     "invoice.cancel": {OFF, SUP}, "sppd.record": {OFF, SUP}, "delivery.record": {OFF, SUP},
-    "payment.record": {TRE}, "receipt.issue": {TRE}, "receipt.cancel": {TRE, SUP}, "deposit.record": {TRE},
+    "evidence.attach": {OFF, SUP, TRE}, "payment.record": {TRE}, "receipt.issue": {TRE}, "receipt.cancel": {TRE, SUP}, "deposit.record": {TRE},
     "day.close": {TRE}, "report.view": {SUP, TRE}, "office.configure": {SUP}, "catalogue.edit": {SUP}, "account.manage": {SUP},
 }
 

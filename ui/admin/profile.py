@@ -1,7 +1,7 @@
 """Profil kantor: the office profile printed on every document (with the logo of the kop), the BPS
 official who signs the SPPD and the monthly report, the treasurer, the SIMPONI satker, stamp duty
-(materai: its amount and the kuitansi amount above which it is due), billing code validity, and how
-long visitors' personal data is kept."""
+(materai: its amount and the kuitansi amount above which it is due), billing code validity, the receiving
+bank accounts for online transfers, and how long visitors' personal data is kept."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSpinBox,
     QVBoxLayout,
+    QWidget,
 )
 
 from pstdesktop.bootstrap import Database
@@ -28,9 +29,10 @@ from pstdesktop.services.clock import ZONES
 from pstdesktop.services.office import LOGO_LIMIT, office_of, set_logo, update_office
 from pstdesktop.services.retention import MIN_RETENTION_DAYS, erase_expired, set_retention
 from ui.admin.common import AdminTab, StatusLine, ask
+from ui.admin.receiving import ReceivingAccountsBox
 from ui.admin.units import UnitPicker
 from ui.i18n import tr
-from ui.widgets import named
+from ui.widgets import named, scrolling
 
 TEXT_FIELDS = (  # key, Indonesian label, English label, hint
     ("name", "Nama kantor", "Office name", "BPS Provinsi Maluku"),
@@ -65,6 +67,7 @@ class ProfileTab(AdminTab):
     """Edit and save the profile in one step: a refused field changes nothing."""
 
     saved = Signal()
+    scrolls_itself = True  # its own scroll area keeps the save row outside it (see scrolling_tabs)
 
     def __init__(self, database: Database, actor: Actor):
         super().__init__()
@@ -120,6 +123,7 @@ class ProfileTab(AdminTab):
         self.erase_button.clicked.connect(self.erase_now)
         self.action_buttons = [self.save_button, self.erase_button, self.logo_button, self.logo_remove]
         self.status = StatusLine("profileMessage")
+        self.accounts = ReceivingAccountsBox(database, actor)
         self._layout()
         self.load()
 
@@ -162,7 +166,7 @@ class ProfileTab(AdminTab):
         privacy_group.setLayout(privacy)
         column = QVBoxLayout()
         column.addWidget(right)
-        column.addWidget(privacy_group)
+        column.addWidget(self.accounts)
         column.addStretch(1)
         signer_group = QGroupBox(tr("Pejabat penandatangan SPPD dan laporan", "Official signing the SPPD and reports"))
         signer_group.setToolTip(tr("Menandatangani SPPD atas nama BPS dan laporan bulanan PST; kosong: garis titik-titik "
@@ -172,15 +176,19 @@ class ProfileTab(AdminTab):
         left_column = QVBoxLayout()
         left_column.addWidget(left)
         left_column.addWidget(signer_group)
+        left_column.addWidget(privacy_group)
         left_column.addStretch(1)
-        row = QHBoxLayout()
+        content = QWidget()
+        row = QHBoxLayout(content)
+        row.setContentsMargins(0, 0, 4, 0)
         row.addLayout(left_column, 1)
         row.addLayout(column, 1)
+        self.scroll = named(scrolling(content), "profileScroll", tr("Profil kantor", "Office profile"))
         bottom = QHBoxLayout()
         bottom.addWidget(self.status, 1)
         bottom.addWidget(self.save_button)
         layout = QVBoxLayout(self)
-        layout.addLayout(row, 1)
+        layout.addWidget(self.scroll, 1)  # the fields scroll on a small screen; Simpan profil stays in view
         layout.addWidget(self.progress)
         layout.addLayout(bottom)
 

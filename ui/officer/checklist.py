@@ -1,6 +1,8 @@
 """The checklist of one request: what is done and what is next, from the invoice and the SPPD to the
-visitor's check — payment and transfer proof, kuitansi, SPPD originals by post, the online sample,
-each product's file handed over with its checksum, corrections and handing over again.
+visitor's check — payment and transfer proof, kuitansi, SPPD originals by post, each product's file
+handed over with its checksum, corrections and handing over again. An online request follows the office's
+online sheet: invoice and SPPD sent, the transfer confirmed on the receiving account, the signed kuitansi
+scan and the data sent, the posted SPPD original; it speaks of the requester (pemohon), not a visitor.
 
 Two officers may hold the same request, and the treasurer records its payment on another PC: the staff
 window calls ``follow`` on every committed change, which shows the request again when its file changed
@@ -13,7 +15,7 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
-from models import Channel, RequestState
+from models import Channel, PaymentMethod, RequestState
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import online
 from pstdesktop.services.access import Actor
@@ -21,7 +23,7 @@ from pstdesktop.services.online import CaseFile
 from pstdesktop.services.workflow import OPEN_STATES
 from ui.i18n import language, tr
 from ui.officer.checklist_delivery import DeliveryBox, HistoryBox, VisitorCheckBox
-from ui.officer.checklist_papers import InvoiceBox, SampleBox, SppdBox, SummaryBox
+from ui.officer.checklist_papers import InvoiceBox, SendingBox, SppdBox, SummaryBox
 from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.common import STYLE, MessageLine
 from ui.officer.labels import CHANNELS, ONLINE_VIA, word
@@ -34,26 +36,54 @@ HANDED_OVER = (S.DELIVERED, S.CORRECTION_REQUESTED, S.VERIFIED, S.CLOSED)
 
 
 def steps_of(case: CaseFile) -> list[tuple[str, bool | None]]:
-    """(step, done) in procedure order; done None when the step does not apply."""
-    online_request = case.channel is Channel.ONLINE
+    """(step, done) in procedure order; done None when the step does not apply (or, on a closed or
+    cancelled request, was not taken: nothing is left open there)."""
+    steps = _online_steps(case) if case.channel is Channel.ONLINE else _walk_in_steps(case)
+    if case.state is S.REDIRECTED:
+        return steps[:2]
+    if case.state in (S.CLOSED, S.CANCELLED):
+        return [(text, None if done is False else done) for text, done in steps]
+    return steps
+
+
+def _online_steps(case: CaseFile) -> list[tuple[str, bool | None]]:
+    """The office's online sheet, in its order."""
     decided = case.state not in (S.DRAFT, S.SUBMITTED)
-    steps = [
+    paid = not case.waived
+    transfer = paid and (case.payment_method is PaymentMethod.TRANSFER
+                         or (case.payment_method is None and not case.billing_code))
+    original = tr("SPPD asli diterima lewat pos", "SPPD original received by post")
+    if case.closed_without_original:
+        original = tr("SPPD asli (ditutup tanpa, dengan alasan)", "SPPD original (closed without, with a reason)")
+    return [
+        (tr("Abstraksi dan daftar produk", "Abstraction and products"), case.state is not S.DRAFT),
+        (tr("Pemeriksaan kesesuaian", "Conformity check"), decided),
+        (tr("Invoice diterbitkan", "Invoice issued"), bool(case.invoice_number) if paid else None),
+        (tr("Invoice & SPPD dikirim ke pemohon", "Invoice & SPPD sent to the requester"), bool(case.papers_sent)),
+        (tr("SPPD bertanda tangan diterima (pindaian)", "Signed SPPD received (scan)"), bool(case.sppd_signed)),
+        (tr("Pembayaran & bukti diterima", "Payment & proof received"), case.state in PAID_OR_LATER if paid else None),
+        (tr("Dana masuk rekening dikonfirmasi bendahara", "Money on the receiving account confirmed"),
+         bool(case.confirmed) if transfer else None),
+        (tr("Kuitansi diterbitkan", "Receipt issued"), bool(case.receipt_number) if paid else None),
+        (tr("Data diserahkan", "Data handed over"), case.state in HANDED_OVER),
+        (tr("Pindaian kuitansi & data dikirim", "Receipt scan & data sent"), bool(case.results_sent)),
+        (original, bool(case.sppd_originals_received)),
+        (tr("Diperiksa pemohon", "Checked by the requester"), case.state in (S.VERIFIED, S.CLOSED)),
+    ]
+
+
+def _walk_in_steps(case: CaseFile) -> list[tuple[str, bool | None]]:
+    decided = case.state not in (S.DRAFT, S.SUBMITTED)
+    return [
         (tr("Abstraksi dan daftar produk", "Abstraction and products"), case.state is not S.DRAFT),
         (tr("Pemeriksaan kesesuaian", "Conformity check"), decided),
         (tr("Invoice diterbitkan", "Invoice issued"), None if case.waived else bool(case.invoice_number)),
         (tr("SPPD ditandatangani", "SPPD signed"), bool(case.sppd_signed)),
-        (tr("Contoh data dikirim", "Sample sent"), bool(case.sample_sent) if online_request else None),
-        (tr("Contoh data diperiksa pemohon", "Sample checked"), bool(case.sample_checked) if online_request else None),
         (tr("Pembayaran diterima", "Payment received"), None if case.waived else case.state in PAID_OR_LATER),
         (tr("Kuitansi diterbitkan", "Receipt issued"), None if case.waived else bool(case.receipt_number)),
-        (tr("SPPD asli diterima lewat pos", "SPPD originals by post"),
-         bool(case.sppd_originals_received) if online_request else None),
         (tr("Data diserahkan", "Data handed over"), case.state in HANDED_OVER),
         (tr("Diperiksa pengunjung", "Checked by the visitor"), case.state in (S.VERIFIED, S.CLOSED)),
     ]
-    if case.state is S.REDIRECTED:
-        return steps[:2]
-    return steps
 
 
 class ChecklistDialog(QDialog):
@@ -96,12 +126,12 @@ class ChecklistDialog(QDialog):
         self.summary = SummaryBox(self)
         self.invoice = InvoiceBox(self)
         self.sppd = SppdBox(self)
-        self.sample = SampleBox(self)
+        self.sending = SendingBox(self)
         self.delivery = DeliveryBox(self)
         self.visitor_check = VisitorCheckBox(self)
         self.history = HistoryBox(self)
         left, right = QVBoxLayout(), QVBoxLayout()
-        for widget in (self.summary, self.invoice, self.sppd, self.sample):
+        for widget in (self.summary, self.invoice, self.sppd, self.sending):
             left.addWidget(widget)
         left.addStretch(1)
         for widget in (self.delivery, self.visitor_check, self.history):
@@ -169,7 +199,7 @@ class ChecklistDialog(QDialog):
         self.wizard_button.setVisible(case.state in (S.DRAFT, S.SUBMITTED) and not self.database.read_only)
         self.clear_button.setVisible(case.channel is Channel.ONLINE and case.clear_at is not None
                                      and case.state in OPEN_STATES and not self.database.read_only)
-        for section in (self.summary, self.invoice, self.sppd, self.sample, self.delivery, self.visitor_check,
+        for section in (self.summary, self.invoice, self.sppd, self.sending, self.delivery, self.visitor_check,
                         self.history):
             section.show_case(case)
 

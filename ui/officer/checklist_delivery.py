@@ -25,11 +25,13 @@ from PySide6.QtWidgets import (
 )
 
 from exports.text import short_size, size_text
-from models import Channel, DeliveryChannel, RequestState
+from models import Channel, DeliveryChannel, RequestState, Role
 from pstdesktop.services import delivery
+from pstdesktop.services.errors import StateError
 from pstdesktop.services.online import CaseFile
 from pstdesktop.services.requests import MEDIA
-from ui.i18n import tr
+from ui import evidence as stored
+from ui.i18n import language, tr
 from ui.officer import jobs
 from ui.officer.checklist_papers import Section, _label
 from ui.officer.checksum import checksum_work
@@ -84,7 +86,7 @@ class DeliveryBox(Section):
             self.media.addItem(word(MEDIA_WORDS, key), key)
         self.label = named(QLineEdit(), "deliveryLabel", tr("Label media", "Media label"))
         self.label.setPlaceholderText(tr("tulisan pada label flashdisk/DVD", "text on the flash drive/DVD label"))
-        self.receipt = named(QCheckBox(tr("Kuitansi diserahkan kepada pengunjung", "Receipt handed to the visitor")),
+        self.receipt = named(QCheckBox(tr("Kuitansi diserahkan kepada pemohon", "Receipt handed to the requester")),
                              "deliveryReceipt", tr("Kuitansi diserahkan", "Receipt handed over"))
         self.fixes = named(QPlainTextEdit(), "deliveryFixes", tr("Perbaikan yang dilakukan", "What was fixed"))
         self.fixes.setPlaceholderText(tr("Apa yang diperbaiki sebelum diserahkan lagi", "What was fixed before handing over again"))
@@ -349,6 +351,16 @@ class VisitorCheckBox(Section):
 
     def show_case(self, case: CaseFile) -> None:
         delivered = case.state is S.DELIVERED
+        online_request = case.channel is Channel.ONLINE  # "pemohon" online: nobody visits
+        self.setTitle(tr("Pemeriksaan oleh pemohon", "The requester's check") if online_request
+                      else tr("Pemeriksaan oleh pengunjung", "The visitor's check"))
+        self.accept_button.setText(tr("Diperiksa dan diterima pemohon", "Checked and accepted") if online_request
+                                   else tr("Diperiksa dan diterima pengunjung", "Checked and accepted"))
+        self.problem.setPlaceholderText(
+            tr("Kesalahan yang ditemukan pemohon pada data atau kuitansi",
+               "The error the requester found in the data or the receipt") if online_request else
+            tr("Kesalahan yang ditemukan pengunjung pada data atau kuitansi",
+               "The error the visitor found in the data or the receipt"))
         self.setVisible(case.state in (S.DELIVERED, S.CORRECTION_REQUESTED, S.VERIFIED, S.CLOSED))
         for widget in (self.accept_button, self.problem, self.report_button):
             widget.setVisible(delivered)
@@ -360,13 +372,18 @@ class VisitorCheckBox(Section):
             self.done.setText(tr(f"Diperiksa dan diterima {last.checked}.", f"Checked and accepted {last.checked}."))
         elif case.state is S.CORRECTION_REQUESTED:
             self.done.setText(tr("Menunggu perbaikan dan penyerahan ulang.", "Waiting for the fix and a new hand-over."))
+        elif online_request:
+            self.done.setText(tr("Pemohon memeriksa pindaian kuitansi dan data yang dikirim; catat hasilnya di sini.",
+                                 "The requester checks the receipt scan and the data sent; record the result here."))
         else:
             self.done.setText(tr("Minta pengunjung memeriksa kuitansi dan data yang diterima.",
                                  "Ask the visitor to check the receipt and the data received."))
 
     def accepted(self) -> None:
+        online_request = self.owner.case.channel is Channel.ONLINE
         self.owner.run_step(lambda s: delivery.confirm_checked(s, self.owner.actor, self.owner.request_id),
-                            tr("Pemeriksaan pengunjung dicatat.", "The visitor's check is recorded."))
+                            tr("Pemeriksaan pemohon dicatat.", "The requester's check is recorded.") if online_request
+                            else tr("Pemeriksaan pengunjung dicatat.", "The visitor's check is recorded."))
 
     def report(self) -> None:
         problem = self.problem.toPlainText()
@@ -375,7 +392,19 @@ class VisitorCheckBox(Section):
             self.problem.clear()
 
     def close_request(self) -> None:
-        self.owner.run_step(lambda s: delivery.close(s, self.owner.actor, self.owner.request_id),
+        """Close; an online request still awaiting its posted SPPD original needs a supervisor's reason."""
+        case, reason = self.owner.case, ""
+        if case.channel is Channel.ONLINE and case.sppd_signed and not case.sppd_originals_received:
+            if self.owner.actor.role is not Role.SUPERVISOR:
+                self.owner.message.error(StateError("original_outstanding", number=case.number))
+                return
+            reason = stored.ask_reason(
+                self, tr("Tutup tanpa SPPD asli", "Close without the SPPD original"),
+                StateError("original_outstanding", number=case.number).message(language()),
+                tr("Alasan menutup tanpa SPPD asli", "Why close without the SPPD original"), "close_reason")
+            if not reason:
+                return
+        self.owner.run_step(lambda s: delivery.close(s, self.owner.actor, self.owner.request_id, reason=reason),
                             tr("Permintaan selesai.", "Request closed."))
 
 

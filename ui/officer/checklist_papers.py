@@ -1,5 +1,6 @@
 """The paper side of the checklist: the request itself, the invoice with its payment and kuitansi,
-the SPPD (signed, originals by post) and, online, the sample file."""
+the SPPD (signed, originals by post) and, online, what was sent to the requester. Proofs and scans are
+stored with the database and open on any PC."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from pathlib import Path
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QComboBox,
     QDateTimeEdit,
-    QFormLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
 )
@@ -24,6 +24,7 @@ from models import Channel, PaymentMethod, RequestState
 from pstdesktop.services import billing, delivery, online
 from pstdesktop.services.errors import DomainError
 from pstdesktop.services.online import CaseFile
+from ui import evidence as stored
 from ui.i18n import tr
 from ui.officer.common import billing_expiry_field, hint, money, primary
 from ui.officer.labels import CATEGORIES, PAYMENT, PURPOSES, word
@@ -141,6 +142,14 @@ class InvoiceBox(Section):
         self.proof_button = named(QPushButton(tr("Buka bukti transfer", "Open the transfer proof")), "openProof",
                                   tr("Buka bukti transfer", "Open the transfer proof"))
         self.receipt = _label("receiptStatus", tr("Kuitansi", "Receipt"))
+        self.receipt_scan_button = named(QPushButton(tr("Simpan pindaian kuitansi…", "Store the receipt scan…")),
+                                         "attachReceiptScan", tr("Simpan pindaian kuitansi", "Store the receipt scan"))
+        self.open_scan_button = named(QPushButton(tr("Buka pindaian kuitansi", "Open the receipt scan")),
+                                      "openReceiptScan", tr("Buka pindaian kuitansi", "Open the receipt scan"))
+        self.receipt_scan_button.clicked.connect(self.attach_receipt_scan)
+        self.open_scan_button.clicked.connect(
+            lambda: stored.open_stored(self.owner, self.owner.database, self.owner.actor,
+                                       self.owner.case.receipt_scan.evidence_id))
         self.reprint_receipt = named(QPushButton(tr("Cetak ulang kuitansi", "Reprint the receipt")), "reprintReceipt",
                                      tr("Cetak ulang kuitansi", "Reprint the receipt"))
         self.issue_button.clicked.connect(self.issue)
@@ -157,11 +166,13 @@ class InvoiceBox(Section):
         code_row.addWidget(self.reprint_invoice)
         code_row.addStretch(1)
         pay_row = QHBoxLayout()
-        pay_row.addWidget(self.payment, 1)
         pay_row.addWidget(self.proof_button)
+        pay_row.addStretch(1)
         receipt_row = QHBoxLayout()
-        receipt_row.addWidget(self.receipt, 1)
         receipt_row.addWidget(self.reprint_receipt)
+        receipt_row.addWidget(self.receipt_scan_button)
+        receipt_row.addWidget(self.open_scan_button)
+        receipt_row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
         expiry_row = QHBoxLayout()
@@ -170,7 +181,9 @@ class InvoiceBox(Section):
         expiry_row.addStretch(1)
         layout.addLayout(code_row)
         layout.addLayout(expiry_row)
+        layout.addWidget(self.payment)
         layout.addLayout(pay_row)
+        layout.addWidget(self.receipt)
         layout.addLayout(receipt_row)
 
     def show_case(self, case: CaseFile) -> None:
@@ -204,18 +217,42 @@ class InvoiceBox(Section):
                                  if not case.waived else "")
         else:
             text = tr(f"Dibayar {case.paid} · {word(PAYMENT, method)}", f"Paid {case.paid} · {word(PAYMENT, method)}")
-            if case.proof_file:
-                text += tr(f"<br>Bukti transfer: <b>{escape(Path(case.proof_file).name)}</b> · SHA-256 "
-                           f"<code>{case.proof_sha256[:16]}…</code>",
-                           f"<br>Transfer proof: <b>{escape(Path(case.proof_file).name)}</b> · SHA-256 "
-                           f"<code>{case.proof_sha256[:16]}…</code>")
+            if case.proof is not None:
+                text += tr("<br>Bukti transfer: ", "<br>Transfer proof: ") + stored.line(case.proof)
+            elif case.proof_file:  # recorded as a path before proofs were stored with the database
+                text += tr(f"<br>Bukti transfer (berkas di PC pencatat): <b>{escape(case.proof_file)}</b>",
+                           f"<br>Transfer proof (file on the recording PC): <b>{escape(case.proof_file)}</b>")
+            if case.proof_used_by:
+                used = ", ".join(case.proof_used_by)
+                text += tr(f"<br><span style='color:#b00020'>⚠ Bukti yang sama juga untuk invoice {used}</span>"
+                           f" — alasan: {escape(case.proof_reuse_reason) or '-'}",
+                           f"<br><span style='color:#b00020'>⚠ The same proof is also on invoice {used}</span>"
+                           f" — reason: {escape(case.proof_reuse_reason) or '-'}")
+            if method is PaymentMethod.TRANSFER:
+                text += (tr(f"<br>Dana masuk rekening penerimaan: dikonfirmasi bendahara {case.confirmed}.",
+                            f"<br>Money on the receiving account: confirmed by the treasurer {case.confirmed}.")
+                         if case.confirmed else
+                         tr("<br>Dana masuk rekening penerimaan: belum dikonfirmasi bendahara.",
+                            "<br>Money on the receiving account: not yet confirmed by the treasurer."))
             self.payment.setText(text)
         self.payment.setVisible(bool(self.payment.text()))
-        self.proof_button.setVisible(method is PaymentMethod.TRANSFER and bool(case.proof_file))
-        self.receipt.setText(tr(f"Kuitansi <b>{case.receipt_number}</b>", f"Receipt <b>{case.receipt_number}</b>")
-                             if case.receipt_number else "")
+        self.proof_button.setVisible(method is PaymentMethod.TRANSFER and (case.proof is not None or bool(case.proof_file)))
+        receipt = ""
+        if case.receipt_number:
+            receipt = tr(f"Kuitansi <b>{case.receipt_number}</b>", f"Receipt <b>{case.receipt_number}</b>")
+            if case.receipt_scan is not None:
+                receipt += tr("<br>Pindaian bertanda tangan: ", "<br>Signed scan: ") + stored.line(case.receipt_scan)
+            elif case.channel is Channel.ONLINE:
+                receipt += tr("<br>Pindaian kuitansi bertanda tangan: belum disimpan.",
+                              "<br>Scan of the signed receipt: not stored yet.")
+        self.receipt.setText(receipt)
         self.receipt.setVisible(bool(case.receipt_number))
         self.reprint_receipt.setVisible(bool(case.receipt_number))
+        self.receipt_scan_button.setVisible(bool(case.receipt_number) and case.state not in CLOSED_STATES)
+        self.receipt_scan_button.setText(tr("Ganti pindaian kuitansi…", "Replace the receipt scan…")
+                                         if case.receipt_scan else
+                                         tr("Simpan pindaian kuitansi…", "Store the receipt scan…"))
+        self.open_scan_button.setVisible(case.receipt_scan is not None)
 
     def default_expiry(self, zone_name: str) -> None:
         """The office's validity from now; the officer overwrites it with the expiry SIMPONI printed."""
@@ -251,8 +288,20 @@ class InvoiceBox(Section):
                                   "Billing code saved; reprint the invoice so its QR carries it.")):
             self.billing_code.clear()
 
+    def attach_receipt_scan(self, path: str | None = None) -> None:
+        path = path or stored.choose(self, tr("Pindaian kuitansi bertanda tangan", "Scan of the signed receipt"))
+        if not path:
+            return
+        receipt_id = self.owner.case.receipt_id
+        self.owner.run_step(lambda s: billing.attach_receipt_scan(s, self.owner.actor, receipt_id, path),
+                            tr("Pindaian kuitansi disimpan di basis data.", "Receipt scan stored in the database."))
+
     def open_proof(self) -> None:
-        path = Path(self.owner.case.proof_file)
+        case = self.owner.case
+        if case.proof is not None:
+            stored.open_stored(self.owner, self.owner.database, self.owner.actor, case.proof.evidence_id)
+            return
+        path = Path(case.proof_file)
         if not path.exists():
             self.owner.message.error(tr(f"Berkas {path} tidak ada atau tidak dapat dibaca.",
                                         f"File {path} does not exist or cannot be read."))
@@ -274,22 +323,39 @@ class SppdBox(Section):
         self.originals_at.setCalendarPopup(True)
         self.originals_button = named(QPushButton(tr("SPPD asli diterima lewat pos", "Originals received by post")),
                                       "sppdOriginals", tr("SPPD asli diterima", "Originals received"))
+        self.original_scan = ""
+        self.original_scan_label = _label("sppdOriginalScan", tr("Pindaian SPPD asli", "Scan of the original"))
+        self.original_scan_button = named(QPushButton(tr("Pilih pindaian (opsional)…", "Choose a scan (optional)…")),
+                                          "sppdOriginalScan", tr("Pilih pindaian SPPD asli", "Choose the original's scan"))
+        self.original_scan_button.clicked.connect(self.choose_original_scan)
+        self.open_scan = named(QPushButton(tr("Buka pindaian SPPD", "Open the SPPD scan")), "openSppdScan",
+                               tr("Buka pindaian SPPD", "Open the SPPD scan"))
+        self.open_original = named(QPushButton(tr("Buka pindaian SPPD asli", "Open the original's scan")),
+                                   "openOriginalScan", tr("Buka pindaian SPPD asli", "Open the original's scan"))
+        self.open_scan.clicked.connect(lambda: stored.open_stored(self.owner, self.owner.database, self.owner.actor,
+                                                                  self.owner.case.sppd_scan.evidence_id))
+        self.open_original.clicked.connect(lambda: stored.open_stored(
+            self.owner, self.owner.database, self.owner.actor, self.owner.case.original_scan.evidence_id))
         self.signed_button.clicked.connect(self.signed)
         self.originals_button.clicked.connect(self.originals)
         self.reprint.clicked.connect(lambda: self.preview("sppd", self.owner.request_id, self.owner.case.number))
         buttons = QHBoxLayout()
         buttons.addWidget(self.signed_button)
         buttons.addWidget(self.reprint)
+        buttons.addWidget(self.open_scan)
+        buttons.addWidget(self.open_original)
         buttons.addStretch(1)
         post = QHBoxLayout()
         post.addWidget(QLabel(tr("Diterima", "Received")))
         post.addWidget(self.originals_at)
+        post.addWidget(self.original_scan_button)
         post.addWidget(self.originals_button)
         post.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
         layout.addLayout(buttons)
         layout.addLayout(post)
+        layout.addWidget(self.original_scan_label)
         self.post_row = post
 
     def show_case(self, case: CaseFile) -> None:
@@ -308,72 +374,125 @@ class SppdBox(Section):
                          + (tr(f"diterima lewat pos {case.sppd_originals_received}.",
                                f"received by post {case.sppd_originals_received}.")
                             if case.sppd_originals_received else tr("belum diterima.", "not received yet.")))
+            if case.sppd_scan is not None:
+                lines.append(tr("Pindaian bertanda tangan: ", "Signed scan: ") + stored.line(case.sppd_scan))
+            if case.original_scan is not None:
+                lines.append(tr("Pindaian SPPD asli: ", "Scan of the original: ") + stored.line(case.original_scan))
+            if case.closed_without_original:
+                lines.append(tr(f"<span style='color:#b00020'>Ditutup tanpa SPPD asli</span>: "
+                                f"{escape(case.closed_without_original)}",
+                                f"<span style='color:#b00020'>Closed without the original</span>: "
+                                f"{escape(case.closed_without_original)}"))
         self.state.setText("<br>".join(lines))
+        self.open_scan.setVisible(case.sppd_scan is not None)
+        self.open_original.setVisible(case.original_scan is not None)
         self.signed_button.setVisible(not case.sppd_signed and case.state not in CLOSED_STATES)
         for i in range(self.post_row.count()):
             widget = self.post_row.itemAt(i).widget()
             if widget is not None:
-                widget.setVisible(online_request and bool(case.sppd_signed) and not case.sppd_originals_received)
+                widget.setVisible(online_request and bool(case.sppd_signed) and not case.sppd_originals_received
+                                  and case.state is not S.CANCELLED)
+        waiting = online_request and bool(case.sppd_signed) and not case.sppd_originals_received
+        self.original_scan_label.setVisible(waiting and bool(self.original_scan))
         self.originals_at.setDateTime(office_now(case.time_zone))
 
-    def signed(self) -> None:
-        self.owner.run_step(lambda s: delivery.record_sppd(s, self.owner.actor, self.owner.request_id),
+    def signed(self, scan: str | None = None) -> None:
+        """Walk-in: signed at the desk. Online: the signed scan is chosen and stored with the database."""
+        if self.owner.case.channel is Channel.ONLINE and not scan:
+            scan = stored.choose(self, tr("Pindaian SPPD bertanda tangan", "Scan of the signed SPPD"))
+            if not scan:
+                return
+        self.owner.run_step(lambda s: delivery.record_sppd(s, self.owner.actor, self.owner.request_id, scan=scan),
                             tr("SPPD bertanda tangan dicatat.", "Signed SPPD recorded."))
+
+    def choose_original_scan(self, path: str | None = None) -> None:
+        path = path or stored.choose(self, tr("Pindaian SPPD asli", "Scan of the SPPD original"))
+        if path:
+            self.original_scan = path
+            self.original_scan_label.setText(tr(f"Pindaian dipilih: <b>{escape(Path(path).name)}</b>",
+                                                f"Scan chosen: <b>{escape(Path(path).name)}</b>"))
+            self.original_scan_label.setVisible(True)
 
     def originals(self) -> None:
         at = to_utc(self.originals_at.dateTime(), self.owner.case.time_zone)
-        self.owner.run_step(lambda s: delivery.record_sppd_originals(s, self.owner.actor, self.owner.request_id, at),
-                            tr("SPPD asli yang diterima lewat pos dicatat.", "Originals received by post recorded."))
+        scan = self.original_scan or None
+        if self.owner.run_step(lambda s: delivery.record_sppd_originals(s, self.owner.actor, self.owner.request_id,
+                                                                        at, scan=scan),
+                               tr("SPPD asli yang diterima lewat pos dicatat.", "Originals received by post recorded.")):
+            self.original_scan = ""
 
 
-class SampleBox(Section):
-    """Online: the sample file sent with the invoice and the SPPD, and the requester's check of it."""
+class SendingBox(Section):
+    """Online (the office's sheet, steps 2a and 7): the invoice and SPPD files sent to the requester, then
+    the scanned signed kuitansi and the data; each with its date and channel."""
 
     def __init__(self, owner):
-        super().__init__(owner, tr("Contoh data (daring)", "Sample file (online)"), "sampleSection")
-        self.state = _label("sampleStatus", tr("Contoh data", "Sample file"))
-        self.sent_button = named(QPushButton(tr("Contoh data dikirim", "Sample sent")), "checklistSampleSent",
-                                 tr("Contoh data dikirim", "Sample sent"))
-        self.note = named(QPlainTextEdit(), "sampleNote", tr("Catatan perbaikan dari pemohon", "Requester's correction note"))
-        self.note.setPlaceholderText(tr("Kosongkan bila pemohon menerima contoh; tulis perbaikan yang diminta bila tidak.",
-                                        "Leave empty when the requester accepts the sample; else write what they want fixed."))
-        self.note.setFixedHeight(56)
-        self.checked_button = named(QPushButton(tr("Catat hasil pemeriksaan contoh", "Record the sample check")),
-                                    "sampleChecked", tr("Catat hasil pemeriksaan contoh", "Record the sample check"))
-        self.sent_button.clicked.connect(self.sent)
-        self.checked_button.clicked.connect(self.checked)
-        layout = QFormLayout(self)
-        layout.addRow(self.state)
-        layout.addRow(self.sent_button)
-        layout.addRow(self.note)
-        layout.addRow(self.checked_button)
-        layout.addRow(hint(tr("Contoh yang diperbaiki dikirim lagi, lalu diperiksa lagi.",
-                              "A corrected sample is sent again, then checked again.")))
+        super().__init__(owner, tr("Dikirim ke pemohon (daring)", "Sent to the requester (online)"), "sendingSection")
+        self.state = _label("sendingStatus", tr("Pengiriman", "Sending"))
+        self.via = named(QComboBox(), "sentVia", tr("Dikirim lewat", "Sent via"))
+        for value in online.SENT_VIA:
+            self.via.addItem(tr(*online.SENT_VIA_LABELS[value]), value)
+        self.at = named(QDateTimeEdit(), "sentAt", tr("Tanggal dikirim", "Date sent"))
+        self.at.setDisplayFormat("dd-MM-yyyy HH:mm")
+        self.at.setCalendarPopup(True)
+        self.papers_button = named(QPushButton(tr("Invoice && SPPD dikirim", "Invoice && SPPD sent")), "papersSent",
+                                   tr("Invoice & SPPD dikirim", "Invoice & SPPD sent"))
+        self.results_button = named(QPushButton(tr("Pindaian kuitansi && data dikirim", "Receipt scan && data sent")),
+                                    "resultsSent", tr("Pindaian kuitansi & data dikirim", "Receipt scan & data sent"))
+        self.papers_button.clicked.connect(self.papers)
+        self.results_button.clicked.connect(self.results)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(tr("Lewat", "Via")))
+        row.addWidget(self.via)
+        row.addWidget(self.at)
+        row.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.papers_button)
+        buttons.addWidget(self.results_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.state)
+        layout.addLayout(row)
+        layout.addLayout(buttons)
+        self.row = row
 
     def show_case(self, case: CaseFile) -> None:
         self.setVisible(case.channel is Channel.ONLINE and case.state not in (S.REDIRECTED, S.DRAFT, S.SUBMITTED))
-        parts = [tr(f"Dikirim {case.sample_sent}.", f"Sent {case.sample_sent}.") if case.sample_sent
-                 else tr("Belum dikirim.", "Not sent yet.")]
-        if case.sample_checked:
-            parts.append(tr(f"Diperiksa pemohon {case.sample_checked}: ", f"Checked {case.sample_checked}: ")
-                         + (tr(f"minta perbaikan — {escape(case.sample_note)}", f"asks for a fix — {escape(case.sample_note)}")
-                            if case.sample_note else tr("diterima.", "accepted.")))
-        self.state.setText(" ".join(parts))
-        self.sent_button.setText(tr("Contoh yang diperbaiki dikirim", "Corrected sample sent")
-                                 if case.sample_note else tr("Contoh data dikirim", "Sample sent"))
-        open_state = case.state in online.SAMPLE_STATES
-        self.sent_button.setVisible(open_state and (not case.sample_sent or bool(case.sample_note and case.sample_checked)))
-        waiting = bool(case.sample_sent) and not case.sample_checked
-        self.note.setVisible(waiting)
-        self.checked_button.setVisible(waiting)
+        if case.channel is not Channel.ONLINE:
+            return
 
-    def sent(self) -> None:
-        self.owner.run_step(lambda s: online.record_sample_sent(s, self.owner.actor, self.owner.request_id),
-                            tr("Pengiriman contoh data dicatat.", "Sample sent recorded."))
+        def via(value: str) -> str:
+            return tr(*online.SENT_VIA_LABELS.get(value, (value, value)))
 
-    def checked(self) -> None:
-        note = self.note.toPlainText()
-        if self.owner.run_step(lambda s: online.record_sample_check(s, self.owner.actor, self.owner.request_id,
-                                                                    note=note),
-                               tr("Hasil pemeriksaan contoh dicatat.", "Sample check recorded.")):
-            self.note.clear()
+        lines = [tr(f"Invoice & SPPD: dikirim {case.papers_sent} lewat {via(case.papers_sent_via)}.",
+                    f"Invoice & SPPD: sent {case.papers_sent} via {via(case.papers_sent_via)}.")
+                 if case.papers_sent else tr("Invoice & SPPD: belum dikirim.", "Invoice & SPPD: not sent yet."),
+                 tr(f"Pindaian kuitansi & data: dikirim {case.results_sent} lewat {via(case.results_sent_via)}.",
+                    f"Receipt scan & data: sent {case.results_sent} via {via(case.results_sent_via)}.")
+                 if case.results_sent else tr("Pindaian kuitansi & data: belum dikirim.",
+                                              "Receipt scan & data: not sent yet.")]
+        self.state.setText("<br>".join(lines))
+        papers = case.state in online.PAPERS_STATES and (case.waived or bool(case.invoice_number)) \
+            and not case.papers_sent
+        results = case.state in online.RESULTS_STATES and not case.results_sent
+        self.papers_button.setVisible(papers)
+        self.results_button.setVisible(results)
+        for i in range(self.row.count()):
+            widget = self.row.itemAt(i).widget()
+            if widget is not None:
+                widget.setVisible(papers or results)
+        index = self.via.findData(case.online_via)
+        if index >= 0 and not (case.papers_sent or case.results_sent):
+            self.via.setCurrentIndex(index)
+        self.at.setDateTime(office_now(case.time_zone))
+
+    def _step(self, service, done: str) -> None:
+        via, at = self.via.currentData(), to_utc(self.at.dateTime(), self.owner.case.time_zone)
+        self.owner.run_step(lambda s: service(s, self.owner.actor, self.owner.request_id, via=via, at=at), done)
+
+    def papers(self) -> None:
+        self._step(online.record_papers_sent, tr("Pengiriman invoice & SPPD dicatat.", "Invoice & SPPD sending recorded."))
+
+    def results(self) -> None:
+        self._step(online.record_results_sent, tr("Pengiriman pindaian kuitansi & data dicatat.",
+                                                  "Receipt scan & data sending recorded."))

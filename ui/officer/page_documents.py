@@ -1,11 +1,20 @@
 """Step 6: the invoice (with an optional SIMPONI billing code) and the SPPD, previewed and printed.
-Online: the sample file goes out with them. A redirected request ends here with its reason."""
+Online: the invoice and SPPD files are sent to the requester (recorded with the channel). A redirected request ends here with its reason."""
 
 from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from models import Channel, RequestState
 from pstdesktop.services import billing, delivery, online
@@ -77,16 +86,19 @@ class DocumentsPage(Page):
         row.addWidget(self.sppd_signed)
         row.addStretch(1)
         sppd.addLayout(row)
-        # online sample
-        self.sample_box = box(tr("Contoh data (daring)", "Sample file (online)"), "sampleBox")
-        self.sample_state = named(QLabel(""), "sampleState", tr("Contoh data", "Sample file"))
+        # online: the invoice and SPPD files go to the requester
+        self.sample_box = box(tr("Kirim ke pemohon (daring)", "Send to the requester (online)"), "papersBox")
+        self.sample_state = named(QLabel(""), "papersState", tr("Pengiriman invoice & SPPD", "Invoice & SPPD sent"))
         self.sample_state.setWordWrap(True)
-        self.sample_sent = named(QPushButton(tr("Contoh data dikirim bersama invoice dan SPPD",
-                                                "Sample sent with the invoice and SPPD")),
-                                 "sampleSent", tr("Contoh data dikirim", "Sample sent"))
+        self.papers_via = named(QComboBox(), "papersVia", tr("Dikirim lewat", "Sent via"))
+        for value in online.SENT_VIA:
+            self.papers_via.addItem(tr(*online.SENT_VIA_LABELS[value]), value)
+        self.sample_sent = named(QPushButton(tr("Invoice && SPPD dikirim ke pemohon", "Invoice && SPPD sent to the requester")),
+                                 "wizardPapersSent", tr("Invoice & SPPD dikirim", "Invoice & SPPD sent"))
         self.sample_sent.clicked.connect(self.record_sample)
-        sample = QVBoxLayout(self.sample_box)
-        sample.addWidget(self.sample_state)
+        sample = QHBoxLayout(self.sample_box)
+        sample.addWidget(self.sample_state, 1)
+        sample.addWidget(self.papers_via)
         sample.addWidget(self.sample_sent)
         self.redirected = named(QLabel(""), "redirectedNote", tr("Dialihkan", "Redirected"))
         self.redirected.setWordWrap(True)
@@ -100,8 +112,8 @@ class DocumentsPage(Page):
         layout.addWidget(self.sppd_box)
         layout.addWidget(self.sample_box)
         layout.addWidget(hint(tr("Langkah berikutnya (pembayaran di bendahara, penyerahan data, pemeriksaan oleh "
-                                 "pengunjung) ada di daftar periksa permintaan, yang terbuka saat Anda menekan Selesai.",
-                                 "The next steps (payment at the treasurer, hand-over, the visitor's check) are in the "
+                                 "pemohon) ada di daftar periksa permintaan, yang terbuka saat Anda menekan Selesai.",
+                                 "The next steps (payment at the treasurer, hand-over, the requester's check) are in the "
                                  "request's checklist, which opens when you press Finish.")))
         layout.addStretch(1)
         self.previews = []
@@ -169,10 +181,16 @@ class DocumentsPage(Page):
         self.sppd_signed.setVisible(not online_request)
         self.sppd_signed.setEnabled(not case.sppd_signed)
         self.sample_state.setText(
-            tr(f"Dikirim {case.sample_sent}.", f"Sent {case.sample_sent}.") if case.sample_sent else
-            tr("Kirim contoh berkas data bersama invoice dan SPPD; pemohon memeriksanya sebelum membayar.",
-               "Send a sample data file with the invoice and the SPPD; the requester checks it before paying."))
-        self.sample_sent.setEnabled(not case.sample_sent)
+            tr(f"Invoice & SPPD dikirim {case.papers_sent}.", f"Invoice & SPPD sent {case.papers_sent}.")
+            if case.papers_sent else
+            tr("Kirim berkas invoice dan SPPD kepada pemohon, lalu catat di sini.",
+               "Send the invoice and SPPD files to the requester, then record it here."))
+        ready = case.waived or bool(case.invoice_number)
+        self.sample_sent.setEnabled(ready and not case.papers_sent)
+        self.papers_via.setEnabled(ready and not case.papers_sent)
+        index = self.papers_via.findData(case.online_via)
+        if index >= 0 and not case.papers_sent:
+            self.papers_via.setCurrentIndex(index)
 
     def issue_invoice(self) -> None:
         self.wizard.message.clear()
@@ -198,8 +216,10 @@ class DocumentsPage(Page):
                    tr("SPPD ditandatangani dicatat.", "Signed SPPD recorded."))
 
     def record_sample(self) -> None:
-        self._step(lambda s: online.record_sample_sent(s, self.wizard.actor, self.draft.request_id),
-                   tr("Pengiriman contoh data dicatat.", "Sample sent recorded."))
+        """Sheet step 2a: the invoice and SPPD files sent to the requester."""
+        via = self.papers_via.currentData()
+        self._step(lambda s: online.record_papers_sent(s, self.wizard.actor, self.draft.request_id, via=via),
+                   tr("Pengiriman invoice & SPPD dicatat.", "Invoice & SPPD sending recorded."))
 
     def _step(self, action, done: str) -> None:
         self.wizard.message.clear()

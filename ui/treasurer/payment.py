@@ -31,9 +31,11 @@ from PySide6.QtWidgets import (
 from exports.text import terbilang
 from models import Channel, PaymentMethod
 from pstdesktop.bootstrap import Database
-from pstdesktop.services import ledger
+from pstdesktop.services import ledger, receiving
 from pstdesktop.services.access import Actor
-from ui.i18n import tr
+from pstdesktop.services.errors import DomainError
+from ui.evidence import ask_reason
+from ui.i18n import language, tr
 from ui.treasurer.common import HEADLINE_STYLE, MUTED_STYLE, Banner, money, parse_rupiah
 from ui.widgets import fit_to_screen, named, office_now, to_utc
 
@@ -161,7 +163,9 @@ class PaymentDialog(QDialog):
 
     def _transfer_rows(self) -> list[QWidget]:
         self.transfer_bank = self._bank_combo("transferBank")
-        self.transfer_ntb = named(QLineEdit(), "transferNtb", tr("Nomor referensi bank", "Bank reference"))
+        self.transfer_ntb = named(QLineEdit(), "transferNtb", tr("Nomor referensi transfer", "Transfer reference"))
+        self.transfer_ntb.setPlaceholderText(tr("dari bukti transfer (berita: nomor invoice)",
+                                                "from the proof (message: the invoice number)"))
         self.transfer_ntb.setMaxLength(32)
         self.transfer_paid_at = self._date_edit("transferPaidAt")
         self.proof = named(QLineEdit(), "proofFile", tr("Bukti transfer", "Proof of transfer"))
@@ -172,10 +176,27 @@ class PaymentDialog(QDialog):
         row = QHBoxLayout()
         row.addWidget(self.proof, 1)
         row.addWidget(browse)
-        return [self._row(tr("Bank", "Bank"), self.transfer_bank),
-                self._row(tr("Nomor referensi (opsional)", "Reference (optional)"), self.transfer_ntb),
+        self.receiving = named(QComboBox(), "receivingAccount", tr("Rekening penerimaan", "Receiving account"))
+        try:
+            with self.database.unit_of_work() as session:
+                accounts = receiving.accounts(session, self.actor, active_only=True)
+        except Exception:  # shown as an empty list; recording says why if it matters
+            accounts = []
+        for account in accounts:
+            self.receiving.addItem(account.line(), account.account_id)
+        if not accounts:
+            self.receiving.addItem(tr("(belum ada rekening penerimaan di profil kantor)",
+                                      "(no receiving account in the office profile)"), None)
+        self.confirmed = named(QCheckBox(tr("Dana sudah dicek masuk di rekening penerimaan",
+                                            "Checked: the money is on the receiving account")),
+                               "transferConfirmed", tr("Dana masuk rekening penerimaan", "Money on the account"))
+        self.proof_reason = ""
+        return [self._row(tr("Bank pengirim", "Sending bank"), self.transfer_bank),
+                self._row(tr("Nomor referensi transfer", "Transfer reference"), self.transfer_ntb),
                 self._row(tr("Tanggal transfer", "Transfer date"), self.transfer_paid_at),
-                self._row(tr("Bukti transfer", "Proof of transfer"), row)]
+                self._row(tr("Bukti transfer", "Proof of transfer"), row),
+                self._row(tr("Ke rekening", "To account"), self.receiving),
+                self._row("", self.confirmed)]
 
     def _bank_combo(self, name: str) -> QComboBox:
         combo = named(QComboBox(), name, tr("Bank", "Bank"))
@@ -237,7 +258,9 @@ class PaymentDialog(QDialog):
                         paid_at=self._moment(self.simponi_paid_at))
         else:
             args.update(ntb=self.transfer_ntb.text(), bank=self.transfer_bank.currentText(),
-                        paid_at=self._moment(self.transfer_paid_at), proof_file=self.proof.text().strip() or None)
+                        paid_at=self._moment(self.transfer_paid_at), proof_file=self.proof.text().strip() or None,
+                        proof_reuse_reason=self.proof_reason, receiving_account_id=self.receiving.currentData(),
+                        confirmed=self.confirmed.isChecked())
         return args
 
     def save(self) -> None:
@@ -248,8 +271,15 @@ class PaymentDialog(QDialog):
                 payment = ledger.take_payment(session, self.actor, self.invoice.invoice_id, **self.arguments())
                 payment_id = payment.id
         except Exception as error:  # refused: shown in place, nothing changed, the form keeps its input
-            self.message.error(error)
             self.save_button.setEnabled(True)
+            if isinstance(error, DomainError) and error.code == "proof_reused" and not self.proof_reason:
+                self.proof_reason = ask_reason(
+                    self, tr("Bukti transfer sudah dipakai", "Proof already used"), error.message(language()),
+                    tr("Alasan bukti ini diterima lagi", "Why this proof is accepted again"), "proof_reuse_reason")
+                if self.proof_reason:
+                    self.save()
+                    return
+            self.message.error(error)
             return
         first = self.payment_id is None
         self.payment_id = payment_id

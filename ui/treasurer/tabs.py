@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from models import DocumentStatus
-from pstdesktop.services import ledger
+from pstdesktop.services import billing, ledger
 from ui.i18n import language, tr
 from ui.treasurer.common import (
     HEADLINE_STYLE,
@@ -185,9 +185,15 @@ class ReceiptsTab(QWidget):
                                    tr("Kembalikan uang pembayaran", "Refund the payment"))
         self.refund_button.setToolTip(tr("Untuk pembayaran yang kuitansinya dibatalkan dan tidak diganti",
                                          "For a payment whose receipt was cancelled and not replaced"))
+        self.confirm_button = named(QPushButton(tr("Dana masuk rekening ✓", "Money on the account ✓")),
+                                    "confirmOnAccount", tr("Konfirmasi transfer masuk rekening penerimaan",
+                                                           "Confirm the transfer on the receiving account"))
+        self.confirm_button.setToolTip(tr("Transfer: setelah dicek di rekening penerimaan, sebelum kuitansi",
+                                          "Transfer: once seen on the receiving account, before the receipt"))
         row = QHBoxLayout()
         row.addWidget(self.pending_pager, 1)
         row.addWidget(self.refund_button)
+        row.addWidget(self.confirm_button)
         row.addWidget(self.issue_button)
         box = QVBoxLayout(pending_box)
         box.addWidget(self.pending)
@@ -223,6 +229,7 @@ class ReceiptsTab(QWidget):
         self.search.returnPressed.connect(self._search)
         self.issue_button.clicked.connect(self.issue_selected)
         self.refund_button.clicked.connect(self.refund_selected)
+        self.confirm_button.clicked.connect(self.confirm_selected)
         self.view_button.clicked.connect(self.view_selected)
         self.cancel_button.clicked.connect(self.cancel_selected)
 
@@ -253,6 +260,7 @@ class ReceiptsTab(QWidget):
         self.pending_pager.show_page(offset, page.total)
         self.issue_button.setEnabled(bool(page.rows))
         self.refund_button.setEnabled(bool(page.rows))
+        self.confirm_button.setEnabled(bool(page.rows))
 
     def load_receipts(self, offset: int = 0) -> None:
         try:
@@ -278,6 +286,21 @@ class ReceiptsTab(QWidget):
             self.message.error(tr("Pilih pembayaran yang akan dibuatkan kuitansi.", "Choose a payment first."))
             return
         self.panel.issue_receipt(key)
+
+    def confirm_selected(self) -> None:
+        """Sheet step 6: the treasurer saw the transfer on the receiving account."""
+        key = selected_key(self.pending)
+        if key is None:
+            self.message.error(tr("Pilih pembayaran transfer terlebih dahulu.", "Choose a transfer payment first."))
+            return
+        try:
+            with self.panel.database.unit_of_work() as session:
+                billing.confirm_on_account(session, self.panel.actor, key)
+        except Exception as error:  # refused: nothing changed
+            self.message.error(error)
+            return
+        self.message.ok(tr("Dana transfer dikonfirmasi masuk rekening penerimaan.",
+                           "The transfer is confirmed on the receiving account."))
 
     def refund_selected(self) -> None:
         key = selected_key(self.pending)

@@ -1,7 +1,7 @@
 """the keys that signed document references before a rotation are kept, so old documents still verify
 
 Revision ID: 0009_signing_keys
-Revises: 0007
+Revises: 0008_keyed_audit
 Create Date: 2026-12-01
 """
 

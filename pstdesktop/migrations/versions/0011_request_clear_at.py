@@ -6,7 +6,7 @@ approval from the audit trail; one whose ``clear_at`` lies before it was receive
 gets its approval moment (never before receipt) and an online one its deadline counted again from it.
 
 Revision ID: 0011_request_clear_at
-Revises: 0007
+Revises: 0010_online_evidence
 Create Date: 2026-12-01
 """
 
@@ -19,7 +19,7 @@ from pstdesktop.services.clock import utcnow
 from pstdesktop.services.deadlines import online_due
 
 revision = '0011_request_clear_at'
-down_revision = '0009_signing_keys'
+down_revision = '0010_online_evidence'
 branch_labels = None
 depends_on = None
 
