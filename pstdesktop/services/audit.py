@@ -398,6 +398,13 @@ event.listen(Session, "after_commit", _committed)
 event.listen(Session, "after_soft_rollback", _forget)
 
 
+def row_of(entry: AuditEntry) -> dict:
+    """The row an entry left, by column (``HASHED`` values as their keyed hash); {} when it left none."""
+    if not entry.row_state or entry.entity not in AUDITED:
+        return {}
+    return dict(zip(AUDITED[entry.entity], json.loads(entry.row_state), strict=True))
+
+
 def history(session: Session, entity: str, entity_id: int) -> list[AuditEntry]:
     return list(session.scalars(select(AuditEntry).where(
         AuditEntry.entity == entity, AuditEntry.entity_id == entity_id).order_by(AuditEntry.seq)))

@@ -56,7 +56,7 @@ def november(month_office, data_file):
         requests.approve(s, office.officer, ids["handed"], at=received, waiver={
             "category": "education", "purpose": "research", "letter_number": "12/UN13/2026",
             "letter_date": date(2026, 11, 2)})
-        delivery.record_sppd(s, office.officer, ids["handed"])
+        delivery.record_sppd(s, office.officer, ids["handed"], scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
         requests.approve(s, office.officer, ids["fresh"])
         requests.redirect(s, office.officer, ids["redirected"], "Abstraksi untuk kajian pasar, data diminta "
                                                                   "tingkat individu: konsultasi dulu.")

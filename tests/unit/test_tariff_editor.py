@@ -178,10 +178,10 @@ def test_every_change_is_audited_and_the_trail_verifies(office):
         assert created.snapshot["_extra"] == {"code": "PP13-2024-REV", "regulation": "PMK uji",
                                               "effective_from": effective,
                                               "copied_from": "PP13-2024"}
-        assert len(added) == 7 and all(e.snapshot["schedule_id"] == new_id for e in added)
+        assert len(added) == 7 and all(audit.row_of(e)["schedule_id"] == new_id for e in added)
         assert len(updated) == 1
         assert updated[0].entity_id == line.id
-        assert updated[0].snapshot["base_amount"] == 25_000
+        assert audit.row_of(updated[0])["base_amount"] == 25_000
         assert updated[0].snapshot["_extra"]["before"]["base_amount"] == 20_000
         assert audit.verify(s) == []
 
