@@ -31,13 +31,14 @@ from models.enums import (
 from models.feedback import Complaint, PollAnswer
 from models.office import Account, OfficeProfile
 from models.requests import ConsultationReferral, RequestItem, ServiceRequest, SppdAgreement, Waiver
+from models.search import RequestSearch
 from models.visitors import Visit, Visitor
 
 __all__ = [
     "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
     "DocumentStatus", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
-    "ProductKind", "Receipt", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SppdAgreement",
+    "ProductKind", "Receipt", "Refund", "RequestItem", "RequestSearch", "RequestState", "Role", "ServiceRequest", "SppdAgreement",
     "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
     "WaiverPurpose",
 ]

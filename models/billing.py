@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Money, enum_type
 from models.enums import DocumentStatus, PaymentMethod
 
 LIVE_INVOICE = "status <> 'cancelled'"  # DocumentStatus is stored as its value
+ISSUED_INVOICE = "status = 'issued'"
 
 
 class DocumentCounter(Base):
@@ -41,6 +42,9 @@ class Invoice(Base):
         ),
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_invoice_request", "request_id"),
+        # the treasurer's list of invoices awaiting payment, oldest first: only the open ones are indexed
+        Index("ix_invoice_awaiting_payment", "office_id", "issued_at", "id",
+              sqlite_where=text(ISSUED_INVOICE), postgresql_where=text(ISSUED_INVOICE)),
         # a SIMPONI billing code names one billing: at most one live (not cancelled) invoice carries it
         Index("ux_invoice_live_billing_code", "billing_code", unique=True,
               sqlite_where=text(LIVE_INVOICE), postgresql_where=text(LIVE_INVOICE)),
@@ -75,6 +79,8 @@ class Payment(Base):
         CheckConstraint("ntpn IS NULL OR length(ntpn) = 16", name="ntpn"),
         CheckConstraint("method <> 'cash' OR cash_tendered >= amount", name="cash_tendered"),
         Index("ix_payment_paid_at", "office_id", "paid_at"),
+        Index("ix_payment_awaiting_receipt", "office_id", "recorded_at", "id",
+              sqlite_where=text("awaiting_receipt = 1"), postgresql_where=text("awaiting_receipt")),
         Index("ux_payment_ntpn", "ntpn", unique=True,
               sqlite_where=text("ntpn IS NOT NULL"), postgresql_where=text("ntpn IS NOT NULL")),
     )
@@ -96,6 +102,8 @@ class Payment(Base):
     paid_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    # no live kuitansi and no refund yet: the treasurer's "waiting for a receipt" list (kept by billing)
+    awaiting_receipt: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     invoice: Mapped[Invoice] = relationship()
 
@@ -111,7 +119,8 @@ class Receipt(Base):
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_receipt_issued_at", "office_id", "issued_at"),
         Index("ix_receipt_payment", "payment_id"),
-        Index("ix_receipt_awaiting_deposit", "office_id", "awaiting_deposit"),
+        Index("ix_receipt_awaiting_deposit", "office_id", "issued_at", "id",
+              sqlite_where=text("awaiting_deposit = 1"), postgresql_where=text("awaiting_deposit")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -200,7 +200,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     if method is PaymentMethod.CASH:  # cash is booked on the day it is taken
         ensure_open(session, actor.office_id, local_date(paid_at, office_of(session, actor.office_id).time_zone))
     payment = Payment(office_id=invoice.office_id, invoice_id=invoice.id, idempotency_key=key, method=method,
-                      amount=paid, paid_at=paid_at, recorded_at=now, recorded_by_id=account.id,
+                      amount=paid, paid_at=paid_at, recorded_at=now, recorded_by_id=account.id, awaiting_receipt=True,
                       bank=validate.text("bank", bank, required=False, max_length=100))
     if method is PaymentMethod.CASH:
         tendered = validate.amount("cash_tendered", cash_tendered if cash_tendered not in (None, "") else paid)
@@ -296,6 +296,7 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
         status=DocumentStatus.ISSUED, awaiting_deposit=payment.method in HELD_METHODS,
     )
     session.add(receipt)
+    payment.awaiting_receipt = False
     session.flush()
     audit.record(session, account, "receipt.issue", receipt)
     if request.state is RequestState.PAID:
@@ -358,6 +359,7 @@ def _cancellation(session: Session, actor: Actor, receipt_id: int, reason: str,
         raise StateError("deposited", number=receipt.number)
     receipt.status, receipt.cancel_reason, receipt.awaiting_deposit = DocumentStatus.CANCELLED, reason, False
     receipt.cancelled_at, receipt.cancelled_by_id = utcnow(), supervisor.id
+    session.get(Payment, receipt.payment_id).awaiting_receipt = True  # until a new kuitansi or a refund
     audit.record(session, account, "receipt.cancel", receipt, reason=reason,
                  extra={"approved_by": supervisor.username})
     return account, supervisor, receipt
@@ -408,6 +410,7 @@ def record_refund(session: Session, actor: Actor, payment_id: int, *, method: st
                     refunded_on=refunded_on, reason=reason, approved_by_id=supervisor.id,
                     recorded_by_id=account.id, recorded_at=utcnow())
     session.add(refund)
+    payment.awaiting_receipt = False
     session.flush()
     audit.record(session, account, "refund.record", refund, reason=reason,
                  extra={"approved_by": supervisor.username})
@@ -423,9 +426,9 @@ def undeposited_cash(session: Session, actor: Actor, source: str = "cash") -> li
     require(session, actor, "deposit.record")
     return list(session.scalars(
         select(Receipt).join(Payment, Payment.id == Receipt.payment_id)
-        .where(Receipt.office_id == actor.office_id, Receipt.awaiting_deposit.is_(True),
+        .where(Receipt.office_id == actor.office_id, Receipt.awaiting_deposit == True,  # noqa: E712 (partial index)
                Payment.method == PaymentMethod(source))
-        .order_by(Receipt.issued_at)))
+        .order_by(Receipt.issued_at, Receipt.id)))
 
 
 def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, ntpn: str,

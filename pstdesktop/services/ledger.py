@@ -423,11 +423,8 @@ def payments_without_receipt(session: Session, actor: Actor, *, limit: int = PAG
     """Payments whose kuitansi is still to be issued (none yet, or the last one was cancelled)."""
     require(session, actor, "receipt.issue")
     zone = zone_of(session, actor.office_id)
-    active = select(Receipt.id).where(Receipt.payment_id == Payment.id,
-                                      Receipt.status != DocumentStatus.CANCELLED).exists()
-    refunded = select(Refund.id).where(Refund.payment_id == Payment.id).exists()
     query = (select(Payment, Invoice.number, Invoice.payer_name).join(Invoice, Invoice.id == Payment.invoice_id)
-             .where(Payment.office_id == actor.office_id, ~active, ~refunded))
+             .where(Payment.office_id == actor.office_id, Payment.awaiting_receipt == True))  # noqa: E712 (partial index)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     rows = [PaymentRow(p.id, number, payer, p.method.value, p.amount, fmt_local(p.paid_at, zone),
                        fmt_local(p.recorded_at, zone))
@@ -467,7 +464,7 @@ def undeposited(session: Session, actor: Actor, source: str = "cash", *, limit: 
     """Kuitansi awaiting their deposit (oldest first) and their total in Rupiah: cash in the box, or
     transfers on the receiving account (``source``)."""
     require(session, actor, "deposit.record")
-    query = _receipt_query(actor.office_id).where(Receipt.awaiting_deposit.is_(True),  # live, not deposited
+    query = _receipt_query(actor.office_id).where(Receipt.awaiting_deposit == True,  # noqa: E712 live, not deposited
                                                   Payment.method == PaymentMethod(source))
     amount = session.scalar(select(func.coalesce(func.sum(query.subquery().c.amount), 0)))
     return _receipt_page(session, actor, query.order_by(Receipt.issued_at, Receipt.id), limit, offset), int(amount)

@@ -368,22 +368,17 @@ class FoundRow:
 
 
 def search_rows(session: Session, actor: Actor, text: str, lang: str = "id", *, limit: int = 50,
-                offset: int = 0) -> list[FoundRow]:
-    """One page of requests by requester name, phone, request, invoice or receipt (kuitansi) number."""
+                before: int | None = None) -> list[FoundRow]:
+    """One page of requests by requester name, institution, phone, email, request, invoice or receipt
+    (kuitansi) number, newest first; the next page starts before request ``before``."""
     require(session, actor, "queue.view")
     key = (text or "").strip()
     if not key:
         return []
-    by_receipt = session.scalar(select(Invoice.request_id).join(Payment, Payment.invoice_id == Invoice.id)
-                                .join(Receipt, Receipt.payment_id == Payment.id)
-                                .where(Receipt.office_id == actor.office_id, Receipt.number == key).limit(1))
-    if by_receipt is not None:
-        found = [requests.get_request(session, actor, by_receipt)] if offset == 0 else []
-    else:
-        compact = "".join(ch for ch in key if ch.isdigit() or ch == "+")
-        if len(compact) >= 8 and all(ch.isdigit() or ch in "+-() ." for ch in key):
-            key = compact  # phones are stored without separators
-        found = requests.find_requests(session, actor, key, limit=limit, offset=offset)
+    compact = "".join(ch for ch in key if ch.isdigit() or ch == "+")
+    if len(compact) >= 8 and all(ch.isdigit() or ch in "+-() ." for ch in key):
+        key = compact  # phones are stored without separators
+    found = requests.find_requests(session, actor, key, limit=limit, before=before)
     zone = office_of(session, actor.office_id).time_zone
     rows = []
     for request in found:
