@@ -1,5 +1,6 @@
-"""Everything a visitor brought or received, found later by name, phone, request, invoice or receipt
-number; any issued document of a result can be reprinted from its checklist."""
+"""Everything a visitor brought or received, found later by name, institution, phone, email, request,
+invoice or receipt number (newest first, paged by key); any issued document of a result can be
+reprinted from its checklist."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ class SearchView(QWidget):
         super().__init__()
         self.database, self.actor = database, actor
         self.query = named(QLineEdit(), "searchText", tr("Cari", "Search"))
-        self.query.setPlaceholderText(tr("Nama, nomor HP, nomor permintaan, invoice atau kuitansi",
-                                         "Name, mobile number, request, invoice or receipt number"))
+        self.query.setPlaceholderText(tr("Nama, instansi, nomor HP, email, nomor permintaan, invoice atau kuitansi",
+                                         "Name, institution, mobile, email, request, invoice or receipt number"))
         self.query.setClearButtonEnabled(True)
         find = primary(named(QPushButton(tr("Cari", "Search")), "searchButton", tr("Cari", "Search")))
         find.clicked.connect(self.search)
