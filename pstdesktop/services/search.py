@@ -7,13 +7,14 @@ changes (or erases) a visitor's name, institution, phone or email — whatever s
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import delete, event, insert, inspect, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Invoice, Payment, Receipt, RequestSearch, ServiceRequest, Visitor
+from models import Invoice, OfficeProfile, Payment, Receipt, RequestSearch, ServiceRequest, Visitor
 from models.search import FTS_TABLE
 
 TRIGRAM = 3  # the trigram index matches 3 characters or more; shorter text uses the prefix index
@@ -95,6 +96,28 @@ def keep_in_step(factory: sessionmaker[Session]) -> None:
     event.listen(factory, "after_flush", after_flush)
 
 
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+ROMAN_MONTHS = {"i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii"}
+NUMBER_WORDS = {"pst", "inv"}
+
+
+def _distinctive_runs(session: Session, office_id: int, key: str) -> list[str]:
+    """For a key made of several parts, the parts worth asking the trigram index for, when some part is
+    shared by every number of the office (its unit or satker code, a year, PST/INV, a Roman month): such
+    trigrams are in every request, so the index is asked for the rest and the whole key is checked on
+    the rows found. Empty when the whole key is to be asked for."""
+    runs = [r for r in re.split(r"[^0-9a-z]+", key) if r]
+    if len(runs) < 2:
+        return []
+    office = session.get(OfficeProfile, office_id)
+    common = NUMBER_WORDS | ROMAN_MONTHS | {office.unit_code.lower(), office.satker_code.lower()}
+    kept = [r for r in runs if len(r) >= TRIGRAM and r not in common and not re.fullmatch(r"(19|20)\d\d", r)]
+    return kept if kept and len(kept) < len(runs) else []
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -108,11 +131,13 @@ def matching_requests(session: Session, office_id: int, text: str, *, limit: int
         return []
     sqlite = session.get_bind().dialect.name == "sqlite"
     if len(key) >= TRIGRAM and sqlite:
-        phrase = '"' + key.replace('"', '""') + '"'
+        runs = _distinctive_runs(session, office_id, key)
         sql = (f"SELECT f.rowid FROM {FTS_TABLE} f JOIN request_search s ON s.request_id = f.rowid"
-               f" WHERE {FTS_TABLE} MATCH :phrase AND s.office_id = :office"
+               f" WHERE {FTS_TABLE} MATCH :match AND s.office_id = :office"
+               + (" AND instr(s.haystack, :key) > 0" if runs else "")
                + (" AND f.rowid < :before" if before is not None else "") + " ORDER BY f.rowid DESC LIMIT :limit")
-        params = {"phrase": phrase, "office": office_id, "before": before, "limit": limit}
+        match = " AND ".join(_phrase(run) for run in runs) if runs else _phrase(key)
+        params = {"match": match, "key": key, "office": office_id, "before": before, "limit": limit}
         return list(session.scalars(sql_text(sql), params))
     query = select(RequestSearch.request_id).where(RequestSearch.office_id == office_id)
     if len(key) >= TRIGRAM or not sqlite:
