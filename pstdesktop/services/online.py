@@ -380,14 +380,20 @@ def search_rows(session: Session, actor: Actor, text: str, lang: str = "id", *, 
         key = compact  # phones are stored without separators
     found = requests.find_requests(session, actor, key, limit=limit, before=before)
     zone = office_of(session, actor.office_id).time_zone
+    ids = [request.id for request in found]  # one query each for the page's people, invoices and receipts
+    people = {v.id: v for v in session.scalars(select(Visitor).where(Visitor.id.in_({r.visitor_id for r in found})))}
+    invoices: dict[int, Invoice] = {}
+    for invoice in session.scalars(select(Invoice).where(Invoice.request_id.in_(ids))
+                                   .order_by(Invoice.status != DocumentStatus.CANCELLED, Invoice.id)):
+        invoices[invoice.request_id] = invoice  # the live one last, else the newest
+    receipts = dict(session.execute(
+        select(Payment.invoice_id, Receipt.number).join(Receipt, Receipt.payment_id == Payment.id)
+        .where(Payment.invoice_id.in_([i.id for i in invoices.values()]), Receipt.status != DocumentStatus.CANCELLED)
+    ).all()) if invoices else {}
     rows = []
     for request in found:
-        visitor = session.get(Visitor, request.visitor_id)
-        invoice = session.scalar(select(Invoice).where(Invoice.request_id == request.id)
-                                 .order_by(Invoice.status == DocumentStatus.CANCELLED, Invoice.id.desc()).limit(1))
-        receipt = session.scalar(select(Receipt.number).join(Payment, Payment.id == Receipt.payment_id)
-                                 .where(Payment.invoice_id == invoice.id, Receipt.status != DocumentStatus.CANCELLED)
-                                 ) if invoice else None
+        visitor, invoice = people[request.visitor_id], invoices.get(request.id)
+        receipt = receipts.get(invoice.id) if invoice else None
         rows.append(FoundRow(request.id, request.number, visitor.full_name, visitor.phone, request.channel,
                              STATE_LABELS[request.state][1 if lang == "en" else 0],
                              fmt_local(request.received_at, zone), invoice.number if invoice else "", receipt or ""))
