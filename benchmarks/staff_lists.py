@@ -128,6 +128,7 @@ def steps(run: Run, keys: dict[str, str], window: Callable[[Database, Actor], ob
 
 def treasurer_window():
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QCoreApplication, QEvent
     from PySide6.QtWidgets import QApplication
 
     from ui.treasurer.window import TreasurerWindow
@@ -137,9 +138,9 @@ def treasurer_window():
     def open_window(db: Database, actor: Actor) -> None:
         window = TreasurerWindow(db, actor)
         app.processEvents()
-        window.timer.stop()
+        window.close()  # stops its timer and live watcher, which would otherwise poll during later steps
         window.deleteLater()
-        app.processEvents()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
     return open_window
 
