@@ -42,3 +42,17 @@ def test_pages_and_the_trigram_index_on_postgresql(pg_office):
         plan = "\n".join(s.scalars(text("EXPLAIN SELECT request_id FROM request_search"
                                         " WHERE haystack LIKE '%wattimena%'")))
         assert "ix_request_search_text" in plan
+
+
+def test_the_treasurers_open_lists_read_their_partial_indexes_on_postgresql(pg_office):
+    with pg_office.session() as s:
+        s.execute(text("SET LOCAL enable_seqscan = off"))
+        for statement, index in (
+                ("SELECT id FROM invoice WHERE office_id = 1 AND status = 'issued' ORDER BY issued_at, id LIMIT 25",
+                 "ix_invoice_awaiting_payment"),
+                ("SELECT id FROM payment WHERE office_id = 1 AND awaiting_receipt = true ORDER BY recorded_at, id"
+                 " LIMIT 8", "ix_payment_awaiting_receipt"),
+                ("SELECT id FROM receipt WHERE office_id = 1 AND awaiting_deposit = true ORDER BY issued_at, id",
+                 "ix_receipt_awaiting_deposit")):
+            plan = "\n".join(s.scalars(text(f"EXPLAIN {statement}")))
+            assert index in plan, plan
