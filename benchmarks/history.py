@@ -42,6 +42,7 @@ from sqlalchemy.engine import make_url
 from models import (
     Account,
     AuditEntry,
+    CarriedBalance,
     Channel,
     ConsultationReferral,
     Delivery,
@@ -79,6 +80,7 @@ from pstdesktop.services import (
     delivery,
     feedback,
     guestbook,
+    positions,
     requests,
     search,
     tariffs,
@@ -700,6 +702,8 @@ class History:
         start = time.perf_counter()
         with self.db.unit_of_work() as s:  # bulk inserts bypass the flush that keeps the search text
             search.refresh(s, [r["id"] for r in self.rows[ServiceRequest]])
+            for office_id in s.scalars(select(OfficeProfile.id)):  # and the balances billing carries forward
+                s.merge(CarriedBalance(office_id=office_id, **positions.movement_sums(s, office_id)))
         stages["search index"] = time.perf_counter() - start
         start = time.perf_counter()
         self.write_audit_chain()

@@ -4,6 +4,7 @@
 from models.audit import AuditEntry
 from models.base import Base
 from models.billing import (
+    CarriedBalance,
     DailyClosing,
     Deposit,
     DepositReceipt,
@@ -35,7 +36,7 @@ from models.search import RequestSearch
 from models.visitors import Visit, Visitor
 
 __all__ = [
-    "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
+    "Account", "AuditEntry", "Base", "CarriedBalance", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
     "DocumentStatus", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
     "ProductKind", "Receipt", "Refund", "RequestItem", "RequestSearch", "RequestState", "Role", "ServiceRequest", "SppdAgreement",

@@ -31,6 +31,7 @@ from models import (
     ServiceRequest,
     TariffLine,
 )
+from pstdesktop.services import positions
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.numbering import next_number
 
@@ -109,6 +110,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
               "row is not in the audit trail (added behind the application's back)"),
     "changed": ("diubah di luar aplikasi ({detail})", "changed behind the application's back ({detail})"),
     "removed": ("baris dihapus di luar aplikasi", "row removed behind the application's back"),
+    "carried": ("saldo yang dibawa tidak sama dengan jumlah transaksinya ({detail})",
+                "carried balance differs from the sum of its movements ({detail})"),
 }
 
 
@@ -170,6 +173,17 @@ def verify(session: Session) -> list[Finding]:
         for (ent, ent_id) in latest:
             if ent == entity and ent_id not in seen:
                 findings.append(Finding.of(entity, ent_id, "removed"))
+    return findings + carried_findings(session)
+
+
+def carried_findings(session: Session) -> list[Finding]:
+    """Each office's balances carried forward against the sums of their movements."""
+    findings = []
+    for office_id in session.scalars(select(OfficeProfile.id).order_by(OfficeProfile.id)):
+        carried, summed = positions.carried_balance(session, office_id), positions.movement_sums(session, office_id)
+        wrong = [f"{name}: {carried[name]} != {summed[name]}" for name in carried if carried[name] != summed[name]]
+        if wrong:
+            findings.append(Finding.of("carried_balance", office_id, "carried", detail=", ".join(wrong)))
     return findings
 
 

@@ -35,6 +35,7 @@ from pstdesktop.services.closing import ensure_open, lock_books
 from pstdesktop.services.errors import DomainError, NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import invoice_number, next_number, receipt_number
 from pstdesktop.services.office import office_of, office_today
+from pstdesktop.services.positions import carry
 from pstdesktop.services.workflow import RECEIPTED_STATES, load_request, move
 
 HELD_METHODS = (PaymentMethod.CASH, PaymentMethod.TRANSFER)  # held by the office until deposited
@@ -230,6 +231,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     if payment.ntpn:
         _register_ntpn(session, NtpnUse(ntpn=payment.ntpn, payment_id=payment.id))
     invoice.status = DocumentStatus.PAID
+    carry(session, payment.office_id, **{f"paid_{method.value}": paid})
     audit.record(session, account, "payment.record", payment)
     audit.record(session, account, "invoice.paid", invoice)
     move(session, account, request, RequestState.PAID)
@@ -298,6 +300,8 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
     session.add(receipt)
     payment.awaiting_receipt = False
     session.flush()
+    if payment.method in HELD_METHODS:
+        carry(session, office.id, receipted_held=receipt.amount)
     audit.record(session, account, "receipt.issue", receipt)
     if request.state is RequestState.PAID:
         move(session, account, request, RequestState.RECEIPTED)
@@ -359,7 +363,10 @@ def _cancellation(session: Session, actor: Actor, receipt_id: int, reason: str,
         raise StateError("deposited", number=receipt.number)
     receipt.status, receipt.cancel_reason, receipt.awaiting_deposit = DocumentStatus.CANCELLED, reason, False
     receipt.cancelled_at, receipt.cancelled_by_id = utcnow(), supervisor.id
-    session.get(Payment, receipt.payment_id).awaiting_receipt = True  # until a new kuitansi or a refund
+    payment = session.get(Payment, receipt.payment_id)
+    payment.awaiting_receipt = True  # until a new kuitansi or a refund
+    if payment.method in HELD_METHODS:
+        carry(session, receipt.office_id, cancelled_held=receipt.amount)
     audit.record(session, account, "receipt.cancel", receipt, reason=reason,
                  extra={"approved_by": supervisor.username})
     return account, supervisor, receipt
@@ -412,6 +419,7 @@ def record_refund(session: Session, actor: Actor, payment_id: int, *, method: st
     session.add(refund)
     payment.awaiting_receipt = False
     session.flush()
+    carry(session, actor.office_id, **{f"refunded_{payment.method.value}": refund.amount})
     audit.record(session, account, "refund.record", refund, reason=reason,
                  extra={"approved_by": supervisor.username})
     request = _request_of_payment(session, actor, payment.id)
@@ -467,6 +475,7 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
     session.add_all(DepositReceipt(deposit_id=deposit.id, receipt_id=r.id) for r in chosen)
     for receipt in chosen:
         receipt.awaiting_deposit = False
+    carry(session, actor.office_id, **{f"deposited_{source}": deposit.amount})
     audit.record(session, account, "deposit.record", deposit, extra={"receipts": [r.number for r in chosen]})
     return deposit
 

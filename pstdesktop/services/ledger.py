@@ -77,7 +77,7 @@ from pstdesktop.services.clock import day_start, fmt_local, local, local_date, u
 from pstdesktop.services.closing import closing_of, lock_books
 from pstdesktop.services.errors import CountedRefusal, NotFound, StateError, ValidationError
 from pstdesktop.services.office import check_password, office_of, office_today
-from pstdesktop.services.positions import Positions, positions
+from pstdesktop.services.positions import Positions, balances_at, bku_balance, positions_at
 from pstdesktop.services.workflow import STATE_LABELS
 
 T = TypeVar("T")
@@ -246,8 +246,8 @@ def positions_now(session: Session, actor: Actor) -> Positions:
     """The cash box, receiving account, treasury and pending payments at this moment."""
     require(session, actor, "payment.record")
     now = utcnow()
-    return positions(session, actor.office_id, now + timedelta(microseconds=1),
-                     office_today(session, actor.office_id) + timedelta(days=1))
+    return positions_at(session, actor.office_id, now + timedelta(microseconds=1),
+                        office_today(session, actor.office_id) + timedelta(days=1))
 
 
 def held_now(session: Session, actor: Actor) -> Positions:
@@ -310,15 +310,16 @@ def _day_totals(session: Session, office_id: int, day: date) -> DayTotals:
         .where(Deposit.office_id == office_id, Deposit.deposited_on == day)).one()
     active = select(Receipt.id).where(Receipt.payment_id == Payment.id,
                                       Receipt.status != DocumentStatus.CANCELLED).exists()
-    unreceipted = session.scalar(select(func.count(Payment.id)).where(
-        Payment.office_id == office_id, Payment.recorded_at >= start, Payment.recorded_at < end, ~active))
+    unreceipted = session.scalar(select(func.count(Payment.id)).where(  # office_id + 0: read by the day's index
+        Payment.office_id + 0 == office_id, Payment.recorded_at >= start, Payment.recorded_at < end, ~active))
     refunds = session.scalar(select(func.coalesce(func.sum(Refund.amount), 0))
                              .where(Refund.office_id == office_id, Refund.refunded_on == day))
-    opening = cash_balance(session, office_id, start, day)
-    closing = cash_balance(session, office_id, end, day + timedelta(days=1))
+    # balances carried forward less the movements since the day: no reading back through the years
+    opening = bku_balance(balances_at(session, office_id, start, day))
+    at_end = balances_at(session, office_id, end, day + timedelta(days=1))
     return DayTotals(day, issued, cancelled, receipts, cancellations, int(deposits), int(deposit_count),
-                     opening, closing, int(unreceipted or 0), positions(session, office_id, end, day + timedelta(days=1)),
-                     int(refunds or 0))
+                     opening, bku_balance(at_end), int(unreceipted or 0),
+                     positions_at(session, office_id, end, day + timedelta(days=1), at_end), int(refunds or 0))
 
 
 def close_day(session: Session, actor: Actor, day: date, note: str = "") -> DailyClosing:
@@ -531,10 +532,9 @@ class DepositRow:
 def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: int = 0) -> Page[DepositRow]:
     require(session, actor, "deposit.record")
     zone = zone_of(session, actor.office_id)
-    counts = (select(DepositReceipt.deposit_id, func.count(DepositReceipt.id).label("n"))
-              .group_by(DepositReceipt.deposit_id).subquery())
-    query = (select(Deposit, counts.c.n).outerjoin(counts, counts.c.deposit_id == Deposit.id)
-             .where(Deposit.office_id == actor.office_id))
+    counts = (select(func.count(DepositReceipt.id)).where(DepositReceipt.deposit_id == Deposit.id)
+              .correlate(Deposit).scalar_subquery())  # per row shown, not over every deposit of the years
+    query = select(Deposit, counts).where(Deposit.office_id == actor.office_id)
     total = session.scalar(select(func.count(Deposit.id)).where(Deposit.office_id == actor.office_id))
     rows = [DepositRow(d.id, d.deposited_on, d.ntpn, d.amount, int(n or 0), fmt_local(d.recorded_at, zone), d.source)
             for d, n in session.execute(query.order_by(Deposit.deposited_on.desc(), Deposit.id.desc())
