@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from exports.ledger import (
@@ -72,6 +72,7 @@ from models import (
     Waiver,
 )
 from pstdesktop.services import audit, billing, feedback, references, validate
+from pstdesktop.services import search as search_index
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import day_start, fmt_local, local, local_date, utcnow
 from pstdesktop.services.closing import closing_of, lock_books
@@ -103,18 +104,33 @@ WALK_IN_STANDARD = "Datang langsung: 1 jam sejak mengisi buku tamu"
 ONLINE_STANDARD = "Daring: 10 hari kerja sejak permintaan jelas"
 
 
+Key = tuple  # where a page of a list ends: the values of its order columns in its last row
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a list read from the database (``total`` rows in all)."""
+    """One page of a list read from the database by key (``total`` rows in all, None when not counted):
+    the next page starts after ``next_key``, None on the last page."""
 
     rows: list[T]
-    total: int
-    offset: int
+    total: int | None
     limit: int
+    next_key: Key | None
 
-    @property
-    def last_offset(self) -> int:
-        return max(0, (self.total - 1) // self.limit * self.limit) if self.total else 0
+
+def _keyset(session: Session, query, order: tuple, after: Key | None, limit: int, *,
+            descending: bool = False) -> tuple[list, Key | None]:
+    """The rows of ``query`` in ``order`` after key ``after`` (one more is read to know whether another
+    page follows), each row followed by its key columns; and the key of the last row shown."""
+    if after is not None:
+        key, start = tuple_(*order), tuple_(*(literal(value, column.type) for value, column in zip(after, order,
+                                                                                                     strict=True)))
+        query = query.where(key < start if descending else key > start)
+    rows = session.execute(query.add_columns(*order)
+                           .order_by(*(c.desc() if descending else c for c in order)).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (tuple(rows[-1][-len(order):]) if more else None)
 
 
 # --- days and the closing rule ---------------------------------------------------------------------------
@@ -379,25 +395,20 @@ def _invoice_row(invoice: Invoice, request_number: str, channel: Channel, instit
 
 
 def awaiting_payment(session: Session, actor: Actor, search: str = "", *, limit: int = PAGE_SIZE,
-                     offset: int = 0) -> Page[InvoiceRow]:
-    """Issued, unpaid invoices (oldest first), found by invoice or request number or payer's name."""
+                     after: Key | None = None) -> Page[InvoiceRow]:
+    """Issued, unpaid invoices (oldest first, the next page after key ``after``), found through the
+    search index by invoice or request number or the requester's name, institution, phone or email."""
     require(session, actor, "payment.record")
     zone = zone_of(session, actor.office_id)
     query = _invoice_query(actor.office_id).where(Invoice.status == DocumentStatus.ISSUED)
-    text = (search or "").strip()
-    if text:
-        like = f"%{_escape(text)}%"
-        query = query.where(or_(Invoice.number.ilike(like, escape="\\"), Invoice.payer_name.ilike(like, escape="\\"),
-                                ServiceRequest.number.ilike(like, escape="\\")))
+    found = search_index.matching(session, actor.office_id, search)
+    if found is not None:
+        query = query.where(Invoice.request_id.in_(found))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     now = utcnow()
-    rows = [_invoice_row(inv, num, ch, inst, zone, now) for inv, num, ch, inst in session.execute(
-        query.order_by(Invoice.issued_at, Invoice.id).limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows, next_key = _keyset(session, query, (Invoice.issued_at, Invoice.id), after, limit)
+    return Page([_invoice_row(inv, num, ch, inst, zone, now) for inv, num, ch, inst, *_key in rows],
+                int(total or 0), limit, next_key)
 
 
 def invoice_row(session: Session, actor: Actor, invoice_id: int) -> InvoiceRow:
@@ -442,18 +453,18 @@ class PaymentRow:
 
 
 def payments_without_receipt(session: Session, actor: Actor, *, limit: int = PAGE_SIZE,
-                             offset: int = 0) -> Page[PaymentRow]:
-    """Payments whose kuitansi is still to be issued (none yet, or the last one was cancelled)."""
+                             after: Key | None = None) -> Page[PaymentRow]:
+    """Payments whose kuitansi is still to be issued (none yet, or the last one was cancelled), oldest
+    first; the next page after key ``after``."""
     require(session, actor, "receipt.issue")
     zone = zone_of(session, actor.office_id)
     query = (select(Payment, Invoice.number, Invoice.payer_name).join(Invoice, Invoice.id == Payment.invoice_id)
              .where(Payment.office_id == actor.office_id, Payment.awaiting_receipt == True))  # noqa: E712 (partial index)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    found, next_key = _keyset(session, query, (Payment.recorded_at, Payment.id), after, limit)
     rows = [PaymentRow(p.id, number, payer, p.method.value, p.amount, fmt_local(p.paid_at, zone),
-                       fmt_local(p.recorded_at, zone))
-            for p, number, payer in session.execute(query.order_by(Payment.recorded_at, Payment.id)
-                                                    .limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+                       fmt_local(p.recorded_at, zone)) for p, number, payer, *_key in found]
+    return Page(rows, int(total or 0), limit, next_key)
 
 
 @dataclass(frozen=True)
@@ -470,31 +481,32 @@ class ReceiptRow:
 
 
 def receipts(session: Session, actor: Actor, search: str = "", *, limit: int = PAGE_SIZE,
-             offset: int = 0) -> Page[ReceiptRow]:
-    """Kuitansi, newest first, found by number or by who paid."""
+             after: Key | None = None) -> Page[ReceiptRow]:
+    """Kuitansi, newest first (the next page after key ``after``), found through the search index by
+    kuitansi, invoice or request number or the requester's name, institution, phone or email; found
+    ones are not counted."""
     require(session, actor, "receipt.issue")
     query = _receipt_query(actor.office_id)
-    text = (search or "").strip()
-    if text:
-        like = f"%{_escape(text)}%"
-        query = query.where(or_(Receipt.number.ilike(like, escape="\\"),
-                                Receipt.received_from.ilike(like, escape="\\")))
+    found = search_index.matching(session, actor.office_id, search)
+    if found is not None:
+        query = query.join(Invoice, Invoice.id == Payment.invoice_id).where(Invoice.request_id.in_(found))
     # every kuitansi takes the next number of its year and none is ever deleted: the counters count them
-    total = None if text else session.scalar(select(func.coalesce(func.sum(DocumentCounter.last_number), 0)).where(
-        DocumentCounter.office_id == actor.office_id, DocumentCounter.kind == "receipt"))
-    return _receipt_page(session, actor, query.order_by(Receipt.issued_at.desc(), Receipt.id.desc()), limit, offset,
-                         total)
+    total = None if found is not None else session.scalar(
+        select(func.coalesce(func.sum(DocumentCounter.last_number), 0)).where(
+            DocumentCounter.office_id == actor.office_id, DocumentCounter.kind == "receipt"))
+    return _receipt_page(session, actor, query, after, limit, total, descending=True)
 
 
 def undeposited(session: Session, actor: Actor, source: str = "cash", *, limit: int = 200,
-                offset: int = 0) -> tuple[Page[ReceiptRow], int]:
-    """Kuitansi awaiting their deposit (oldest first) and their total in Rupiah: cash in the box, or
-    transfers on the receiving account (``source``)."""
+                after: Key | None = None) -> tuple[Page[ReceiptRow], int]:
+    """Kuitansi awaiting their deposit (oldest first, the next page after key ``after``) and their total
+    in Rupiah: cash in the box, or transfers on the receiving account (``source``)."""
     require(session, actor, "deposit.record")
     query = _receipt_query(actor.office_id).where(Receipt.awaiting_deposit == True,  # noqa: E712 live, not deposited
                                                   Payment.method == PaymentMethod(source))
     amount = session.scalar(select(func.coalesce(func.sum(query.subquery().c.amount), 0)))
-    return _receipt_page(session, actor, query.order_by(Receipt.issued_at, Receipt.id), limit, offset), int(amount)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return _receipt_page(session, actor, query, after, limit, total), int(amount)
 
 
 def _receipt_query(office_id: int):
@@ -506,16 +518,14 @@ def _receipt_query(office_id: int):
             .where(Receipt.office_id == office_id))
 
 
-def _receipt_page(session: Session, actor: Actor, query, limit: int, offset: int,
-                  total: int | None = None) -> Page[ReceiptRow]:
+def _receipt_page(session: Session, actor: Actor, query, after: Key | None, limit: int, total: int | None, *,
+                  descending: bool = False) -> Page[ReceiptRow]:
     zone = zone_of(session, actor.office_id)
-    if total is None:
-        total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    found, next_key = _keyset(session, query, (Receipt.issued_at, Receipt.id), after, limit, descending=descending)
     rows = [ReceiptRow(rid, number, fmt_local(issued, zone), who, amount, method.value, status,
                        f"{deposited_on.strftime('%d-%m-%Y')} · {ntpn}" if deposited_on else "", reason)
-            for rid, number, issued, who, amount, method, status, deposited_on, ntpn, reason
-            in session.execute(query.limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+            for rid, number, issued, who, amount, method, status, deposited_on, ntpn, reason, *_key in found]
+    return Page(rows, None if total is None else int(total), limit, next_key)
 
 
 @dataclass(frozen=True)
@@ -529,17 +539,18 @@ class DepositRow:
     source: str = "cash"  # cash box or receiving account (transfer)
 
 
-def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: int = 0) -> Page[DepositRow]:
+def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, after: Key | None = None) -> Page[DepositRow]:
+    """Deposits, newest first; the next page after key ``after``."""
     require(session, actor, "deposit.record")
     zone = zone_of(session, actor.office_id)
     counts = (select(func.count(DepositReceipt.id)).where(DepositReceipt.deposit_id == Deposit.id)
               .correlate(Deposit).scalar_subquery())  # per row shown, not over every deposit of the years
     query = select(Deposit, counts).where(Deposit.office_id == actor.office_id)
     total = session.scalar(select(func.count(Deposit.id)).where(Deposit.office_id == actor.office_id))
+    found, next_key = _keyset(session, query, (Deposit.deposited_on, Deposit.id), after, limit, descending=True)
     rows = [DepositRow(d.id, d.deposited_on, d.ntpn, d.amount, int(n or 0), fmt_local(d.recorded_at, zone), d.source)
-            for d, n in session.execute(query.order_by(Deposit.deposited_on.desc(), Deposit.id.desc())
-                                        .limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+            for d, n, *_key in found]
+    return Page(rows, int(total or 0), limit, next_key)
 
 
 @dataclass(frozen=True)
@@ -551,16 +562,17 @@ class ClosingRow:
     note: str
 
 
-def closings(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: int = 0) -> Page[ClosingRow]:
+def closings(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, after: Key | None = None) -> Page[ClosingRow]:
+    """Closed days, newest first; the next page after key ``after``."""
     require(session, actor, "report.view")
     zone = zone_of(session, actor.office_id)
     total = session.scalar(select(func.count(DailyClosing.id)).where(DailyClosing.office_id == actor.office_id))
-    rows = [ClosingRow(c.day, dict(c.totals), fmt_local(c.closed_at, zone), name, c.note)
-            for c, name in session.execute(
-                select(DailyClosing, Account.full_name).join(Account, Account.id == DailyClosing.closed_by_id)
-                .where(DailyClosing.office_id == actor.office_id)
-                .order_by(DailyClosing.day.desc()).limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+    found, next_key = _keyset(session, select(DailyClosing, Account.full_name)
+                              .join(Account, Account.id == DailyClosing.closed_by_id)
+                              .where(DailyClosing.office_id == actor.office_id), (DailyClosing.day,), after, limit,
+                              descending=True)
+    rows = [ClosingRow(c.day, dict(c.totals), fmt_local(c.closed_at, zone), name, c.note) for c, name, *_key in found]
+    return Page(rows, int(total or 0), limit, next_key)
 
 
 # --- the books --------------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from sqlalchemy import delete, event, insert, inspect, select
+from sqlalchemy import Integer, delete, event, insert, inspect, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -126,19 +126,52 @@ def matching_requests(session: Session, office_id: int, text: str, *, limit: int
                       before: int | None = None) -> list[int]:
     """Ids of the requests whose searchable text contains ``text`` (case-insensitive), newest first,
     those older than request ``before`` when it is given. Under 3 characters: text that starts with it."""
-    key = " ".join((text or "").lower().split())
+    key = _key(text)
     if not key:
         return []
+    fts = _fts(session, office_id, key, before)
+    if fts is not None:
+        sql, params = fts
+        return list(session.scalars(sql_text(f"{sql} ORDER BY f.rowid DESC LIMIT :limit"), {**params, "limit": limit}))
+    return list(session.scalars(_like(session, office_id, key, before)
+                                .order_by(RequestSearch.request_id.desc()).limit(limit)))
+
+
+def matching(session: Session, office_id: int, text: str):
+    """A select of the ids (``request_id``) of the requests whose searchable text contains ``text``, in
+    no order and uncapped — to filter another list by (the treasurer's invoices or kuitansi); None for
+    blank text. Under 3 characters: text that starts with it."""
+    key = _key(text)
+    if not key:
+        return None
+    fts = _fts(session, office_id, key, None)
+    if fts is not None:
+        sql, params = fts
+        return sql_text(sql).bindparams(**params).columns(request_id=Integer)
+    return _like(session, office_id, key, None)
+
+
+def _key(text: str) -> str:
+    return " ".join((text or "").lower().split())
+
+
+def _fts(session: Session, office_id: int, key: str, before: int | None) -> tuple[str, dict] | None:
+    """The FTS5 trigram query of a key of 3 characters or more (SQLite), unordered; else None."""
+    if len(key) < TRIGRAM or session.get_bind().dialect.name != "sqlite":
+        return None
+    runs = _distinctive_runs(session, office_id, key)
+    sql = (f"SELECT f.rowid AS request_id FROM {FTS_TABLE} f JOIN request_search s ON s.request_id = f.rowid"
+           f" WHERE {FTS_TABLE} MATCH :match AND s.office_id = :office"
+           + (" AND instr(s.haystack, :key) > 0" if runs else "")
+           + (" AND f.rowid < :before" if before is not None else ""))
+    match = " AND ".join(_phrase(run) for run in runs) if runs else _phrase(key)
+    return sql, {"match": match, "office": office_id, **({"key": key} if runs else {}),
+                 **({"before": before} if before is not None else {})}
+
+
+def _like(session: Session, office_id: int, key: str, before: int | None):
+    """The ``pg_trgm`` (PostgreSQL) or prefix (short keys) query of a key, unordered."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    if len(key) >= TRIGRAM and sqlite:
-        runs = _distinctive_runs(session, office_id, key)
-        sql = (f"SELECT f.rowid FROM {FTS_TABLE} f JOIN request_search s ON s.request_id = f.rowid"
-               f" WHERE {FTS_TABLE} MATCH :match AND s.office_id = :office"
-               + (" AND instr(s.haystack, :key) > 0" if runs else "")
-               + (" AND f.rowid < :before" if before is not None else "") + " ORDER BY f.rowid DESC LIMIT :limit")
-        match = " AND ".join(_phrase(run) for run in runs) if runs else _phrase(key)
-        params = {"match": match, "key": key, "office": office_id, "before": before, "limit": limit}
-        return list(session.scalars(sql_text(sql), params))
     query = select(RequestSearch.request_id).where(RequestSearch.office_id == office_id)
     if len(key) >= TRIGRAM or not sqlite:
         pattern = _escape_like(key) + "%" if len(key) < TRIGRAM else "%" + _escape_like(key) + "%"
@@ -147,7 +180,7 @@ def matching_requests(session: Session, office_id: int, text: str, *, limit: int
         query = query.where(RequestSearch.haystack >= key, RequestSearch.haystack < key[:-1] + chr(ord(key[-1]) + 1))
     if before is not None:
         query = query.where(RequestSearch.request_id < before)
-    return list(session.scalars(query.order_by(RequestSearch.request_id.desc()).limit(limit)))
+    return query
 
 
 def optimize(session: Session) -> None:

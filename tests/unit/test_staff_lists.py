@@ -39,3 +39,46 @@ def test_held_now_and_the_open_lists_agree_with_the_books(office):
         assert cash.total == 2 and amount == quick.cash - quick.pending[PaymentMethod.CASH.value]
         every = ledger.receipts(s, office.treasurer)
         assert every.total == 6 and len(every.rows) == 6  # five issued, one reissued
+
+
+def test_kuitansi_are_found_through_the_search_index_and_paged_newest_first_by_key(office):
+    names = ["Siti Hidayati", "Rahmat Hidayat", "Budi Santoso", "Hidayatullah Putra", "Ani Lestari"]
+    paid = [office.paid(full_name=name, phone=f"0812345600{n:02d}")[1] for n, name in enumerate(names)]
+    with office.session() as s:
+        numbers = [billing.issue_receipt(s, office.treasurer, p).number for p in paid]
+    with office.session() as s:
+        first = ledger.receipts(s, office.treasurer, limit=2)
+        second = ledger.receipts(s, office.treasurer, limit=2, after=first.next_key)
+        third = ledger.receipts(s, office.treasurer, limit=2, after=second.next_key)
+        by_name = ledger.receipts(s, office.treasurer, "  HIDAYAT ")
+        by_name_paged = ledger.receipts(s, office.treasurer, "hidayat", limit=2)
+        rest = ledger.receipts(s, office.treasurer, "hidayat", limit=2, after=by_name_paged.next_key)
+        by_number = ledger.receipts(s, office.treasurer, numbers[2])
+        by_phone = ledger.receipts(s, office.treasurer, "081234560004")  # the requester's mobile
+        by_invoice = ledger.awaiting_payment(s, office.treasurer, "hidayat")
+        nothing = ledger.receipts(s, office.treasurer, "Tidakada Namanya")
+    shown = [r.number for page in (first, second, third) for r in page.rows]
+    assert shown == numbers[::-1] and first.total == 5 and third.next_key is None  # each once, newest first
+    assert [r.received_from for r in by_name.rows] == ["Hidayatullah Putra", "Rahmat Hidayat", "Siti Hidayati"]
+    assert [r.received_from for page in (by_name_paged, rest) for r in page.rows] == [
+        "Hidayatullah Putra", "Rahmat Hidayat", "Siti Hidayati"] and rest.next_key is None
+    assert [r.number for r in by_number.rows] == [numbers[2]]
+    assert [r.received_from for r in by_phone.rows] == ["Ani Lestari"]
+    assert by_invoice.rows == [] and by_invoice.total == 0  # all of them are paid
+    assert nothing.rows == [] and nothing.next_key is None
+
+
+def test_deposits_page_newest_first_by_key(office):
+    paid = [office.paid(full_name=f"Penyetor {n}", phone=f"08123456701{n}")[1] for n in range(3)]
+    with office.session() as s:
+        receipts = [billing.issue_receipt(s, office.treasurer, p).id for p in paid]
+    today = local_date(utcnow(), "WIT")
+    for n, receipt_id in enumerate(receipts):
+        with office.session() as s:
+            billing.record_deposit(s, office.treasurer, [receipt_id], ntpn=f"DEPO00000000000{n}", deposited_on=today)
+    with office.session() as s:
+        first = ledger.deposits(s, office.treasurer, limit=2)
+        second = ledger.deposits(s, office.treasurer, limit=2, after=first.next_key)
+    assert [d.ntpn for page in (first, second) for d in page.rows] == [
+        "DEPO000000000002", "DEPO000000000001", "DEPO000000000000"]
+    assert first.total == 3 and second.next_key is None and all(d.receipts == 1 for d in first.rows)
