@@ -7,7 +7,7 @@ The five-year database is the one ``benchmarks/history.py`` builds; it is built 
 (``five_years.sqlite`` beside ``empty.sqlite``, the same office set up with nothing in it) and reused:
 each run works on copies, so an older stored file is upgraded by the application's own migrations (the
 time that takes is printed). Timed: the treasurer window opened (every tab loaded), the first page of
-each treasurer list, the officer's queue, request board and counts, a search by every field, and
+each treasurer list, a later page by key, the treasurer's searches, the officer's queue, request board and counts, a search by every field, and
 ``pst verify`` through the command line as a user runs it."""
 
 from __future__ import annotations
@@ -116,6 +116,15 @@ def steps(run: Run, keys: dict[str, str], window: Callable[[Database, Actor], ob
          run.session(lambda s: ledger.payments_without_receipt(s, t, limit=8))),
         ("treasurer: kuitansi, first page", run.session(lambda s: ledger.receipts(s, t, limit=20))),
         ("treasurer: undeposited cash, first page", run.session(lambda s: ledger.undeposited(s, t, "cash"))),
+        ("treasurer: kuitansi, third page (by key)", run.session(lambda s: _third_page(s, t))),
+        ("treasurer: deposits, first page", run.session(lambda s: ledger.deposits(s, t, limit=15))),
+        ("treasurer: closed days, first page", run.session(lambda s: ledger.closings(s, t, limit=15))),
+        ("treasurer: kuitansi search, name part",
+         run.session(lambda s: ledger.receipts(s, t, keys["name part"], limit=20))),
+        ("treasurer: kuitansi search, kuitansi number",
+         run.session(lambda s: ledger.receipts(s, t, keys["kuitansi number"], limit=20))),
+        ("treasurer: awaiting payment search, name part",
+         run.session(lambda s: ledger.awaiting_payment(s, t, keys["name part"], limit=25))),
         ("officer: today's queue + counts", run.session(lambda s: (guestbook.queue_counts(s, o),
                                                                    overview.queue_rows(s, o, limit=26)))),
         ("officer: open requests board", run.session(lambda s: overview.request_rows(s, o, limit=51))),
@@ -124,6 +133,13 @@ def steps(run: Run, keys: dict[str, str], window: Callable[[Database, Actor], ob
         ("officer search rows (name part, one page)",
          run.session(lambda s: online.search_rows(s, o, keys["name part"], limit=26))),
     ]
+
+
+def _third_page(session, treasurer: Actor):
+    page = ledger.receipts(session, treasurer, limit=20)
+    for _ in range(2):
+        page = ledger.receipts(session, treasurer, limit=20, after=page.next_key) if page.next_key else page
+    return page
 
 
 def treasurer_window():

@@ -482,19 +482,40 @@ class ReceiptRow:
 
 def receipts(session: Session, actor: Actor, search: str = "", *, limit: int = PAGE_SIZE,
              after: Key | None = None) -> Page[ReceiptRow]:
-    """Kuitansi, newest first (the next page after key ``after``), found through the search index by
-    kuitansi, invoice or request number or the requester's name, institution, phone or email; found
-    ones are not counted."""
+    """Kuitansi, newest first (the next page after key ``after``). A search goes through the search index
+    (kuitansi, invoice or request number, the requester's name, institution, phone or email): the
+    kuitansi of the requests found, newest request first, not counted."""
     require(session, actor, "receipt.issue")
-    query = _receipt_query(actor.office_id)
-    found = search_index.matching(session, actor.office_id, search)
-    if found is not None:
-        query = query.join(Invoice, Invoice.id == Payment.invoice_id).where(Invoice.request_id.in_(found))
+    if search_index.matching(session, actor.office_id, search) is not None:
+        return _found_receipts(session, actor, search, after, limit)
     # every kuitansi takes the next number of its year and none is ever deleted: the counters count them
-    total = None if found is not None else session.scalar(
-        select(func.coalesce(func.sum(DocumentCounter.last_number), 0)).where(
-            DocumentCounter.office_id == actor.office_id, DocumentCounter.kind == "receipt"))
-    return _receipt_page(session, actor, query, after, limit, total, descending=True)
+    total = session.scalar(select(func.coalesce(func.sum(DocumentCounter.last_number), 0)).where(
+        DocumentCounter.office_id == actor.office_id, DocumentCounter.kind == "receipt"))
+    return _receipt_page(session, actor, _receipt_query(actor.office_id), after, limit, total, descending=True)
+
+
+FOUND_CHUNK = 50  # requests asked of the search index at a time
+
+
+def _found_receipts(session: Session, actor: Actor, search: str, after: Key | None, limit: int) -> Page[ReceiptRow]:
+    """The kuitansi of the requests found, newest request first (keyed by request and kuitansi id): the
+    index gives the found requests newest first a few at a time, until a page is full."""
+    query = _receipt_query(actor.office_id, by_office=False).join(Invoice, Invoice.id == Payment.invoice_id)
+    order = (Invoice.request_id, Receipt.id)
+    rows: list = []
+    before = after[0] + 1 if after is not None else None  # the rest of the request the last page ended in
+    while len(rows) <= limit:
+        ids = search_index.matching_requests(session, actor.office_id, search, limit=FOUND_CHUNK, before=before)
+        if not ids:
+            break
+        found, _more = _keyset(session, query.where(Invoice.request_id.in_(ids)), order, after,
+                               limit + 1 - len(rows), descending=True)
+        rows += found
+        if len(ids) < FOUND_CHUNK:  # the index has no more
+            break
+        before = ids[-1]
+    next_key = tuple(rows[limit - 1][-2:]) if len(rows) > limit else None
+    return Page(_receipt_rows(session, actor, rows[:limit]), None, limit, next_key)
 
 
 def undeposited(session: Session, actor: Actor, source: str = "cash", *, limit: int = 200,
@@ -509,23 +530,28 @@ def undeposited(session: Session, actor: Actor, source: str = "cash", *, limit: 
     return _receipt_page(session, actor, query, after, limit, total), int(amount)
 
 
-def _receipt_query(office_id: int):
+def _receipt_query(office_id: int, *, by_office: bool = True):
+    """The kuitansi list's columns; read through the office's index by date unless ``by_office`` is
+    False (``office_id + 0`` keeps that index out of the plan)."""
     return (select(Receipt.id, Receipt.number, Receipt.issued_at, Receipt.received_from, Receipt.amount,
                    Payment.method, Receipt.status, Deposit.deposited_on, Deposit.ntpn, Receipt.cancel_reason)
             .join(Payment, Payment.id == Receipt.payment_id)
             .outerjoin(DepositReceipt, DepositReceipt.receipt_id == Receipt.id)
             .outerjoin(Deposit, Deposit.id == DepositReceipt.deposit_id)
-            .where(Receipt.office_id == office_id))
+            .where(Receipt.office_id == office_id if by_office else Receipt.office_id + 0 == office_id))
 
 
 def _receipt_page(session: Session, actor: Actor, query, after: Key | None, limit: int, total: int | None, *,
                   descending: bool = False) -> Page[ReceiptRow]:
-    zone = zone_of(session, actor.office_id)
     found, next_key = _keyset(session, query, (Receipt.issued_at, Receipt.id), after, limit, descending=descending)
-    rows = [ReceiptRow(rid, number, fmt_local(issued, zone), who, amount, method.value, status,
+    return Page(_receipt_rows(session, actor, found), None if total is None else int(total), limit, next_key)
+
+
+def _receipt_rows(session: Session, actor: Actor, found: list) -> list[ReceiptRow]:
+    zone = zone_of(session, actor.office_id)
+    return [ReceiptRow(rid, number, fmt_local(issued, zone), who, amount, method.value, status,
                        f"{deposited_on.strftime('%d-%m-%Y')} · {ntpn}" if deposited_on else "", reason)
             for rid, number, issued, who, amount, method, status, deposited_on, ntpn, reason, *_key in found]
-    return Page(rows, None if total is None else int(total), limit, next_key)
 
 
 @dataclass(frozen=True)
