@@ -5,9 +5,10 @@ import pytest
 from sqlalchemy import text
 
 from pstdesktop.bootstrap import open_url
-from pstdesktop.services import requests
+from pstdesktop.services import positions, requests
 from tests.conftest import Office
 from tests.unit.test_search import check_every_field
+from tests.unit.test_staff_lists import check_kuitansi_found_and_paged
 
 pytestmark = pytest.mark.postgres
 
@@ -56,3 +57,10 @@ def test_the_treasurers_open_lists_read_their_partial_indexes_on_postgresql(pg_o
                  "ix_receipt_awaiting_deposit")):
             plan = "\n".join(s.scalars(text(f"EXPLAIN {statement}")))
             assert index in plan, plan
+
+
+def test_kuitansi_found_and_paged_by_key_and_balances_carried_on_postgresql(pg_office):
+    check_kuitansi_found_and_paged(pg_office)
+    with pg_office.session() as s:
+        carried = positions.carried_balance(s, pg_office.office_id)
+        assert carried == positions.movement_sums(s, pg_office.office_id) and carried["receipted_held"] > 0

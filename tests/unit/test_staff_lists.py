@@ -42,6 +42,11 @@ def test_held_now_and_the_open_lists_agree_with_the_books(office):
 
 
 def test_kuitansi_are_found_through_the_search_index_and_paged_newest_first_by_key(office):
+    check_kuitansi_found_and_paged(office)
+
+
+def check_kuitansi_found_and_paged(office) -> None:
+    """Kuitansi paged newest first by key, and found by name part, number and the requester's mobile."""
     names = ["Siti Hidayati", "Rahmat Hidayat", "Budi Santoso", "Hidayatullah Putra", "Ani Lestari"]
     paid = [office.paid(full_name=name, phone=f"0812345600{n:02d}")[1] for n, name in enumerate(names)]
     with office.session() as s:
