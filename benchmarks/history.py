@@ -42,6 +42,7 @@ from sqlalchemy.engine import make_url
 from models import (
     Account,
     AuditEntry,
+    CarriedBalance,
     Channel,
     ConsultationReferral,
     Delivery,
@@ -72,7 +73,18 @@ from models import (
 )
 from pstdesktop.bootstrap import Database, open_url
 from pstdesktop.config import sqlite_url
-from pstdesktop.services import audit, billing, catalogue, delivery, feedback, guestbook, requests, tariffs
+from pstdesktop.services import (
+    audit,
+    billing,
+    catalogue,
+    delivery,
+    feedback,
+    guestbook,
+    positions,
+    requests,
+    search,
+    tariffs,
+)
 from pstdesktop.services.access import Actor, actor_of
 from pstdesktop.services.clock import ZONES, local_date, utcnow
 from pstdesktop.services.deadlines import is_working_day, online_due, walk_in_due
@@ -687,6 +699,12 @@ class History:
         start = time.perf_counter()
         self.insert_all()
         stages["insert"] = time.perf_counter() - start
+        start = time.perf_counter()
+        with self.db.unit_of_work() as s:  # bulk inserts bypass the flush that keeps the search text
+            search.refresh(s, [r["id"] for r in self.rows[ServiceRequest]])
+            for office_id in s.scalars(select(OfficeProfile.id)):  # and the balances billing carries forward
+                s.merge(CarriedBalance(office_id=office_id, **positions.movement_sums(s, office_id)))
+        stages["search index"] = time.perf_counter() - start
         start = time.perf_counter()
         self.write_audit_chain()
         stages["audit chain"] = time.perf_counter() - start

@@ -4,6 +4,7 @@
 from models.audit import AuditEntry
 from models.base import Base
 from models.billing import (
+    CarriedBalance,
     DailyClosing,
     Deposit,
     DepositReceipt,
@@ -32,13 +33,14 @@ from models.evidence import EVIDENCE_MAX_BYTES, Evidence, ReceivingAccount
 from models.feedback import Complaint, PollAnswer
 from models.office import Account, OfficeProfile, SigningKey
 from models.requests import ConsultationReferral, RequestItem, ServiceRequest, SppdAgreement, Waiver
+from models.search import RequestSearch
 from models.visitors import Visit, Visitor
 
 __all__ = [
-    "Account", "AuditEntry", "Base", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
+    "Account", "AuditEntry", "Base", "CarriedBalance", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
     "DocumentStatus", "EVIDENCE_MAX_BYTES", "Evidence", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
-    "ProductKind", "Receipt", "ReceivingAccount", "Refund", "RequestItem", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
+    "ProductKind", "Receipt", "ReceivingAccount", "Refund", "RequestItem", "RequestSearch", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
     "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
     "WaiverPurpose",
 ]

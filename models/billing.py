@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, Money, enum_type
 from models.enums import DocumentStatus, PaymentMethod
 
 LIVE_INVOICE = "status <> 'cancelled'"  # DocumentStatus is stored as its value
+ISSUED_INVOICE = "status = 'issued'"
 
 
 class DocumentCounter(Base):
@@ -41,6 +42,9 @@ class Invoice(Base):
         ),
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_invoice_request", "request_id"),
+        # the treasurer's list of invoices awaiting payment, oldest first: only the open ones are indexed
+        Index("ix_invoice_awaiting_payment", "office_id", "issued_at", "id",
+              sqlite_where=text(ISSUED_INVOICE), postgresql_where=text(ISSUED_INVOICE)),
         # a SIMPONI billing code names one billing: at most one live (not cancelled) invoice carries it
         Index("ux_invoice_live_billing_code", "billing_code", unique=True,
               sqlite_where=text(LIVE_INVOICE), postgresql_where=text(LIVE_INVOICE)),
@@ -75,6 +79,9 @@ class Payment(Base):
         CheckConstraint("ntpn IS NULL OR length(ntpn) = 16", name="ntpn"),
         CheckConstraint("method <> 'cash' OR cash_tendered >= amount", name="cash_tendered"),
         Index("ix_payment_paid_at", "office_id", "paid_at"),
+        Index("ix_payment_recorded_at", "recorded_at"),  # not by office: the partial index below serves those
+        Index("ix_payment_awaiting_receipt", "office_id", "recorded_at", "id",
+              sqlite_where=text("awaiting_receipt = 1"), postgresql_where=text("awaiting_receipt")),
         Index("ux_payment_ntpn", "ntpn", unique=True,
               sqlite_where=text("ntpn IS NOT NULL"), postgresql_where=text("ntpn IS NOT NULL")),
     )
@@ -101,6 +108,8 @@ class Payment(Base):
     paid_at: Mapped[datetime]
     recorded_at: Mapped[datetime]
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
+    # no live kuitansi and no refund yet: the treasurer's "waiting for a receipt" list (kept by billing)
+    awaiting_receipt: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     invoice: Mapped[Invoice] = relationship()
 
@@ -116,7 +125,11 @@ class Receipt(Base):
         CheckConstraint("status <> 'cancelled' OR length(cancel_reason) > 0", name="cancel_reason"),
         Index("ix_receipt_issued_at", "office_id", "issued_at"),
         Index("ix_receipt_payment", "payment_id"),
-        Index("ix_receipt_awaiting_deposit", "office_id", "awaiting_deposit"),
+        Index("ix_receipt_awaiting_deposit", "office_id", "issued_at", "id",
+              sqlite_where=text("awaiting_deposit = 1"), postgresql_where=text("awaiting_deposit")),
+        # the corrections booked since an instant (carried balances, a day's totals)
+        Index("ix_receipt_cancelled_at", "office_id", "cancelled_at",
+              sqlite_where=text("status = 'cancelled'"), postgresql_where=text("status = 'cancelled'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -153,6 +166,7 @@ class Deposit(Base):
         CheckConstraint("source IN ('cash', 'transfer')", name="source"),
         CheckConstraint("length(ntpn) = 16", name="ntpn"),
         UniqueConstraint("ntpn"),
+        Index("ix_deposit_office_day", "office_id", "deposited_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -171,6 +185,7 @@ class DepositReceipt(Base):
     """Which receipts a deposit covers (each cash receipt is deposited once)."""
 
     __tablename__ = "deposit_receipt"
+    __table_args__ = (Index("ix_deposit_receipt_deposit", "deposit_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     deposit_id: Mapped[int] = mapped_column(ForeignKey("deposit.id"))
@@ -237,3 +252,30 @@ class DailyClosing(Base):
     closed_at: Mapped[datetime]
     closed_by_id: Mapped[int] = mapped_column(ForeignKey("account.id"))
     note: Mapped[str] = mapped_column(Text, default="")
+
+
+CARRIED = ("paid_cash", "paid_transfer", "paid_simponi", "receipted_held", "cancelled_held", "deposited_cash",
+           "deposited_transfer", "refunded_cash", "refunded_transfer", "refunded_simponi")
+
+
+class CarriedBalance(Base):
+    """Every money movement of one office added up since its first day, one column per kind: payments
+    by method (dated when paid), kuitansi of held money issued and cancelled, deposits by source and
+    refunds by the payment's method. Written by ``billing`` in the transaction that books the movement,
+    so a balance at an instant is this less the few movements dated at or after it
+    (``positions.positions_at``); ``pst verify`` and the tests check each column against its movements."""
+
+    __tablename__ = "carried_balance"
+    __table_args__ = (CheckConstraint(" AND ".join(f"{c} >= 0" for c in CARRIED), name="non_negative"),)
+
+    office_id: Mapped[int] = mapped_column(ForeignKey("office_profile.id"), primary_key=True, autoincrement=False)
+    paid_cash: Mapped[int] = mapped_column(Money, default=0)
+    paid_transfer: Mapped[int] = mapped_column(Money, default=0)
+    paid_simponi: Mapped[int] = mapped_column(Money, default=0)
+    receipted_held: Mapped[int] = mapped_column(Money, default=0)   # cash and transfer kuitansi issued
+    cancelled_held: Mapped[int] = mapped_column(Money, default=0)   # of those, cancelled
+    deposited_cash: Mapped[int] = mapped_column(Money, default=0)
+    deposited_transfer: Mapped[int] = mapped_column(Money, default=0)
+    refunded_cash: Mapped[int] = mapped_column(Money, default=0)
+    refunded_transfer: Mapped[int] = mapped_column(Money, default=0)
+    refunded_simponi: Mapped[int] = mapped_column(Money, default=0)

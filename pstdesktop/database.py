@@ -13,6 +13,7 @@ from sqlalchemy import Engine, TextClause, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from pstdesktop import faults
+from pstdesktop.services import search
 from pstdesktop.services.errors import CountedRefusal
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -56,6 +57,7 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     factory = sessionmaker(bind=engine, expire_on_commit=False)
+    search.keep_in_step(factory)
     if engine.dialect.name == "postgresql":
         announce_changes(factory)
     return factory

@@ -35,6 +35,7 @@ from pstdesktop.services.closing import ensure_open, lock_books
 from pstdesktop.services.errors import DomainError, NotFound, StateError, ValidationError
 from pstdesktop.services.numbering import invoice_number, next_number, receipt_number
 from pstdesktop.services.office import office_of, office_today
+from pstdesktop.services.positions import carry
 from pstdesktop.services.workflow import RECEIPTED_STATES, load_request, move
 
 HELD_METHODS = (PaymentMethod.CASH, PaymentMethod.TRANSFER)  # held by the office until deposited
@@ -203,7 +204,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     if method is PaymentMethod.CASH:  # cash is booked on the day it is taken
         ensure_open(session, actor.office_id, local_date(paid_at, office_of(session, actor.office_id).time_zone))
     payment = Payment(office_id=invoice.office_id, invoice_id=invoice.id, idempotency_key=key, method=method,
-                      amount=paid, paid_at=paid_at, recorded_at=now, recorded_by_id=account.id,
+                      amount=paid, paid_at=paid_at, recorded_at=now, recorded_by_id=account.id, awaiting_receipt=True,
                       bank=validate.text("bank", bank, required=False, max_length=100))
     if method is PaymentMethod.CASH:
         tendered = validate.amount("cash_tendered", cash_tendered if cash_tendered not in (None, "") else paid)
@@ -237,6 +238,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
     if payment.ntpn:
         _register_ntpn(session, NtpnUse(ntpn=payment.ntpn, payment_id=payment.id))
     invoice.status = DocumentStatus.PAID
+    carry(session, payment.office_id, **{f"paid_{method.value}": paid})
     audit.record(session, account, "payment.record", payment, reason=payment.proof_reuse_reason,
                  extra={"proof": payment.proof_sha256, "proof_id": payment.proof_id} if payment.proof_id else None)
     audit.record(session, account, "invoice.paid", invoice)
@@ -370,7 +372,10 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
         status=DocumentStatus.ISSUED, awaiting_deposit=payment.method in HELD_METHODS,
     )
     session.add(receipt)
+    payment.awaiting_receipt = False
     session.flush()
+    if payment.method in HELD_METHODS:
+        carry(session, office.id, receipted_held=receipt.amount)
     audit.record(session, account, "receipt.issue", receipt)
     if request.state is RequestState.PAID:
         move(session, account, request, RequestState.RECEIPTED)
@@ -432,6 +437,10 @@ def _cancellation(session: Session, actor: Actor, receipt_id: int, reason: str,
         raise StateError("deposited", number=receipt.number)
     receipt.status, receipt.cancel_reason, receipt.awaiting_deposit = DocumentStatus.CANCELLED, reason, False
     receipt.cancelled_at, receipt.cancelled_by_id = utcnow(), supervisor.id
+    payment = session.get(Payment, receipt.payment_id)
+    payment.awaiting_receipt = True  # until a new kuitansi or a refund
+    if payment.method in HELD_METHODS:
+        carry(session, receipt.office_id, cancelled_held=receipt.amount)
     audit.record(session, account, "receipt.cancel", receipt, reason=reason,
                  extra={"approved_by": supervisor.username})
     return account, supervisor, receipt
@@ -482,7 +491,9 @@ def record_refund(session: Session, actor: Actor, payment_id: int, *, method: st
                     refunded_on=refunded_on, reason=reason, approved_by_id=supervisor.id,
                     recorded_by_id=account.id, recorded_at=utcnow())
     session.add(refund)
+    payment.awaiting_receipt = False
     session.flush()
+    carry(session, actor.office_id, **{f"refunded_{payment.method.value}": refund.amount})
     audit.record(session, account, "refund.record", refund, reason=reason,
                  extra={"approved_by": supervisor.username})
     request = _request_of_payment(session, actor, payment.id)
@@ -497,9 +508,9 @@ def undeposited_cash(session: Session, actor: Actor, source: str = "cash") -> li
     require(session, actor, "deposit.record")
     return list(session.scalars(
         select(Receipt).join(Payment, Payment.id == Receipt.payment_id)
-        .where(Receipt.office_id == actor.office_id, Receipt.awaiting_deposit.is_(True),
+        .where(Receipt.office_id == actor.office_id, Receipt.awaiting_deposit == True,  # noqa: E712 (partial index)
                Payment.method == PaymentMethod(source))
-        .order_by(Receipt.issued_at)))
+        .order_by(Receipt.issued_at, Receipt.id)))
 
 
 def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, ntpn: str,
@@ -538,6 +549,7 @@ def record_deposit(session: Session, actor: Actor, receipt_ids: list[int], *, nt
     session.add_all(DepositReceipt(deposit_id=deposit.id, receipt_id=r.id) for r in chosen)
     for receipt in chosen:
         receipt.awaiting_deposit = False
+    carry(session, actor.office_id, **{f"deposited_{source}": deposit.amount})
     audit.record(session, account, "deposit.record", deposit, extra={"receipts": [r.number for r in chosen]})
     return deposit
 

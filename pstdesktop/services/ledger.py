@@ -34,7 +34,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, select, tuple_
 from sqlalchemy.orm import Session
 
 from exports.ledger import (
@@ -56,6 +56,7 @@ from models import (
     Delivery,
     Deposit,
     DepositReceipt,
+    DocumentCounter,
     DocumentStatus,
     Invoice,
     Payment,
@@ -71,12 +72,13 @@ from models import (
     Waiver,
 )
 from pstdesktop.services import audit, billing, feedback, references, report_requests, validate
+from pstdesktop.services import search as search_index
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import day_start, fmt_local, local, local_date, utcnow
 from pstdesktop.services.closing import closing_of, lock_books
 from pstdesktop.services.errors import CountedRefusal, NotFound, StateError, ValidationError
 from pstdesktop.services.office import check_password, office_of, office_today
-from pstdesktop.services.positions import Positions, positions
+from pstdesktop.services.positions import Positions, balances_at, bku_balance, positions_at
 from pstdesktop.services.workflow import STATE_LABELS
 
 T = TypeVar("T")
@@ -102,18 +104,33 @@ WALK_IN_STANDARD = "Datang langsung: 1 jam sejak mengisi buku tamu"
 ONLINE_STANDARD = "Daring: 10 hari kerja sejak permintaan jelas"
 
 
+Key = tuple  # where a page of a list ends: the values of its order columns in its last row
+
+
 @dataclass(frozen=True)
 class Page(Generic[T]):
-    """One page of a list read from the database (``total`` rows in all)."""
+    """One page of a list read from the database by key (``total`` rows in all, None when not counted):
+    the next page starts after ``next_key``, None on the last page."""
 
     rows: list[T]
-    total: int
-    offset: int
+    total: int | None
     limit: int
+    next_key: Key | None
 
-    @property
-    def last_offset(self) -> int:
-        return max(0, (self.total - 1) // self.limit * self.limit) if self.total else 0
+
+def _keyset(session: Session, query, order: tuple, after: Key | None, limit: int, *,
+            descending: bool = False) -> tuple[list, Key | None]:
+    """The rows of ``query`` in ``order`` after key ``after`` (one more is read to know whether another
+    page follows), each row followed by its key columns; and the key of the last row shown."""
+    if after is not None:
+        key, start = tuple_(*order), tuple_(*(literal(value, column.type) for value, column in zip(after, order,
+                                                                                                     strict=True)))
+        query = query.where(key < start if descending else key > start)
+    rows = session.execute(query.add_columns(*order)
+                           .order_by(*(c.desc() if descending else c for c in order)).limit(limit + 1)).all()
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (tuple(rows[-1][-len(order):]) if more else None)
 
 
 # --- days and the closing rule ---------------------------------------------------------------------------
@@ -253,8 +270,29 @@ def positions_now(session: Session, actor: Actor) -> Positions:
     """The cash box, receiving account, treasury and pending payments at this moment."""
     require(session, actor, "payment.record")
     now = utcnow()
-    return positions(session, actor.office_id, now + timedelta(microseconds=1),
-                     office_today(session, actor.office_id) + timedelta(days=1))
+    return positions_at(session, actor.office_id, now + timedelta(microseconds=1),
+                        office_today(session, actor.office_id) + timedelta(days=1))
+
+
+def held_now(session: Session, actor: Actor) -> Positions:
+    """What the treasurer holds at this moment (cash box, receiving account, paid without kuitansi), read
+    from the open rows only — the kuitansi awaiting their deposit and the payments awaiting their
+    kuitansi — so it costs the same in the fifth year as on the first day. Equal to ``positions_now``
+    but for ``treasury`` (left 0: that needs every movement of the years)."""
+    require(session, actor, "payment.record")
+    pending = dict.fromkeys((m.value for m in PaymentMethod), 0)
+    pending.update({method.value: int(amount or 0) for method, amount in session.execute(
+        select(Payment.method, func.sum(Payment.amount))
+        .where(Payment.office_id == actor.office_id, Payment.awaiting_receipt == True)  # noqa: E712 (partial index)
+        .group_by(Payment.method))})
+    held = dict(pending)
+    for method, amount in session.execute(
+            select(Payment.method, func.sum(Receipt.amount)).join(Payment, Payment.id == Receipt.payment_id)
+            .where(Receipt.office_id == actor.office_id, Receipt.awaiting_deposit == True)  # noqa: E712
+            .group_by(Payment.method)):
+        held[method.value] += int(amount or 0)
+    return Positions(cash=held[PaymentMethod.CASH.value], bank=held[PaymentMethod.TRANSFER.value], treasury=0,
+                     pending=pending)
 
 
 def receipt_number(session: Session, actor: Actor, receipt_id: int) -> str:
@@ -296,15 +334,16 @@ def _day_totals(session: Session, office_id: int, day: date) -> DayTotals:
         .where(Deposit.office_id == office_id, Deposit.deposited_on == day)).one()
     active = select(Receipt.id).where(Receipt.payment_id == Payment.id,
                                       Receipt.status != DocumentStatus.CANCELLED).exists()
-    unreceipted = session.scalar(select(func.count(Payment.id)).where(
-        Payment.office_id == office_id, Payment.recorded_at >= start, Payment.recorded_at < end, ~active))
+    unreceipted = session.scalar(select(func.count(Payment.id)).where(  # office_id + 0: read by the day's index
+        Payment.office_id + 0 == office_id, Payment.recorded_at >= start, Payment.recorded_at < end, ~active))
     refunds = session.scalar(select(func.coalesce(func.sum(Refund.amount), 0))
                              .where(Refund.office_id == office_id, Refund.refunded_on == day))
-    opening = cash_balance(session, office_id, start, day)
-    closing = cash_balance(session, office_id, end, day + timedelta(days=1))
+    # balances carried forward less the movements since the day: no reading back through the years
+    opening = bku_balance(balances_at(session, office_id, start, day))
+    at_end = balances_at(session, office_id, end, day + timedelta(days=1))
     return DayTotals(day, issued, cancelled, receipts, cancellations, int(deposits), int(deposit_count),
-                     opening, closing, int(unreceipted or 0), positions(session, office_id, end, day + timedelta(days=1)),
-                     int(refunds or 0))
+                     opening, bku_balance(at_end), int(unreceipted or 0),
+                     positions_at(session, office_id, end, day + timedelta(days=1), at_end), int(refunds or 0))
 
 
 def close_day(session: Session, actor: Actor, day: date, note: str = "") -> DailyClosing:
@@ -364,25 +403,20 @@ def _invoice_row(invoice: Invoice, request_number: str, channel: Channel, instit
 
 
 def awaiting_payment(session: Session, actor: Actor, search: str = "", *, limit: int = PAGE_SIZE,
-                     offset: int = 0) -> Page[InvoiceRow]:
-    """Issued, unpaid invoices (oldest first), found by invoice or request number or payer's name."""
+                     after: Key | None = None) -> Page[InvoiceRow]:
+    """Issued, unpaid invoices (oldest first, the next page after key ``after``), found through the
+    search index by invoice or request number or the requester's name, institution, phone or email."""
     require(session, actor, "payment.record")
     zone = zone_of(session, actor.office_id)
     query = _invoice_query(actor.office_id).where(Invoice.status == DocumentStatus.ISSUED)
-    text = (search or "").strip()
-    if text:
-        like = f"%{_escape(text)}%"
-        query = query.where(or_(Invoice.number.ilike(like, escape="\\"), Invoice.payer_name.ilike(like, escape="\\"),
-                                ServiceRequest.number.ilike(like, escape="\\")))
+    found = search_index.matching(session, actor.office_id, search)
+    if found is not None:
+        query = query.where(Invoice.request_id.in_(found))
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     now = utcnow()
-    rows = [_invoice_row(inv, num, ch, inst, zone, now) for inv, num, ch, inst in session.execute(
-        query.order_by(Invoice.issued_at, Invoice.id).limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    rows, next_key = _keyset(session, query, (Invoice.issued_at, Invoice.id), after, limit)
+    return Page([_invoice_row(inv, num, ch, inst, zone, now) for inv, num, ch, inst, *_key in rows],
+                int(total or 0), limit, next_key)
 
 
 def invoice_row(session: Session, actor: Actor, invoice_id: int) -> InvoiceRow:
@@ -427,21 +461,18 @@ class PaymentRow:
 
 
 def payments_without_receipt(session: Session, actor: Actor, *, limit: int = PAGE_SIZE,
-                             offset: int = 0) -> Page[PaymentRow]:
-    """Payments whose kuitansi is still to be issued (none yet, or the last one was cancelled)."""
+                             after: Key | None = None) -> Page[PaymentRow]:
+    """Payments whose kuitansi is still to be issued (none yet, or the last one was cancelled), oldest
+    first; the next page after key ``after``."""
     require(session, actor, "receipt.issue")
     zone = zone_of(session, actor.office_id)
-    active = select(Receipt.id).where(Receipt.payment_id == Payment.id,
-                                      Receipt.status != DocumentStatus.CANCELLED).exists()
-    refunded = select(Refund.id).where(Refund.payment_id == Payment.id).exists()
     query = (select(Payment, Invoice.number, Invoice.payer_name).join(Invoice, Invoice.id == Payment.invoice_id)
-             .where(Payment.office_id == actor.office_id, ~active, ~refunded))
+             .where(Payment.office_id == actor.office_id, Payment.awaiting_receipt == True))  # noqa: E712 (partial index)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
+    found, next_key = _keyset(session, query, (Payment.recorded_at, Payment.id), after, limit)
     rows = [PaymentRow(p.id, number, payer, p.method.value, p.amount, fmt_local(p.paid_at, zone),
-                       fmt_local(p.recorded_at, zone))
-            for p, number, payer in session.execute(query.order_by(Payment.recorded_at, Payment.id)
-                                                    .limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+                       fmt_local(p.recorded_at, zone)) for p, number, payer, *_key in found]
+    return Page(rows, int(total or 0), limit, next_key)
 
 
 @dataclass(frozen=True)
@@ -458,46 +489,77 @@ class ReceiptRow:
 
 
 def receipts(session: Session, actor: Actor, search: str = "", *, limit: int = PAGE_SIZE,
-             offset: int = 0) -> Page[ReceiptRow]:
-    """Kuitansi, newest first, found by number or by who paid."""
+             after: Key | None = None) -> Page[ReceiptRow]:
+    """Kuitansi, newest first (the next page after key ``after``). A search goes through the search index
+    (kuitansi, invoice or request number, the requester's name, institution, phone or email): the
+    kuitansi of the requests found, newest request first, not counted."""
     require(session, actor, "receipt.issue")
-    query = _receipt_query(actor.office_id)
-    text = (search or "").strip()
-    if text:
-        like = f"%{_escape(text)}%"
-        query = query.where(or_(Receipt.number.ilike(like, escape="\\"),
-                                Receipt.received_from.ilike(like, escape="\\")))
-    return _receipt_page(session, actor, query.order_by(Receipt.issued_at.desc(), Receipt.id.desc()), limit, offset)
+    if search_index.matching(session, actor.office_id, search) is not None:
+        return _found_receipts(session, actor, search, after, limit)
+    # every kuitansi takes the next number of its year and none is ever deleted: the counters count them
+    total = session.scalar(select(func.coalesce(func.sum(DocumentCounter.last_number), 0)).where(
+        DocumentCounter.office_id == actor.office_id, DocumentCounter.kind == "receipt"))
+    return _receipt_page(session, actor, _receipt_query(actor.office_id), after, limit, total, descending=True)
+
+
+FOUND_CHUNK = 50  # requests asked of the search index at a time
+
+
+def _found_receipts(session: Session, actor: Actor, search: str, after: Key | None, limit: int) -> Page[ReceiptRow]:
+    """The kuitansi of the requests found, newest request first (keyed by request and kuitansi id): the
+    index gives the found requests newest first a few at a time, until a page is full."""
+    query = _receipt_query(actor.office_id, by_office=False).join(Invoice, Invoice.id == Payment.invoice_id)
+    order = (Invoice.request_id, Receipt.id)
+    rows: list = []
+    before = after[0] + 1 if after is not None else None  # the rest of the request the last page ended in
+    while len(rows) <= limit:
+        ids = search_index.matching_requests(session, actor.office_id, search, limit=FOUND_CHUNK, before=before)
+        if not ids:
+            break
+        found, _more = _keyset(session, query.where(Invoice.request_id.in_(ids)), order, after,
+                               limit + 1 - len(rows), descending=True)
+        rows += found
+        if len(ids) < FOUND_CHUNK:  # the index has no more
+            break
+        before = ids[-1]
+    next_key = tuple(rows[limit - 1][-2:]) if len(rows) > limit else None
+    return Page(_receipt_rows(session, actor, rows[:limit]), None, limit, next_key)
 
 
 def undeposited(session: Session, actor: Actor, source: str = "cash", *, limit: int = 200,
-                offset: int = 0) -> tuple[Page[ReceiptRow], int]:
-    """Kuitansi awaiting their deposit (oldest first) and their total in Rupiah: cash in the box, or
-    transfers on the receiving account (``source``)."""
+                after: Key | None = None) -> tuple[Page[ReceiptRow], int]:
+    """Kuitansi awaiting their deposit (oldest first, the next page after key ``after``) and their total
+    in Rupiah: cash in the box, or transfers on the receiving account (``source``)."""
     require(session, actor, "deposit.record")
-    query = _receipt_query(actor.office_id).where(Receipt.awaiting_deposit.is_(True),  # live, not deposited
+    query = _receipt_query(actor.office_id).where(Receipt.awaiting_deposit == True,  # noqa: E712 live, not deposited
                                                   Payment.method == PaymentMethod(source))
     amount = session.scalar(select(func.coalesce(func.sum(query.subquery().c.amount), 0)))
-    return _receipt_page(session, actor, query.order_by(Receipt.issued_at, Receipt.id), limit, offset), int(amount)
+    total = session.scalar(select(func.count()).select_from(query.subquery()))
+    return _receipt_page(session, actor, query, after, limit, total), int(amount)
 
 
-def _receipt_query(office_id: int):
+def _receipt_query(office_id: int, *, by_office: bool = True):
+    """The kuitansi list's columns; read through the office's index by date unless ``by_office`` is
+    False (``office_id + 0`` keeps that index out of the plan)."""
     return (select(Receipt.id, Receipt.number, Receipt.issued_at, Receipt.received_from, Receipt.amount,
                    Payment.method, Receipt.status, Deposit.deposited_on, Deposit.ntpn, Receipt.cancel_reason)
             .join(Payment, Payment.id == Receipt.payment_id)
             .outerjoin(DepositReceipt, DepositReceipt.receipt_id == Receipt.id)
             .outerjoin(Deposit, Deposit.id == DepositReceipt.deposit_id)
-            .where(Receipt.office_id == office_id))
+            .where(Receipt.office_id == office_id if by_office else Receipt.office_id + 0 == office_id))
 
 
-def _receipt_page(session: Session, actor: Actor, query, limit: int, offset: int) -> Page[ReceiptRow]:
+def _receipt_page(session: Session, actor: Actor, query, after: Key | None, limit: int, total: int | None, *,
+                  descending: bool = False) -> Page[ReceiptRow]:
+    found, next_key = _keyset(session, query, (Receipt.issued_at, Receipt.id), after, limit, descending=descending)
+    return Page(_receipt_rows(session, actor, found), None if total is None else int(total), limit, next_key)
+
+
+def _receipt_rows(session: Session, actor: Actor, found: list) -> list[ReceiptRow]:
     zone = zone_of(session, actor.office_id)
-    total = session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = [ReceiptRow(rid, number, fmt_local(issued, zone), who, amount, method.value, status,
+    return [ReceiptRow(rid, number, fmt_local(issued, zone), who, amount, method.value, status,
                        f"{deposited_on.strftime('%d-%m-%Y')} · {ntpn}" if deposited_on else "", reason)
-            for rid, number, issued, who, amount, method, status, deposited_on, ntpn, reason
-            in session.execute(query.limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+            for rid, number, issued, who, amount, method, status, deposited_on, ntpn, reason, *_key in found]
 
 
 @dataclass(frozen=True)
@@ -511,18 +573,18 @@ class DepositRow:
     source: str = "cash"  # cash box or receiving account (transfer)
 
 
-def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: int = 0) -> Page[DepositRow]:
+def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, after: Key | None = None) -> Page[DepositRow]:
+    """Deposits, newest first; the next page after key ``after``."""
     require(session, actor, "deposit.record")
     zone = zone_of(session, actor.office_id)
-    counts = (select(DepositReceipt.deposit_id, func.count(DepositReceipt.id).label("n"))
-              .group_by(DepositReceipt.deposit_id).subquery())
-    query = (select(Deposit, counts.c.n).outerjoin(counts, counts.c.deposit_id == Deposit.id)
-             .where(Deposit.office_id == actor.office_id))
+    counts = (select(func.count(DepositReceipt.id)).where(DepositReceipt.deposit_id == Deposit.id)
+              .correlate(Deposit).scalar_subquery())  # per row shown, not over every deposit of the years
+    query = select(Deposit, counts).where(Deposit.office_id == actor.office_id)
     total = session.scalar(select(func.count(Deposit.id)).where(Deposit.office_id == actor.office_id))
+    found, next_key = _keyset(session, query, (Deposit.deposited_on, Deposit.id), after, limit, descending=True)
     rows = [DepositRow(d.id, d.deposited_on, d.ntpn, d.amount, int(n or 0), fmt_local(d.recorded_at, zone), d.source)
-            for d, n in session.execute(query.order_by(Deposit.deposited_on.desc(), Deposit.id.desc())
-                                        .limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+            for d, n, *_key in found]
+    return Page(rows, int(total or 0), limit, next_key)
 
 
 @dataclass(frozen=True)
@@ -534,16 +596,17 @@ class ClosingRow:
     note: str
 
 
-def closings(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, offset: int = 0) -> Page[ClosingRow]:
+def closings(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, after: Key | None = None) -> Page[ClosingRow]:
+    """Closed days, newest first; the next page after key ``after``."""
     require(session, actor, "report.view")
     zone = zone_of(session, actor.office_id)
     total = session.scalar(select(func.count(DailyClosing.id)).where(DailyClosing.office_id == actor.office_id))
-    rows = [ClosingRow(c.day, dict(c.totals), fmt_local(c.closed_at, zone), name, c.note)
-            for c, name in session.execute(
-                select(DailyClosing, Account.full_name).join(Account, Account.id == DailyClosing.closed_by_id)
-                .where(DailyClosing.office_id == actor.office_id)
-                .order_by(DailyClosing.day.desc()).limit(limit).offset(offset))]
-    return Page(rows, int(total or 0), offset, limit)
+    found, next_key = _keyset(session, select(DailyClosing, Account.full_name)
+                              .join(Account, Account.id == DailyClosing.closed_by_id)
+                              .where(DailyClosing.office_id == actor.office_id), (DailyClosing.day,), after, limit,
+                              descending=True)
+    rows = [ClosingRow(c.day, dict(c.totals), fmt_local(c.closed_at, zone), name, c.note) for c, name, *_key in found]
+    return Page(rows, int(total or 0), limit, next_key)
 
 
 # --- the books --------------------------------------------------------------------------------------------

@@ -492,31 +492,32 @@ class FoundRow:
 
 
 def search_rows(session: Session, actor: Actor, text: str, lang: str = "id", *, limit: int = 50,
-                offset: int = 0) -> list[FoundRow]:
-    """One page of requests by requester name, phone, request, invoice or receipt (kuitansi) number."""
+                before: int | None = None) -> list[FoundRow]:
+    """One page of requests by requester name, institution, phone, email, request, invoice or receipt
+    (kuitansi) number, newest first; the next page starts before request ``before``."""
     require(session, actor, "queue.view")
     key = (text or "").strip()
     if not key:
         return []
-    by_receipt = session.scalar(select(Invoice.request_id).join(Payment, Payment.invoice_id == Invoice.id)
-                                .join(Receipt, Receipt.payment_id == Payment.id)
-                                .where(Receipt.office_id == actor.office_id, Receipt.number == key).limit(1))
-    if by_receipt is not None:
-        found = [requests.get_request(session, actor, by_receipt)] if offset == 0 else []
-    else:
-        compact = "".join(ch for ch in key if ch.isdigit() or ch == "+")
-        if len(compact) >= 8 and all(ch.isdigit() or ch in "+-() ." for ch in key):
-            key = compact  # phones are stored without separators
-        found = requests.find_requests(session, actor, key, limit=limit, offset=offset)
+    compact = "".join(ch for ch in key if ch.isdigit() or ch == "+")
+    if len(compact) >= 8 and all(ch.isdigit() or ch in "+-() ." for ch in key):
+        key = compact  # phones are stored without separators
+    found = requests.find_requests(session, actor, key, limit=limit, before=before)
     zone = office_of(session, actor.office_id).time_zone
+    ids = [request.id for request in found]  # one query each for the page's people, invoices and receipts
+    people = {v.id: v for v in session.scalars(select(Visitor).where(Visitor.id.in_({r.visitor_id for r in found})))}
+    invoices: dict[int, Invoice] = {}
+    for invoice in session.scalars(select(Invoice).where(Invoice.request_id.in_(ids))
+                                   .order_by(Invoice.status != DocumentStatus.CANCELLED, Invoice.id)):
+        invoices[invoice.request_id] = invoice  # the live one last, else the newest
+    receipts = dict(session.execute(
+        select(Payment.invoice_id, Receipt.number).join(Receipt, Receipt.payment_id == Payment.id)
+        .where(Payment.invoice_id.in_([i.id for i in invoices.values()]), Receipt.status != DocumentStatus.CANCELLED)
+    ).all()) if invoices else {}
     rows = []
     for request in found:
-        visitor = session.get(Visitor, request.visitor_id)
-        invoice = session.scalar(select(Invoice).where(Invoice.request_id == request.id)
-                                 .order_by(Invoice.status == DocumentStatus.CANCELLED, Invoice.id.desc()).limit(1))
-        receipt = session.scalar(select(Receipt.number).join(Payment, Payment.id == Receipt.payment_id)
-                                 .where(Payment.invoice_id == invoice.id, Receipt.status != DocumentStatus.CANCELLED)
-                                 ) if invoice else None
+        visitor, invoice = people[request.visitor_id], invoices.get(request.id)
+        receipt = receipts.get(invoice.id) if invoice else None
         rows.append(FoundRow(request.id, request.number, visitor.full_name, visitor.phone, request.channel,
                              STATE_LABELS[request.state][1 if lang == "en" else 0],
                              fmt_local(request.received_at, zone), invoice.number if invoice else "", receipt or ""))

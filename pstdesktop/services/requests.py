@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -24,7 +24,7 @@ from models import (
     WaiverCategory,
     WaiverPurpose,
 )
-from pstdesktop.services import audit, billing, clock, tariffs, validate
+from pstdesktop.services import audit, billing, clock, search, tariffs, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.catalogue import product_by_code
 from pstdesktop.services.clock import local, utcnow
@@ -366,20 +366,14 @@ def open_requests(session: Session, actor: Actor, channel: Channel | None = None
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
-def find_requests(session: Session, actor: Actor, text: str, *, limit: int = 50, offset: int = 0) -> list[ServiceRequest]:
-    """Requests by request or invoice number, phone (exact, indexed), or part of the requester's name."""
+def find_requests(session: Session, actor: Actor, text: str, *, limit: int = 50,
+                  before: int | None = None) -> list[ServiceRequest]:
+    """Requests whose requester's name, institution, phone or email, or whose request, invoice or kuitansi
+    number contains ``text`` (``services.search``), newest first; the next page starts before request
+    ``before`` (the last one shown)."""
     require(session, actor, "queue.view")
-    key = (text or "").strip()
-    if not key:
+    ids = search.matching_requests(session, actor.office_id, text, limit=limit, before=before)
+    if not ids:
         return []
-    by_number = select(ServiceRequest.id).where(ServiceRequest.office_id == actor.office_id,
-                                                ServiceRequest.number == key)
-    by_invoice = select(Invoice.request_id).where(Invoice.office_id == actor.office_id, Invoice.number == key)
-    people = (select(Visitor.id).where(Visitor.office_id == actor.office_id,
-                                       or_(Visitor.phone == key,
-                                           func.lower(Visitor.full_name).like(f"%{key.lower()}%")))
-              .limit(500))
-    by_person = select(ServiceRequest.id).where(ServiceRequest.visitor_id.in_(people))
-    ids = by_number.union(by_invoice, by_person).subquery()
-    query = select(ServiceRequest).where(ServiceRequest.id.in_(select(ids))).order_by(ServiceRequest.id.desc())
-    return list(session.scalars(query.limit(limit).offset(offset)))
+    found = {r.id: r for r in session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))}
+    return [found[i] for i in ids]

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from models import Account, OfficeProfile, Visit, Visitor
-from pstdesktop.services import audit, validate
+from pstdesktop.services import audit, search, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.office import office_of, office_today
@@ -65,6 +65,7 @@ def _erase(session: Session, office: OfficeProfile, account: Account | None, now
         erased.extend(person.id for person in people)
         session.flush()
     if erased:
+        search.optimize(session)  # the erased text leaves the search index itself, not only its results
         audit.record(session, account, "visitor.erase_expired", office,
                      extra={"erased": len(erased), "cutoff": cutoff, "visitor_ids": erased,
                             "automatic": account is None})

@@ -29,6 +29,8 @@ PROBLEMS: dict[str, tuple[str, str]] = {
               "row is not in the audit trail (added behind the application's back)"),
     "changed": ("diubah di luar aplikasi ({detail})", "changed behind the application's back ({detail})"),
     "removed": ("baris dihapus di luar aplikasi", "row removed behind the application's back"),
+    "carried": ("saldo yang dibawa tidak sama dengan jumlah transaksinya ({detail})",
+                "carried balance differs from the sum of its movements ({detail})"),
     "no_epoch": ("jejak audit tidak memiliki entri epoch berkunci (dihapus atau ditulis ulang)",
                  "the audit trail has no keyed epoch entry (removed or rewritten)"),
     "digest": ("ringkasan keadaan baris tidak cocok dengan entri terakhir", "the state digest of the rows does not "
@@ -224,7 +226,28 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
         report.findings.extend(named)
         if total != last_digest and not named:
             report.findings.append(Finding.of("audit_entry", None, "digest"))
+    if full:
+        report.findings.extend(carried_findings(connection))
     return report
+
+
+def carried_findings(connection) -> list[Finding]:
+    """Each office's balances carried forward against the sums of all their movements (``--full``: it reads
+    the whole history; a carried figure changed outside the application is named by the trail every day)."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from models import OfficeProfile
+    from pstdesktop.services import positions
+
+    findings = []
+    with Session(bind=connection) as session:
+        for office_id in session.scalars(select(OfficeProfile.id).order_by(OfficeProfile.id)):
+            carried, summed = positions.carried_balance(session, office_id), positions.movement_sums(session, office_id)
+            wrong = [f"{name}: {carried[name]} != {summed[name]}" for name in carried if carried[name] != summed[name]]
+            if wrong:
+                findings.append(Finding.of("carried_balance", office_id, "carried", detail=", ".join(wrong)))
+    return findings
 
 
 def _runs(altered: list[int]) -> list[Finding]:

@@ -14,6 +14,7 @@ from pstdesktop.services.clock import utcnow
 from tests.conftest import visitor_answers
 from tests.gui.test_officer_wizard import click, message, type_into, wait_jobs, window_for
 from ui.officer.common import OVERDUE
+from ui.officer.pager import Pager
 from ui.officer.preview import DocumentPreview, print_document
 from ui.officer.queue_view import TIMER_COLUMN
 
@@ -171,3 +172,24 @@ def test_an_online_request_from_a_returning_requester_adds_no_guestbook_entry(qt
         req = s.scalars(select(ServiceRequest)).one()
         assert (req.visitor_id, req.channel, req.online_via) == (person_id, Channel.ONLINE, "forum")
         assert s.scalar(select(func.count(Visitor.id))) == 1
+
+
+def test_search_pages_forward_and_back_newest_first(qtbot, office, monkeypatch):
+    import ui.officer.search_view as search_view
+
+    monkeypatch.setattr(search_view, "Pager", lambda name: Pager(name, page_size=2))
+    made = [office.walk_in(full_name=f"Pemohon Wattimena {i}", phone=f"08120000{i:04d}")[1] for i in range(5)]
+    window = window_for(qtbot, office)
+    window.tabs.setCurrentWidget(window.search)
+    type_into(qtbot, window, "searchText", "wattimena")
+    click(qtbot, window, "searchButton")
+    table, pages = window.search.table, []
+    while True:
+        pages.append([int(table.item(row, 0).data(Qt.ItemDataRole.UserRole)) for row in range(table.rowCount())])
+        if not window.findChild(QPushButton, "searchPagerNext").isEnabled():
+            break
+        click(qtbot, window, "searchPagerNext")
+    assert pages == [sorted(made, reverse=True)[i:i + 2] for i in (0, 2, 4)]
+    click(qtbot, window, "searchPagerPrevious")
+    assert [int(table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in range(table.rowCount())] == pages[1]
+    window.grab().save("/tmp/i14b/search_view.png")

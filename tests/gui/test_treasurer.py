@@ -500,3 +500,22 @@ def test_the_treasurer_confirms_a_transfer_on_the_receiving_account(qtbot, offic
     with office.session() as s:
         confirmed = s.get(Payment, payment_id)
         assert confirmed.confirmed_at is not None and confirmed.confirmed_by_id == office.treasurer.account_id
+
+
+def test_payments_awaiting_their_kuitansi_page_forward_and_back(qtbot, office, panel):
+    paid = [office.paid(full_name=f"Pembayar {n:02d}", phone=f"0812340000{n:02d}")[1] for n in range(10)]
+    window = panel()
+    label = window.findChild(QLabel, "pendingPageLabel")
+    following, previous = window.findChild(QPushButton, "pendingNext"), window.findChild(QPushButton, "pendingPrevious")
+    table = window.receipts.pending
+
+    def shown() -> list[str]:
+        return [table.item(row, 1).text() for row in range(table.rowCount())]
+
+    assert label.text() in ("1–8 dari 10", "1–8 of 10") and shown() == [f"Pembayar {n:02d}" for n in range(8)]
+    assert following.isEnabled() and not previous.isEnabled()
+    qtbot.mouseClick(following, LEFT)
+    assert label.text() in ("9–10 dari 10", "9–10 of 10") and shown() == ["Pembayar 08", "Pembayar 09"]
+    assert not following.isEnabled() and previous.isEnabled()
+    qtbot.mouseClick(previous, LEFT)
+    assert shown() == [f"Pembayar {n:02d}" for n in range(8)] and len(paid) == 10

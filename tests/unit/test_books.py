@@ -1,6 +1,7 @@
 """Books that always balance: a cancelled kuitansi is a correction (the payment waits for a corrected
 kuitansi or a refund), the three positions (cash box, receiving account, state treasury) each equal
-their movements, the BKU balance equals what is held, and the month report follows the BKU's rule."""
+their movements, the BKU balance equals what is held, the balances carried forward equal the sums of
+their movements at every instant seen, and the month report follows the BKU's rule."""
 
 from __future__ import annotations
 
@@ -29,7 +30,14 @@ from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
 from pstdesktop.services import billing, clock, delivery, ledger
 from pstdesktop.services.errors import DomainError, StateError, ValidationError
-from pstdesktop.services.positions import positions
+from pstdesktop.services.positions import (
+    balances_at,
+    bku_balance,
+    carried_balance,
+    movement_sums,
+    positions,
+    positions_at,
+)
 from tests.conftest import PASSWORD, Office
 from tests.unit.test_ledger import TOTAL, pay, sold, today
 
@@ -225,6 +233,7 @@ class Desk:
         self.numbers = itertools.count(1)
         self.where = {"cash": 0, "bank": 0, "treasury": 0}
         self.months: set[tuple[int, int]] = set()
+        self.instants: list[datetime] = []  # after each step: the carried balances must hold at each
 
     def do(self, name: str, arg) -> None:
         o = self.office
@@ -343,6 +352,15 @@ class Desk:
                 report = ledger.service_report(s, o.office_id, year, month)
                 assert sum(r.amount for r in report.revenue_by_method) == totals.debit
             assert balance == held.held
+            # the balances carried forward by billing are the sums of their movements, and at every earlier
+            # instant they less the movements since give what the movements up to it add up to
+            assert carried_balance(s, o.office_id) == movement_sums(s, o.office_id)
+            self.instants.append(now)
+            for instant in self.instants:
+                following = clock.local_date(instant, "WIT") + timedelta(days=1)
+                assert positions_at(s, o.office_id, instant, following) == positions(s, o.office_id, instant, following)
+                assert (bku_balance(balances_at(s, o.office_id, instant, following))
+                        == ledger.cash_balance(s, o.office_id, instant, following))
             waived = set(s.scalars(select(Waiver.request_id)))
             for rid in s.scalars(select(ServiceRequest.id).where(ServiceRequest.state.in_(
                     [RequestState.DELIVERED, RequestState.VERIFIED, RequestState.CLOSED,

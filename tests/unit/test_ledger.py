@@ -320,13 +320,15 @@ def test_find_by_scan_verifies_the_signed_reference(office):
 def test_lists_page_in_the_database_and_search(office):
     ids = [invoiced(office, full_name=f"Pemohon {n:02d}") for n in range(7)]
     with office.session() as s:
-        first = ledger.awaiting_payment(s, office.treasurer, limit=3, offset=0)
-        last = ledger.awaiting_payment(s, office.treasurer, limit=3, offset=6)
+        first = ledger.awaiting_payment(s, office.treasurer, limit=3)
+        second = ledger.awaiting_payment(s, office.treasurer, limit=3, after=first.next_key)
+        last = ledger.awaiting_payment(s, office.treasurer, limit=3, after=second.next_key)
         found = ledger.awaiting_payment(s, office.treasurer, "pemohon 04")
         by_number = ledger.awaiting_payment(s, office.treasurer, "INV-00002")
         nothing = ledger.awaiting_payment(s, office.treasurer, "100%_")
     assert (first.total, len(first.rows), [r.invoice_id for r in first.rows]) == (7, 3, ids[:3])
-    assert [r.invoice_id for r in last.rows] == ids[6:] and last.last_offset == 6
+    assert [r.invoice_id for r in second.rows] == ids[3:6]
+    assert [r.invoice_id for r in last.rows] == ids[6:] and last.next_key is None  # by key, each once
     assert [r.payer for r in found.rows] == ["Pemohon 04"]
     assert [r.invoice_id for r in by_number.rows] == [ids[1]] and by_number.rows[0].number.startswith("INV-00002/")
     assert nothing.total == 0

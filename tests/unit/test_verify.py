@@ -66,7 +66,8 @@ def test_pst_verify_exit_codes(receipted, capsys):
     tamper(receipted, "UPDATE receipt SET amount = 1")
     assert main(["--database", url, "verify"]) == 1
     out = capsys.readouterr().out
-    assert "ditemukan 1 masalah / 1 problem(s) found" in out
+    assert "ditemukan 2 masalah / 2 problem(s) found" in out  # the row, and the balance carried from it
+    assert "carried_balance #1: saldo yang dibawa tidak sama" in out and "receipted_held: 3000000 != 1" in out
     assert ("receipt #1: diubah di luar aplikasi (amount: 3000000 -> 1) / changed behind the application's back "
             "(amount: 3000000 -> 1)") in out
 
@@ -100,3 +101,10 @@ def test_verify_reads_one_snapshot_and_blocks_no_writer(receipted):
     finally:
         later.rollback()
         later.close()
+
+
+def test_verify_finds_a_carried_balance_changed_behind_the_application(receipted):
+    assert findings(receipted) == []
+    tamper(receipted, "UPDATE carried_balance SET paid_cash = paid_cash + 500")
+    assert (f"carried_balance #{receipted.office_id}: carried balance differs from the sum of its movements "
+            "(paid_cash: 3000500 != 3000000)") in findings(receipted)

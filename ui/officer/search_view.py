@@ -1,5 +1,6 @@
-"""Everything a visitor brought or received, found later by name, phone, request, invoice or receipt
-number; any issued document of a result can be reprinted from its checklist."""
+"""Everything a visitor brought or received, found later by name, institution, phone, email, request,
+invoice or receipt number (newest first, paged by key); any issued document of a result can be
+reprinted from its checklist."""
 
 from __future__ import annotations
 
@@ -23,8 +24,8 @@ class SearchView(QWidget):
         super().__init__()
         self.database, self.actor = database, actor
         self.query = named(QLineEdit(), "searchText", tr("Cari", "Search"))
-        self.query.setPlaceholderText(tr("Nama, nomor HP, nomor permintaan, invoice atau kuitansi",
-                                         "Name, mobile number, request, invoice or receipt number"))
+        self.query.setPlaceholderText(tr("Nama, instansi, nomor HP, email, nomor permintaan, invoice atau kuitansi",
+                                         "Name, institution, mobile, email, request, invoice or receipt number"))
         self.query.setClearButtonEnabled(True)
         find = primary(named(QPushButton(tr("Cari", "Search")), "searchButton", tr("Cari", "Search")))
         find.clicked.connect(self.search)
@@ -34,6 +35,7 @@ class SearchView(QWidget):
             tr("Status", "Status"), tr("Diterima", "Received"), tr("Invoice", "Invoice"), tr("Kuitansi", "Receipt")])
         self.table.doubleClicked.connect(self._open)
         self.pager = Pager("searchPager")
+        self.starts: list[int | None] = [None]
         self.pager.changed.connect(self.load)
         self.message = MessageLine("searchMessage")
         open_button = named(QPushButton(tr("Buka daftar periksa", "Open the checklist")), "searchOpen",
@@ -55,13 +57,19 @@ class SearchView(QWidget):
 
     def search(self) -> None:
         self.pager.reset()
+        self.starts: list[int | None] = [None]  # keyset paging: page n starts before request starts[n]
         self.load()
 
     def load(self) -> None:
         self.message.clear()
+        before = self.starts[min(self.pager.page, len(self.starts) - 1)]
         with self.database.unit_of_work() as session:
-            rows = self.pager.trim(online.search_rows(session, self.actor, self.query.text(), language(),
-                                                      limit=self.pager.limit, offset=self.pager.offset))
+            found = online.search_rows(session, self.actor, self.query.text(), language(),
+                                       limit=self.pager.limit, before=before)
+        rows = self.pager.trim(found)
+        if len(found) > len(rows):
+            del self.starts[self.pager.page + 1:]
+            self.starts.append(rows[-1].request_id)
         fill(self.table, [([r.number, r.requester, r.phone, word(CHANNELS, r.channel), r.state_label, r.received,
                             r.invoice_number, r.receipt_number], None) for r in rows],
              keys=[r.request_id for r in rows])

@@ -99,15 +99,16 @@ class InvoicesTab(QWidget):
         self.table.doubleClicked.connect(lambda _index: self.pay_selected())
 
     def load(self, offset: int = 0) -> None:
+        offset, after = self.pager.start(offset)
         try:
             with self.panel.database.unit_of_work() as session:
                 page = ledger.awaiting_payment(session, self.panel.actor, self.search_text, limit=self.PAGE,
-                                               offset=offset)
+                                               after=after)
         except Exception as error:
             self.message.error(error)
             return
         self._show(page.rows)
-        self.pager.show_page(offset, page.total)
+        self.pager.show_page(offset, page)
 
     def _show(self, rows: list[ledger.InvoiceRow]) -> None:
         self.rows = {row.invoice_id: row for row in rows}
@@ -144,12 +145,12 @@ class InvoicesTab(QWidget):
         except Exception as error:
             self.rows = {}
             self.table.setRowCount(0)
-            self.pager.show_page(0, 0)
+            self.pager.show_page(0, ledger.Page([], 0, self.PAGE, None))
             self.pay_button.setEnabled(False)
             self.message.error(error)
             return
         self._show([row])
-        self.pager.show_page(0, 1)
+        self.pager.show_page(0, ledger.Page([row], 1, self.PAGE, None))
         self.message.ok(tr(f"QR sah: invoice {row.number}, {row.payer}, {money(row.total)}.",
                            f"Valid QR: invoice {row.number}, {row.payer}, {money(row.total)}."))
         self.panel.open_payment(row)
@@ -247,25 +248,27 @@ class ReceiptsTab(QWidget):
         self.load_receipts(0)
 
     def load_pending(self, offset: int = 0) -> None:
+        offset, after = self.pending_pager.start(offset)
         try:
             with self.panel.database.unit_of_work() as session:
                 page = ledger.payments_without_receipt(session, self.panel.actor, limit=self.PENDING_PAGE,
-                                                       offset=offset)
+                                                       after=after)
         except Exception as error:
             self.message.error(error)
             return
         self.pending_rows = {p.payment_id: p for p in page.rows}
         fill_table(self.pending, [[p.invoice_number, p.payer, _method(p.method), money(p.amount), p.paid]
                                   for p in page.rows], [p.payment_id for p in page.rows])
-        self.pending_pager.show_page(offset, page.total)
+        self.pending_pager.show_page(offset, page)
         self.issue_button.setEnabled(bool(page.rows))
         self.refund_button.setEnabled(bool(page.rows))
         self.confirm_button.setEnabled(bool(page.rows))
 
     def load_receipts(self, offset: int = 0) -> None:
+        offset, after = self.pager.start(offset)
         try:
             with self.panel.database.unit_of_work() as session:
-                page = ledger.receipts(session, self.panel.actor, self.searched, limit=self.PAGE, offset=offset)
+                page = ledger.receipts(session, self.panel.actor, self.searched, limit=self.PAGE, after=after)
         except Exception as error:
             self.message.error(error)
             return
@@ -276,7 +279,7 @@ class ReceiptsTab(QWidget):
                                  else tr("Sah", "Valid"), r.deposited or "-"] for r in rows],
                    [r.receipt_id for r in rows],
                    lambda i: CANCELLED if rows[i].status is DocumentStatus.CANCELLED else None)
-        self.pager.show_page(offset, page.total)
+        self.pager.show_page(offset, page)
         self.view_button.setEnabled(bool(rows))
         self.cancel_button.setEnabled(bool(rows))
 
@@ -436,10 +439,11 @@ class DepositsTab(QWidget):
         self.load_history(self.pager.offset)
 
     def load_cash(self, offset: int = 0) -> None:
+        offset, after = self.cash_pager.start(offset)
         try:
             with self.panel.database.unit_of_work() as session:
                 page, amount = ledger.undeposited(session, self.panel.actor, self.source.currentData(),
-                                                  limit=self.CASH_PAGE, offset=offset)
+                                                  limit=self.CASH_PAGE, after=after)
         except Exception as error:
             self.message.error(error)
             return
@@ -455,19 +459,20 @@ class DepositsTab(QWidget):
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked if self.select_all.isChecked() else Qt.CheckState.Unchecked)
         self.cash_table.blockSignals(False)
-        self.cash_pager.show_page(offset, page.total)
+        self.cash_pager.show_page(offset, page)
         self._update_chosen()
 
     def load_history(self, offset: int = 0) -> None:
+        offset, after = self.pager.start(offset)
         try:
             with self.panel.database.unit_of_work() as session:
-                page = ledger.deposits(session, self.panel.actor, limit=self.PAGE, offset=offset)
+                page = ledger.deposits(session, self.panel.actor, limit=self.PAGE, after=after)
         except Exception as error:
             self.message.error(error)
             return
         fill_table(self.history, [[d.deposited_on.strftime("%d-%m-%Y"), _source(d.source), d.ntpn, money(d.amount),
                                    str(d.receipts), d.recorded] for d in page.rows], [d.deposit_id for d in page.rows])
-        self.pager.show_page(offset, page.total)
+        self.pager.show_page(offset, page)
 
     def checked_ids(self) -> list[int]:
         ids = []
@@ -688,9 +693,10 @@ class ClosingTab(QWidget):
         self.show_sheet(day)
 
     def load_history(self, offset: int = 0) -> None:
+        offset, after = self.pager.start(offset)
         try:
             with self.panel.database.unit_of_work() as session:
-                page = ledger.closings(session, self.panel.actor, limit=self.PAGE, offset=offset)
+                page = ledger.closings(session, self.panel.actor, limit=self.PAGE, after=after)
         except Exception as error:
             self.message.error(error)
             return
@@ -699,4 +705,4 @@ class ClosingTab(QWidget):
                                    str(c.totals.get("receipts", 0)), money(c.totals.get("deposits", 0)),
                                    money(c.totals.get("closing", 0)), c.closed, c.closed_by]
                                   for c in page.rows], [c.day for c in page.rows])
-        self.pager.show_page(offset, page.total)
+        self.pager.show_page(offset, page)

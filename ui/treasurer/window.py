@@ -125,7 +125,7 @@ class TreasurerWindow(QMainWindow):
         try:
             with self.database.unit_of_work() as session:
                 self.today = office_today(session, self.actor.office_id)
-                held = ledger.positions_now(session, self.actor)
+                held = ledger.held_now(session, self.actor)
                 closed = ledger.closing_of(session, self.actor.office_id, self.today) is not None
         except Exception as error:  # a lost LAN connection must not close the window
             self.message.error(error)
