@@ -51,8 +51,9 @@ def _configure_sqlite(engine: Engine) -> None:
     read_only = engine.url.query.get("mode") == "ro"  # a second copy's view (pstdesktop.instance)
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+    def _on_begin(connection) -> None:  # a reader (``pst_reader``: pst verify) takes a snapshot, not the write lock
+        reader = read_only or connection.get_execution_options().get("pst_reader", False)
+        connection.exec_driver_sql("BEGIN" if reader else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

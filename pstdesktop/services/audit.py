@@ -53,6 +53,11 @@ AUDITED: dict[str, tuple[str, ...]] = {
     table.name: tuple(sorted(column.name for column in table.columns))
     for table in Base.metadata.sorted_tables if table.name not in EXCLUDED
 }
+# the column that names a row of each audited table (``id``; ``office_id`` for one-row-per-office tables)
+ROW_KEY: dict[str, str] = {
+    table.name: table.primary_key.columns.values()[0].name
+    for table in Base.metadata.sorted_tables if table.name in AUDITED
+}
 # Personal data the retention rule erases (services.retention), and the QR signing secrets: the trail keeps
 # a keyed hash of each value, never the value, so a change is still named by column but an erased name does
 # not live on in the trail and a signing key cannot be read from it.
@@ -125,12 +130,12 @@ def term(key: bytes, table: str, row_id: int, text_: str | None) -> int:
 
 def _select_rows(table: str, where: str = "") -> str:
     columns = ", ".join(f'"{c}"' for c in AUDITED[table])
-    return f'SELECT id, {columns} FROM "{table}"{where}'
+    return f'SELECT "{ROW_KEY[table]}", {columns} FROM "{table}"{where}'
 
 
 def current_row(connection, table: str, row_id: int, key: bytes) -> str | None:
     """The canonical snapshot of one row as stored now, read through ``connection`` (None when absent)."""
-    found = connection.execute(text(_select_rows(table, " WHERE id = :id")), {"id": row_id}).fetchone()
+    found = connection.execute(text(_select_rows(table, f' WHERE "{ROW_KEY[table]}" = :id')), {"id": row_id}).fetchone()
     return None if found is None else row_text(table, [canon(v) for v in found[1:]], key)
 
 
@@ -262,7 +267,7 @@ def _write_baseline(session: Session, seal: Seal, epoch: AuditEntry) -> None:
     batch: list[dict] = []
     table_of_entries = AuditEntry.__table__
     for table in AUDITED:
-        for found in connection.execute(text(_select_rows(table, " ORDER BY id"))).yield_per(5000):
+        for found in connection.execute(text(_select_rows(table, f' ORDER BY "{ROW_KEY[table]}"'))).yield_per(5000):
             if table == "document_counter" and _is_chain_counter(found):
                 continue
             row = row_text(table, [canon(v) for v in found[1:]], seal.key)
@@ -317,31 +322,46 @@ def record(session: Session, actor: Account | None, action: str, row, *, from_st
     session.flush()
     seal_ = seal_of(session)
     entity = ENTITY_OF.get(type(row), type(row).__tablename__)
+    row_id = getattr(row, ROW_KEY.get(entity, "id"))
     snapshot = {"_extra": {k: _plain(v) for k, v in extra.items()}} if extra else {}
-    current = current_row(session.connection(), entity, row.id, seal_.key) if entity in AUDITED else None
-    old = _last_row(session, entity, row.id, seal_.seq) if entity in AUDITED else None
+    current = current_row(session.connection(), entity, row_id, seal_.key) if entity in AUDITED else None
+    old = _last_row(session, entity, row_id, seal_.seq) if entity in AUDITED else None
     if actor is not None:
         session.info["audit_actor"] = (actor.id, actor.full_name)
     return _append(session, seal_, actor_id=actor.id if actor else None,
                    actor_name=actor.full_name if actor else "system", action=action, entity=entity,
-                   entity_id=row.id, from_state=from_state, to_state=to_state, reason=reason, snapshot=snapshot,
+                   entity_id=row_id, from_state=from_state, to_state=to_state, reason=reason, snapshot=snapshot,
                    row=current, old_row=old)
+
+
+def _audited_key(obj) -> tuple[str, int] | None:
+    """(table, row key) of an audited ORM row, None for others and for the chain's own counter."""
+    table = ENTITY_OF.get(type(obj))
+    if table not in AUDITED:
+        return None
+    if table == "document_counter" and obj.kind == CHAIN_KIND and obj.office_id == CHAIN_OFFICE:
+        return None
+    row_id = getattr(obj, ROW_KEY[table], None)
+    return None if row_id is None else (table, row_id)
+
+
+def _changing(session: Session, _context, _instances) -> None:
+    """Before a flush: remember the changed rows, since a value set as an SQL expression (``column + 1``) no
+    longer shows as a change once flushed."""
+    touched = session.info.setdefault("audit_touched", set())
+    for obj in session.dirty:
+        if session.is_modified(obj, include_collections=False) and (key := _audited_key(obj)) is not None:
+            touched.add(key)
 
 
 def _touched(session: Session, _context) -> None:
     """After a flush: remember every audited row it inserted, changed or deleted."""
     touched = session.info.setdefault("audit_touched", set())
     for obj in (*session.new, *session.dirty, *session.deleted):
-        table = ENTITY_OF.get(type(obj))
-        if table not in AUDITED:
-            continue
-        if table == "document_counter" and obj.kind == CHAIN_KIND and obj.office_id == CHAIN_OFFICE:
-            continue
         if obj in session.dirty and not session.is_modified(obj, include_collections=False):
             continue
-        row_id = getattr(obj, "id", None)
-        if row_id is not None:
-            touched.add((table, row_id))
+        if (key := _audited_key(obj)) is not None:
+            touched.add(key)
 
 
 def _record_touched(session: Session) -> None:
@@ -393,6 +413,7 @@ def _forget(session: Session, _transaction=None) -> None:
         session.info.pop(name, None)
 
 
+event.listen(Session, "before_flush", _changing)
 event.listen(Session, "after_flush", _touched)
 event.listen(Session, "before_commit", _record_touched)
 event.listen(Session, "after_commit", _committed)

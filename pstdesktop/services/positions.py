@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, true, union, update
+from sqlalchemy import func, select, true, union
 from sqlalchemy.orm import Session
 
 from models import CarriedBalance, Deposit, DocumentStatus, Payment, PaymentMethod, Receipt, Refund
@@ -126,12 +126,14 @@ def carried_balance(session: Session, office_id: int) -> dict[str, int]:
 def carry(session: Session, office_id: int, **amounts: int) -> None:
     """Add a booked movement to the office's carried balances, in the transaction that books it (the
     caller holds the books' lock, ``closing.lock_books``)."""
-    if session.get(CarriedBalance, office_id) is None:
-        session.add(CarriedBalance(office_id=office_id, **dict.fromkeys(CARRIED, 0)))
+    row = session.get(CarriedBalance, office_id)
+    if row is None:
+        row = CarriedBalance(office_id=office_id, **dict.fromkeys(CARRIED, 0))
+        session.add(row)
         session.flush()
-    session.execute(update(CarriedBalance).where(CarriedBalance.office_id == office_id)
-                    .values({name: getattr(CarriedBalance, name) + amount for name, amount in amounts.items()})
-                    .execution_options(synchronize_session="fetch"))
+    for name, amount in amounts.items():  # "column + amount" in SQL, and the change audited like any other
+        setattr(row, name, getattr(CarriedBalance, name) + amount)
+    session.flush()
 
 
 def movement_sums(session: Session, office_id: int, since: datetime | None = None,
