@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pstdesktop import backup, faults
 from pstdesktop.config import Settings
-from pstdesktop.services.clock import utcnow
 
 PENDING = "exit-backup-pending"  # in the data folder while an exit backup is owed
 
@@ -84,7 +82,6 @@ class AutoBackup:
             unchanged = self.current and not self.changed()
             self.close()
             if not unchanged:
-                time.sleep(1 - utcnow().microsecond / 1e6)  # the name's stamp (whole seconds) after the last write
                 self._take("exit")
         except (OSError, RuntimeError, sqlite3.Error):
             return False  # the mark stays: the next start takes it

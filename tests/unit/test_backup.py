@@ -129,3 +129,21 @@ def test_leftovers_of_earlier_versions_are_swept(office, tmp_path):
     (folder / "catatan.txt").write_text("bukan cadangan")
     new = backup.take(db_file(office), folder, "manual", now=datetime(2026, 11, 21, tzinfo=UTC))
     assert sorted(p.name for p in folder.iterdir()) == sorted([old.path.name, new.path.name, "catatan.txt"])
+
+
+@pytest.mark.parametrize("later", [timedelta(milliseconds=700), timedelta(0)], ids=["same-second", "same-instant"])
+@pytest.mark.parametrize("kinds", [("daily", "exit"), ("exit", "daily"), ("exit", "exit")])
+def test_rotation_keeps_the_newest_of_backups_taken_in_the_same_second(office, tmp_path, later, kinds):
+    """Two backups of one second (the day's, then an exit after more work): the newer stays, newest first."""
+    folder = tmp_path / "same"
+    at = datetime(2026, 11, 23, 1, 0, 0, 100000, tzinfo=UTC)
+    with clock.pinned(at) as pin:
+        older = backup.take(db_file(office), folder, kinds[0])
+        office.paid()  # work the older copy does not hold
+        pin.move_to(at + later)
+        newer = backup.take(db_file(office), folder, kinds[1])
+        assert older.path != newer.path and older.path.exists()
+        assert backup.listing(folder)[0].path == newer.path
+        backup.rotate(folder, "WIT")
+    assert [b.path for b in backup.listing(folder)] == [newer.path]
+    assert counts(newer.path)[0] == 1
