@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from alembic import command
 from sqlalchemy import MetaData, func, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
@@ -319,7 +320,7 @@ def previous_version_copy(office, path):
     config = migrate.alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        migrate.command.upgrade(config, "0001")
+        command.upgrade(config, "0001")
     old, new = MetaData(), MetaData()
     old.reflect(engine)
     new.reflect(office.db.engine)
@@ -360,7 +361,7 @@ def test_the_upgrade_fills_the_register_and_stops_on_duplicates(office, tmp_path
     config = migrate.alembic_config()
     with engine.begin() as conn:
         config.attributes["connection"] = conn
-        migrate.command.upgrade(config, "0002")
+        command.upgrade(config, "0002")
     assert migrate.current_revision(engine) == "0002"
     with engine.connect() as conn:
         register = {ntpn: (paid, deposited) for ntpn, paid, deposited in
