@@ -9,6 +9,7 @@ every copy are private to the user (``pstdesktop.private``)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -26,6 +27,7 @@ PATTERN = re.compile(r"^pst-(\d{8}T\d{6})(?:\.(\d{6}))?Z(?:-(\d+))?-(daily|exit|
 PARTIAL = re.compile(r"^pst-(\d{8}T\d{6}(?:\.\d{6})?Z)(?:-(\d+))?-(?:daily|exit|manual)\.(?:sqlite|partial)$")
 _naming = threading.Lock()  # two threads of one process never choose the same name
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_MANUAL = 7, 4, 12, 10
+STALE_PARTIAL_SECONDS = 3600  # a backup being written touches its .partial far more often than this
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,14 @@ def reserve(backup_dir: Path, now: datetime, kind: str) -> tuple[Path, int]:
 def sweep_leftovers(backup_dir: Path) -> list[Path]:
     """Remove the ``-wal``/``-shm`` files that earlier versions left beside their copies (a copy kept
     SQLite's WAL mode and its check opened it): a ``-wal``/``-shm`` whose database file is gone, or
-    that belongs to a backup. Returns the removed files."""
+    that belongs to a backup; and the ``.partial`` copies of backups cut short (a process ended while it
+    wrote one) untouched for an hour. Returns the removed files."""
     removed = []
+    for partial in backup_dir.glob("pst-*.partial"):
+        with contextlib.suppress(OSError):
+            if utcnow().timestamp() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                partial.unlink()
+                removed.append(partial)
     for side in [*backup_dir.glob("*-wal"), *backup_dir.glob("*-shm")]:
         base = side.with_name(side.name[:-4])
         if not base.exists() or PATTERN.match(base.name):
