@@ -8,31 +8,41 @@ and again at exit, moves whenever any connection in any process commits. An exit
 mark in the data folder before it starts and the mark is removed when it is done: a run ended before
 that (the PC switched off) leaves the mark, and the next start takes the backup then. A backup is written
 as a ``.partial`` file and renamed only once it passed ``PRAGMA integrity_check``, so a copy cut short is
-never taken for a backup."""
+never taken for a backup.
+
+When the application quits, the exit backup is handed over to a process of its own (``pst --exit-backup``,
+no window, no Qt, no SQLAlchemy), so the application ends at once: the mark stays until that process has
+the backup, and if it is ended first the next start takes it. A mark names the run that left it, so a
+slow exit backup never removes the mark of a later run."""
 
 from __future__ import annotations
 
 import contextlib
+import os
 import sqlite3
+import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from pstdesktop import backup, faults
 from pstdesktop.config import Settings
-from pstdesktop.services.clock import utcnow
 
 PENDING = "exit-backup-pending"  # in the data folder while an exit backup is owed
 
 
 class AutoBackup:
     def __init__(self, settings: Settings, office) -> None:
+        self.settings = settings
         self.file = faults.sqlite_path(settings.database_url) if settings.is_sqlite else None
         self.backup_dir, self.zone, self.keep_days = settings.backup_dir, office.time_zone, office.retention_days
         self.pending = settings.data_dir / PENDING
         self._version: int | None = None
         self._watch: sqlite3.Connection | None = None
         self.owed = self.pending.exists()  # the last run's exit backup did not finish
+        self.token = f"{os.getpid()}-{time.time_ns()}"  # written in this run's mark
+        self.child: subprocess.Popen | None = None  # the process the exit backup was handed over to
         self.current = self.file is not None and not self.owed and covered(self.file, self.backup_dir)
 
     def mark(self) -> None:
@@ -67,7 +77,7 @@ class AutoBackup:
         """Announce the exit backup before anything else happens at exit."""
         if self.file is not None:
             with contextlib.suppress(OSError):
-                self.pending.touch()
+                self.pending.write_text(self.token, encoding="ascii")
 
     def withdraw(self) -> None:
         """No exit backup after all (the database never opened): the mark goes unless an earlier run left it."""
@@ -75,21 +85,33 @@ class AutoBackup:
             self.pending.unlink(missing_ok=True)
         self.close()
 
-    def at_exit(self) -> bool:
+    def at_exit(self, hand_over: bool = False) -> bool:
         """After the database is closed: the exit backup, unless the newest backup already holds this state.
-        True when one was taken. The pending mark goes once that is settled; a failed backup leaves it."""
+        True when one was taken (or, with ``hand_over``, handed over to a process of its own; taken here if
+        that process cannot start). The pending mark goes once that is settled; a failed backup leaves it."""
         if self.file is None or not self.file.exists():
             return False
         try:
             unchanged = self.current and not self.changed()
             self.close()
             if not unchanged:
-                time.sleep(1 - utcnow().microsecond / 1e6)  # the name's stamp (whole seconds) after the last write
+                if hand_over and self._hand_over():
+                    return True
                 self._take("exit")
         except (OSError, RuntimeError, sqlite3.Error):
             return False  # the mark stays: the next start takes it
-        self.pending.unlink(missing_ok=True)
+        settle(self.pending, self.token)
         return not unchanged
+
+    def _hand_over(self) -> bool:
+        """Start ``pst --exit-backup`` for this run's exit backup; False when it could not start."""
+        try:
+            self.child = subprocess.Popen(exit_backup_command(self), stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                          cwd=Path(__file__).resolve().parents[1], **_detached())
+        except OSError:
+            return False
+        return True
 
     def close(self) -> None:
         if self._watch is not None:
@@ -99,6 +121,43 @@ class AutoBackup:
     def _take(self, kind: str) -> None:
         backup.take(self.file, self.backup_dir, kind)
         backup.rotate(self.backup_dir, self.zone, keep_days=self.keep_days)
+
+
+def exit_backup_command(auto: AutoBackup) -> list[str]:
+    """The command line of the process that takes ``auto``'s exit backup: this program (the bundle's
+    executable, or ``python -m pstdesktop``) with the same data folder and database."""
+    program = [sys.executable] if getattr(sys, "frozen", False) else [sys.executable, "-m", "pstdesktop"]
+    return [*program, "--data-dir", str(auto.settings.data_dir), "--database", auto.settings.database_url,
+            "--exit-backup", auto.zone, str(auto.keep_days), auto.token]
+
+
+def _detached() -> dict:
+    """Popen options for a process that outlives the application and has no console."""
+    if sys.platform == "win32":
+        return {"creationflags": subprocess.DETACHED_PROCESS | subprocess.CREATE_NEW_PROCESS_GROUP}
+    return {"start_new_session": True}
+
+
+def finish_exit(settings: Settings, zone: str, keep_days: str, token: str) -> int:
+    """``pst --exit-backup``: the exit backup handed over by the run whose mark holds ``token``. 0 when taken
+    (the mark goes unless a later run wrote its own); 1 when it failed (the mark stays for the next start)."""
+    file = faults.sqlite_path(settings.database_url)
+    if file is None or not file.exists():
+        return 1
+    try:
+        backup.take(file, settings.backup_dir, "exit")
+        backup.rotate(settings.backup_dir, zone, keep_days=int(keep_days))
+    except (OSError, RuntimeError, ValueError, sqlite3.Error):
+        return 1
+    settle(settings.data_dir / PENDING, token)
+    return 0
+
+
+def settle(pending: Path, token: str) -> None:
+    """Remove the pending mark when it is the one ``token``'s run wrote (or an empty one of earlier versions)."""
+    with contextlib.suppress(OSError):
+        if pending.read_text(encoding="ascii").strip() in ("", token):
+            pending.unlink(missing_ok=True)
 
 
 def last_write(file: Path) -> datetime:

@@ -1,15 +1,20 @@
 """Backups of the embedded SQLite database: taken with SQLite's backup API (never a file copy of a
 live database), checked, rotated (7 daily, 4 weekly, 12 monthly), and restorable.
 
-File names say when and why: ``pst-20261123T081500Z-daily.sqlite`` (kinds: daily, exit, manual). The
-backups folder and every copy are private to the user (``pstdesktop.private``)."""
+File names say when (to the microsecond) and why: ``pst-20261123T081500.123456Z-daily.sqlite`` (kinds:
+daily, exit, manual); a backup of an instant that has one already gets a sequence number after the stamp
+(``…Z-2-exit``), so the order of the names is the order the backups were taken. Names of earlier
+versions (whole seconds, ``pst-20261123T081500Z-daily.sqlite``) are still read. The backups folder and
+every copy are private to the user (``pstdesktop.private``)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
 import sqlite3
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,8 +24,11 @@ from pstdesktop.private import private_dir, private_file, tighten
 from pstdesktop.services import clock
 from pstdesktop.services.clock import local_date, utcnow
 
-PATTERN = re.compile(r"^pst-(\d{8}T\d{6}Z)-(daily|exit|manual)\.sqlite$")
+PATTERN = re.compile(r"^pst-(\d{8}T\d{6})(?:\.(\d{6}))?Z(?:-(\d+))?-(daily|exit|manual)\.sqlite$")
+PARTIAL = re.compile(r"^pst-(\d{8}T\d{6}(?:\.\d{6})?Z)(?:-(\d+))?-(?:daily|exit|manual)\.(?:sqlite|partial)$")
+_naming = threading.Lock()  # two threads of one process never choose the same name
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_MANUAL = 7, 4, 12, 10
+STALE_PARTIAL_SECONDS = 3600  # a backup being written touches its .partial far more often than this
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,7 @@ class BackupFile:
     path: Path
     taken_at: datetime
     kind: str
+    sequence: int = 1  # among the backups of the same instant
 
     @property
     def size(self) -> int:
@@ -40,7 +49,7 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
         raise ValueError(kind)
     now = now or utcnow()
     private_dir(backup_dir)
-    target = backup_dir / f"pst-{now.strftime('%Y%m%dT%H%M%SZ')}-{kind}.sqlite"
+    target, sequence = reserve(backup_dir, now, kind)
     partial = target.with_suffix(".partial")
     try:
         copy_database(database_file, partial)
@@ -51,14 +60,37 @@ def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datet
     finally:
         partial.unlink(missing_ok=True)
         sweep_leftovers(backup_dir)
-    return BackupFile(target, now, kind)
+    return BackupFile(target, now, kind, sequence)
+
+
+def reserve(backup_dir: Path, now: datetime, kind: str) -> tuple[Path, int]:
+    """The name of a new backup taken at ``now`` and its sequence number, one past every backup (or
+    backup being written) of the same instant; its ``.partial`` file is created, exclusively, to hold it."""
+    stamp = now.strftime("%Y%m%dT%H%M%S.%fZ")
+    with _naming:
+        while True:
+            used = [int(m.group(2) or 1) for p in backup_dir.iterdir()
+                    if (m := PARTIAL.match(p.name)) and m.group(1) == stamp]
+            sequence = max(used, default=0) + 1
+            name = f"pst-{stamp}-{kind}" if sequence == 1 else f"pst-{stamp}-{sequence}-{kind}"
+            try:
+                os.close(os.open(backup_dir / f"{name}.partial", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            except FileExistsError:
+                continue  # another process took this name meanwhile
+            return backup_dir / f"{name}.sqlite", sequence
 
 
 def sweep_leftovers(backup_dir: Path) -> list[Path]:
     """Remove the ``-wal``/``-shm`` files that earlier versions left beside their copies (a copy kept
     SQLite's WAL mode and its check opened it): a ``-wal``/``-shm`` whose database file is gone, or
-    that belongs to a backup. Returns the removed files."""
+    that belongs to a backup; and the ``.partial`` copies of backups cut short (a process ended while it
+    wrote one) untouched for an hour. Returns the removed files."""
     removed = []
+    for partial in backup_dir.glob("pst-*.partial"):
+        with contextlib.suppress(OSError):
+            if utcnow().timestamp() - partial.stat().st_mtime > STALE_PARTIAL_SECONDS:
+                partial.unlink()
+                removed.append(partial)
     for side in [*backup_dir.glob("*-wal"), *backup_dir.glob("*-shm")]:
         base = side.with_name(side.name[:-4])
         if not base.exists() or PATTERN.match(base.name):
@@ -109,9 +141,10 @@ def listing(backup_dir: Path) -> list[BackupFile]:
         for path in backup_dir.iterdir():
             match = PATTERN.match(path.name)
             if match:
-                taken = datetime.strptime(match.group(1), "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-                found.append(BackupFile(path, taken, match.group(2)))
-    return sorted(found, key=lambda b: b.taken_at, reverse=True)
+                taken = datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(
+                    microsecond=int(match.group(2) or 0), tzinfo=UTC)
+                found.append(BackupFile(path, taken, match.group(4), int(match.group(3) or 1)))
+    return sorted(found, key=lambda b: (b.taken_at, b.sequence), reverse=True)
 
 
 def rotate(backup_dir: Path, zone_name: str, keep_days: int | None = None,

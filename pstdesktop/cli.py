@@ -33,6 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--data-dir", metavar="DIR", help="data folder (default: the user's data folder)")
     parser.add_argument("--selftest", action="store_true",
                         help="check that this installation is whole (temporary database, documents, ledger)")
+    parser.add_argument("--exit-backup", nargs=3, metavar=("ZONE", "DAYS", "TOKEN"), help=argparse.SUPPRESS)
     sub = parser.add_subparsers(dest="command")
     sub.add_parser("gui", help="start the application (the default)")
     sub.add_parser("demo", help="fill a fresh database with a believable office day")
@@ -80,6 +81,10 @@ def main(argv: list[str] | None = None) -> int:
             faults.check_url(args.database, "--database")
         env = {"PST_DATABASE_URL": args.database or "", "PST_DATA_DIR": args.data_dir or ""}
         settings = load_settings({**os.environ, **{k: v for k, v in env.items() if v}})
+        if args.exit_backup:  # the exit backup the application handed over as it quit
+            from pstdesktop.autobackup import finish_exit
+
+            return finish_exit(settings, *args.exit_backup)
         if command != "gui":  # the application itself offers to join the server again instead
             _refuse_moved(settings)
         if command not in ("gui", "kiosk"):

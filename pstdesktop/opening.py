@@ -101,6 +101,7 @@ class Opening:
         self._checker: sqlite3.Connection | None = None
         self._thread = threading.Thread(target=self._run, name="pst-opening", daemon=True)
         self._begun = threading.Lock()
+        self._hand_over = False  # set by close: the exit backup goes to a process of its own
 
     def begin(self) -> None:
         if self._begun.acquire(blocking=False):
@@ -195,11 +196,13 @@ class Opening:
         with contextlib.suppress(OSError):
             (self.settings.data_dir / CHECK_MARK).touch()
 
-    def close(self) -> None:
-        """After the last window: the exit backup (unless nothing changed since the last one) in a thread the
-        process finishes before it ends — no window waits for it; its pending mark makes the next start
-        take it if the process is ended first. A full check still running is interrupted; an opening that
-        never began (the sign-in closed at once) leaves nothing to do."""
+    def close(self, hand_over: bool = False) -> None:
+        """After the last window: the exit backup (unless nothing changed since the last one) in a thread —
+        no window waits for it; with ``hand_over`` (the application quits) the thread hands it to a process
+        of its own, so the application ends at once. Its pending mark makes the next start take it if it
+        is cut short. A full check still running is interrupted; an opening that never began (the sign-in
+        closed at once) leaves nothing to do."""
+        self._hand_over = hand_over
         self._closing.set()
         checker = self._checker
         if checker is not None:
@@ -224,7 +227,7 @@ class Opening:
         if self.backups is None:
             return
         if self.error is None:
-            self.backups.at_exit()
+            self.backups.at_exit(hand_over=self._hand_over)
         else:
             self.backups.withdraw()
 

@@ -10,8 +10,9 @@
 3. The sign-in, then the window of the signed-in role: the staff window (officer, supervisor), the
    treasurer's panel, or the kiosk; the staff windows show the background work in their status bar.
    "Keluar akun" returns to the sign-in (the database stays open).
-4. When the application really quits, the exit backup runs after the last window is gone
-   (``Opening.close``); a restore or a move to the server restarts this sequence."""
+4. When the application really quits, the exit backup is handed to a process of its own after the last
+   window is gone (``Opening.close``), so the application ends at once; a restore or a move to the server
+   restarts this sequence (its exit backup then runs in a thread of this process)."""
 
 from __future__ import annotations
 
@@ -86,10 +87,13 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     start = opening.Opening(settings, office) if office is not None else _open_the_long_way(settings, view)
     if isinstance(start, tuple):
         return start
+    leaving = True  # the application quits: the exit backup is handed over to a process of its own
     try:
-        return _sign_in(app, settings, start)
+        code, restart = _sign_in(app, settings, start)
+        leaving = not restart
+        return code, restart
     finally:
-        start.close()
+        start.close(hand_over=leaving)
 
 
 def _open_the_long_way(settings: Settings, view) -> opening.Opening | tuple[int, bool]:

@@ -173,6 +173,7 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
 
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
     monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind: backups.append(kind))
+    monkeypatch.setattr(AutoBackup, "_hand_over", lambda _self: backups.append("exit, handed over") is None)
     app = _App([lambda w: qtbot.mouseClick(w.findChild(QPushButton, "signOutButton"), LEFT), work_then_close])
     settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
 
@@ -182,8 +183,8 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
     assert isinstance(treasurer, TreasurerWindow) and treasurer.actor == office.treasurer
     assert not names  # signed in twice, and no third sign-in was asked for
     _exit_backups_done()
-    assert backups == ["daily", "exit"]  # the exit backup only when the application really quits
-    assert not (settings.data_dir / PENDING).exists()
+    assert backups == ["daily", "exit, handed over"]  # the exit backup only when the application really quits
+    assert (settings.data_dir / PENDING).exists()  # until the process it was handed to has taken it
 
 
 def test_the_exit_backup_is_skipped_when_nothing_changed_since_the_days_backup(qtbot, office, monkeypatch):

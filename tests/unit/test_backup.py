@@ -1,6 +1,7 @@
 """Backups: a restore from each kind gives back exactly the data it was taken from; rotation keeps
 7 daily, 4 weekly and 12 monthly; a damaged database is recognised and the newest good backup found."""
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -131,3 +132,40 @@ def test_leftovers_of_earlier_versions_are_swept(office, tmp_path):
     new = backup.take(db_file(office), folder, "manual", now=datetime(2026, 11, 21, tzinfo=UTC))
     assert sorted(p.name for p in folder.iterdir()) == sorted([old.path.name, new.path.name, "catatan.txt",
                                                                f"{old.path.name}.json", f"{new.path.name}.json"])
+
+
+
+@pytest.mark.parametrize("later", [timedelta(milliseconds=700), timedelta(0)], ids=["same-second", "same-instant"])
+@pytest.mark.parametrize("kinds", [("daily", "exit"), ("exit", "daily"), ("exit", "exit")])
+def test_rotation_keeps_the_newest_of_backups_taken_in_the_same_second(office, tmp_path, later, kinds):
+    """Two backups of one second (the day's, then an exit after more work): the newer stays, newest first."""
+    folder = tmp_path / "same"
+    at = datetime(2026, 11, 23, 1, 0, 0, 100000, tzinfo=UTC)
+    with clock.pinned(at) as pin:
+        older = backup.take(db_file(office), folder, kinds[0])
+        office.paid()  # work the older copy does not hold
+        pin.move_to(at + later)
+        newer = backup.take(db_file(office), folder, kinds[1])
+        assert older.path != newer.path and older.path.exists()
+        assert backup.listing(folder)[0].path == newer.path
+        backup.rotate(folder, "WIT")
+    assert [b.path for b in backup.listing(folder)] == [newer.path]
+    assert counts(newer.path)[0] == 1
+
+
+def test_copies_of_backups_cut_short_are_swept_once_stale(office, tmp_path):
+    """A ``.partial`` left by a backup process that was ended goes with the next backup once an hour old; one
+    being written now (fresh) stays; neither is ever listed as a backup."""
+    folder = tmp_path / "cut"
+    folder.mkdir()
+    stale, fresh = folder / "pst-20261119T010000.000000Z-exit.partial", folder / "pst-20261123T010000.000000Z-exit.partial"
+    for path in (stale, fresh):
+        path.write_bytes(b"SQLite format 3\x00")
+    now = datetime(2026, 11, 23, 1, 0, 30, tzinfo=UTC)
+    for path, written in ((stale, now - timedelta(days=4)), (fresh, now - timedelta(seconds=20))):
+        os.utime(path, (written.timestamp(), written.timestamp()))
+    assert backup.listing(folder) == []
+    with clock.pinned(now):
+        taken = backup.take(db_file(office), folder, "daily")
+    assert not stale.exists() and fresh.exists()
+    assert [b.path for b in backup.listing(folder)] == [taken.path]

@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from models import OfficeProfile
-from pstdesktop import backup, faults, migrate, opening
-from pstdesktop.autobackup import PENDING, AutoBackup
+from pstdesktop import autobackup, backup, faults, migrate, opening
+from pstdesktop.autobackup import PENDING, AutoBackup, finish_exit
 from pstdesktop.config import Settings, sqlite_url
 from pstdesktop.services.clock import utcnow
 
@@ -151,3 +151,73 @@ def test_a_sign_in_closed_at_once_leaves_nothing_to_wait_for(office, tmp_path):
     start = opening.Opening(settings, opening.peek(settings))
     start.close()  # before the opening began: no thread, no backup, no mark
     assert not start.opened() and not (tmp_path / PENDING).exists() and not backup.listing(settings.backup_dir)
+
+
+def _quitting_with_work(office, tmp_path) -> tuple[Settings, AutoBackup]:
+    """A run whose day's backup is taken, with work after it, quitting: its exit backup is owed."""
+    file = Path(office.db.engine.url.database)
+    settings = Settings(tmp_path, sqlite_url(file))
+    auto = AutoBackup(settings, opening.peek(settings))
+    auto.mark()
+    assert auto.at_start() is True
+    office.paid()
+    auto.pend_exit()
+    office.db.dispose()
+    return settings, auto
+
+
+def test_the_exit_backup_is_handed_to_a_process_of_its_own(office, tmp_path):
+    """The application quits without taking the backup itself: ``pst --exit-backup`` takes it, with the work
+    of the run, and removes the mark."""
+    settings, auto = _quitting_with_work(office, tmp_path)
+    assert auto.at_exit(hand_over=True) is True
+    assert auto.child is not None and auto.child.pid != os.getpid()
+    assert auto.child.wait(120) == 0
+    newest = backup.listing(settings.backup_dir)[0]
+    assert newest.kind == "exit" and backup.integrity_ok(newest.path)
+    with sqlite3.connect(newest.path) as connection:
+        assert connection.execute("SELECT count(*) FROM payment").fetchone() == (1,)
+    assert not (tmp_path / PENDING).exists()
+    assert not list(settings.backup_dir.glob("*.partial"))
+
+
+def test_an_exit_backup_process_ended_early_leaves_it_owed(office, tmp_path):
+    """Ended before it finished (the PC switched off): no copy is taken for a backup, the mark stays and the
+    next start takes the exit backup."""
+    settings, auto = _quitting_with_work(office, tmp_path)
+    auto.at_exit(hand_over=True)
+    auto.child.kill()
+    auto.child.wait(60)
+    assert all(backup.integrity_ok(b.path) for b in backup.listing(settings.backup_dir))
+    if backup.listing(settings.backup_dir)[0].kind != "exit":  # killed before its copy was done
+        assert (tmp_path / PENDING).exists()
+        next_start = AutoBackup(settings, opening.peek(settings))
+        assert next_start.owed and next_start.at_start() is True
+        next_start.close()
+    newest = backup.listing(settings.backup_dir)[0]
+    with sqlite3.connect(newest.path) as connection:
+        assert connection.execute("SELECT count(*) FROM payment").fetchone() == (1,)
+
+
+def test_a_slow_exit_backup_leaves_the_mark_of_a_later_run(office, tmp_path):
+    """The exit backup of a run finishes after the next run wrote its own mark: that mark stays."""
+    settings, auto = _quitting_with_work(office, tmp_path)
+    later = AutoBackup(settings, opening.peek(settings))
+    later.pend_exit()
+    assert finish_exit(settings, "WIT", "3650", auto.token) == 0
+    assert backup.listing(settings.backup_dir)[0].kind == "exit"
+    assert (tmp_path / PENDING).read_text(encoding="ascii") == later.token
+    assert finish_exit(settings, "WIT", "3650", later.token) == 0
+    assert not (tmp_path / PENDING).exists()
+
+
+def test_the_exit_backup_is_taken_here_when_its_process_cannot_start(office, tmp_path, monkeypatch):
+    settings, auto = _quitting_with_work(office, tmp_path)
+
+    def no_process(*_args, **_kwargs):
+        raise OSError("cannot start")
+
+    monkeypatch.setattr(autobackup.subprocess, "Popen", no_process)
+    assert auto.at_exit(hand_over=True) is True and auto.child is None
+    assert backup.listing(settings.backup_dir)[0].kind == "exit"
+    assert not (tmp_path / PENDING).exists()
