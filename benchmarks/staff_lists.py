@@ -107,6 +107,7 @@ class Run:
 
 def steps(run: Run, keys: dict[str, str], window: Callable[[Database, Actor], object]) -> list[tuple[str, Callable]]:
     t, o = run.actors[Role.TREASURER], run.actors[Role.OFFICER]
+    third = _third_page_key(run.db, t)
     found = [(f"search: {what} ({key!r})", run.session(lambda s, key=key: requests.find_requests(s, o, key, limit=26)))
              for what, key in keys.items() if not what.startswith("_")]
     return [
@@ -116,7 +117,8 @@ def steps(run: Run, keys: dict[str, str], window: Callable[[Database, Actor], ob
          run.session(lambda s: ledger.payments_without_receipt(s, t, limit=8))),
         ("treasurer: kuitansi, first page", run.session(lambda s: ledger.receipts(s, t, limit=20))),
         ("treasurer: undeposited cash, first page", run.session(lambda s: ledger.undeposited(s, t, "cash"))),
-        ("treasurer: kuitansi, third page (by key)", run.session(lambda s: _third_page(s, t))),
+        ("treasurer: kuitansi, third page (by key)",
+         run.session(lambda s: ledger.receipts(s, t, limit=20, after=third))),
         ("treasurer: deposits, first page", run.session(lambda s: ledger.deposits(s, t, limit=15))),
         ("treasurer: closed days, first page", run.session(lambda s: ledger.closings(s, t, limit=15))),
         ("treasurer: kuitansi search, name part",
@@ -135,11 +137,13 @@ def steps(run: Run, keys: dict[str, str], window: Callable[[Database, Actor], ob
     ]
 
 
-def _third_page(session, treasurer: Actor):
-    page = ledger.receipts(session, treasurer, limit=20)
-    for _ in range(2):
-        page = ledger.receipts(session, treasurer, limit=20, after=page.next_key) if page.next_key else page
-    return page
+def _third_page_key(db: Database, treasurer: Actor):
+    """Where the kuitansi list's third page starts (None on an empty list: its first page)."""
+    with db.unit_of_work() as s:
+        key = None
+        for _ in range(2):
+            key = ledger.receipts(s, treasurer, limit=20, after=key).next_key or key
+    return key
 
 
 def treasurer_window():
