@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from models import Channel, DeliveryChannel, PaymentMethod, Role, ServiceRequest
 from pstdesktop import faults
 from pstdesktop.bootstrap import Database
-from pstdesktop.services import billing, clock, delivery, feedback, guestbook, online, requests
+from pstdesktop.services import billing, clock, delivery, feedback, guestbook, online, receiving, requests
 from pstdesktop.services.access import Actor, actor_of
 from pstdesktop.services.deadlines import is_working_day
 from pstdesktop.services.office import create_account, first_office, setup_office
@@ -100,6 +100,8 @@ def fill(database: Database, files_dir: Path) -> dict[str, str]:
             office, supervisor, _code = setup_office(s, OFFICE, "supervisor", "Kepala Unit PST", PASSWORD)
             boss = actor_of(supervisor)
             staff = {u: actor_of(create_account(s, boss, u, n, r, PASSWORD)) for u, n, r in STAFF}
+            receiving.add(s, boss, bank="Bank BRI", number="0123-01-000456-30-1",
+                          holder=f"RPL 054 {OFFICE['name']} untuk Penerimaan")
         try:
             _fill_day(database, files_dir, staff, _Timeline(pin, opening, end, len(PEOPLE) + 2))
         except (OSError, SQLAlchemyError) as error:  # the office is written, its day is not: say what to do
@@ -244,6 +246,7 @@ class _Steps:
                     payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
                                                      amount=invoice.total, idempotency_key=f"demo-{request_id}",
                                                      ntb=f"TRF{clock.today(self.zone):%Y%m%d}001", proof_file=proof)
+                    billing.confirm_on_account(s, self.treasurer, payment.id)  # seen on the receiving account
                 else:
                     payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.CASH,
                                                      amount=invoice.total, cash_tendered=-(-invoice.total // 50_000) * 50_000,

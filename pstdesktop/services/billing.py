@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from exports.text import rupiah
 from models import (
     Account,
+    Channel,
     Deposit,
     DepositReceipt,
     DocumentStatus,
@@ -344,7 +345,8 @@ def attach_receipt_scan(session: Session, actor: Actor, receipt_id: int, path: s
 
 
 def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
-    """The kuitansi for a payment: numbered Nomor/Kode Satker/Bulan/Tahun, per office and year."""
+    """The kuitansi for a payment: numbered Nomor/Kode Satker/Bulan/Tahun, per office and year. An online
+    request's transfer needs the treasurer's confirmation on the receiving account first."""
     account = require(session, actor, "receipt.issue")
     lock_books(session, actor.office_id)  # the books first, then the row: one lock order for every step
     # locked: a second press (or PC) waits here, then sees the receipt the first one wrote
@@ -359,6 +361,8 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
     ensure_open(session, actor.office_id)
     invoice = session.get(Invoice, payment.invoice_id)
     request = load_request(session, invoice.request_id, actor.office_id)
+    if payment.method is PaymentMethod.TRANSFER and request.channel is Channel.ONLINE and payment.confirmed_at is None:
+        raise StateError("transfer_unconfirmed", number=invoice.number)  # sheet: step 6 before the kuitansi
     office = office_of(session, actor.office_id)
     now = utcnow()
     shown = local(now, office.time_zone)

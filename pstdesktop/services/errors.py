@@ -121,6 +121,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "account_number_format": (
         "{field} hanya boleh berisi angka (boleh dipisah spasi, titik atau tanda hubung), 6-20 digit.",
         "{field} may hold digits only (spaces, dots or dashes allowed between them), 6-20 digits."),
+    "transfer_unconfirmed": (
+        "Transfer untuk invoice {number} belum dikonfirmasi masuk rekening penerimaan. Cek mutasi rekening, lalu "
+        "tekan \"Dana masuk rekening ✓\" sebelum menerbitkan kuitansi.",
+        "The transfer for invoice {number} has not been confirmed on the receiving account. Check the account "
+        "statement, then press \"Money on the account ✓\" before issuing the receipt.",
+    ),
     "not_transfer": ("Pembayaran invoice {number} bukan transfer.", "The payment of invoice {number} is not a transfer."),
     "no_receiving_account": (
         "{field}: belum ada rekening penerimaan aktif di profil kantor (Administrasi → Profil).",

@@ -37,6 +37,7 @@ from models import (
 from pstdesktop.services import billing, guestbook
 from pstdesktop.services.clock import local_date, utcnow
 from tests.conftest import visitor_answers
+from tests.unit.test_online import confirm_transfer
 from ui.main_window import MainWindow
 from ui.officer import jobs
 from ui.officer.checklist import ChecklistDialog
@@ -158,6 +159,8 @@ def pay_and_receipt(office, rid, method=PaymentMethod.CASH, proof=None) -> str:
         extra = {"cash_tendered": invoice.total} if method is PaymentMethod.CASH else {"ntb": "TRF77", "proof_file": proof}
         payment = billing.record_payment(s, office.treasurer, invoice.id, method=method, amount=invoice.total,
                                          idempotency_key=f"pay-{rid}", **extra)
+        if method is PaymentMethod.TRANSFER:
+            confirm_transfer(s, office, payment.id)
     with office.session() as s:
         return billing.issue_receipt(s, office.treasurer, payment.id).number
 
@@ -378,8 +381,8 @@ def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, off
         assert (delivery.channel, delivery.media) == (DeliveryChannel.WA, "wa")
     assert "Melalui WhatsApp" in checklist.findChild(QLabel, "historyList").text()
     steps = checklist.findChild(QLabel, "checklistSteps").text()
-    # all but the treasurer's confirmation on the account, the receipt scan & data sent, the requester's check
-    assert steps.count("✔") == 9 and steps.count("○") == 3 and "Contoh data" not in steps
+    # all but the receipt scan & data sent and the requester's check (the kuitansi needed the confirmation)
+    assert steps.count("✔") == 10 and steps.count("○") == 2 and "Contoh data" not in steps
 
 
 def test_correction_loop_records_what_was_fixed(qtbot, office, data_file):

@@ -16,7 +16,7 @@ from models import DeliveryChannel, PaymentMethod, ReceivingAccount, RequestStat
 from pstdesktop.services import billing, delivery, online
 from tests.gui.test_admin import admin, settings, show_tab  # noqa: F401
 from tests.gui.test_officer_wizard import click, message, state_of, window_for
-from tests.unit.test_online import online_request
+from tests.unit.test_online import confirm_transfer, online_request
 from ui import evidence as stored
 from ui import widgets
 from ui.officer import checklist_delivery
@@ -94,7 +94,6 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
         invoice = billing.invoice_for(s, rid)
         payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
                                          amount=invoice.total, idempotency_key="gui-t", ntb="TRF-77", proof_file=proof)
-        receipt = billing.issue_receipt(s, office.treasurer, payment.id)
     body = proof.read_bytes()
     proof.unlink()
     click(qtbot, checklist, "checklistRefresh")
@@ -102,6 +101,11 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     assert "bukti-transfer.pdf" in payment_text and "belum dikonfirmasi bendahara" in payment_text
     click(qtbot, checklist, "openProof")
     assert opened[-1].read_bytes() == body
+    with office.session() as s:  # the treasurer sees the money on the account, then writes the kuitansi
+        confirm_transfer(s, office, payment.id)
+        receipt = billing.issue_receipt(s, office.treasurer, payment.id)
+    click(qtbot, checklist, "checklistRefresh")
+    assert "belum dikonfirmasi" not in checklist.findChild(QLabel, "paymentStatus").text()
     # kuitansi scan, data handed over, then "receipt scan & data sent"
     kuitansi = data_file("kuitansi-ttd.pdf", 300, fill=b"K")
     checklist.invoice.attach_receipt_scan(str(kuitansi))
@@ -141,6 +145,7 @@ def test_a_supervisor_closes_without_the_original_with_a_reason(qtbot, office, d
         payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
                                          amount=invoice.total, idempotency_key="t", ntb="TRF",
                                          proof_file=data_file("b.pdf", 100, fill=b"b"))
+        confirm_transfer(s, office, payment.id)
         billing.issue_receipt(s, office.treasurer, payment.id)
     (tmp_path / "d.csv").write_bytes(b"a" * 3_400_000)
     with office.session() as s:

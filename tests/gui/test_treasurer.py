@@ -38,6 +38,7 @@ from pstdesktop.services import billing, ledger, receiving, references
 from pstdesktop.services.errors import PermissionDenied
 from tests.conftest import PASSWORD
 from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
+from tests.unit.test_online import online_request
 from ui.treasurer import TreasurerWindow
 from ui.treasurer.payment import PaymentDialog
 from ui.widgets import office_now
@@ -519,3 +520,24 @@ def test_payments_awaiting_their_kuitansi_page_forward_and_back(qtbot, office, p
     assert not following.isEnabled() and previous.isEnabled()
     qtbot.mouseClick(previous, LEFT)
     assert shown() == [f"Pembayar {n:02d}" for n in range(8)] and len(paid) == 10
+
+
+def test_an_online_transfer_gets_its_kuitansi_only_after_the_confirmation(qtbot, office, panel, data_file):
+    rid = online_request(office)
+    with office.session() as s:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1", holder="BPS Kota Ambon")
+        invoice = billing.issue_invoice(s, office.officer, rid)
+        billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER, amount=invoice.total,
+                               idempotency_key="online", ntb="TRF10", proof_file=data_file("bukti-10.pdf", 300))
+        number = invoice.number
+    window = panel()
+    tab = window.receipts
+    tab.pending.selectRow(0)
+    qtbot.mouseClick(tab.findChild(QPushButton, "issueReceipt"), LEFT)
+    assert f"Transfer untuk invoice {number} belum dikonfirmasi" in tab.findChild(QLabel, "receiptMessage").text()
+    assert count(office, Receipt) == 0 and tab.pending.rowCount() == 1  # refused: nothing written
+    tab.pending.selectRow(0)
+    qtbot.mouseClick(tab.findChild(QPushButton, "confirmOnAccount"), LEFT)
+    tab.pending.selectRow(0)
+    qtbot.mouseClick(tab.findChild(QPushButton, "issueReceipt"), LEFT)
+    assert count(office, Receipt) == 1 and tab.pending.rowCount() == 0

@@ -10,12 +10,13 @@ from models import (
     Channel,
     DeliveryChannel,
     PaymentMethod,
+    ReceivingAccount,
     RequestState,
     ServiceRequest,
     Visit,
     Visitor,
 )
-from pstdesktop.services import audit, billing, delivery, online, requests
+from pstdesktop.services import audit, billing, delivery, online, receiving, requests
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.errors import PermissionDenied, StateError, ValidationError
 from tests.conftest import visitor_answers
@@ -32,6 +33,14 @@ def online_request(office, **answers) -> int:
         requests.submit(s, office.officer, req.id)
         requests.approve(s, office.officer, req.id)
         return req.id
+
+
+def confirm_transfer(s, office, payment_id: int) -> None:
+    """The treasurer sees the transfer on the office's receiving account (one is added when there is none)."""
+    if s.scalar(select(ReceivingAccount.id).where(ReceivingAccount.active.is_(True))) is None:
+        receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1",
+                      holder="RPL 054 BPS Provinsi Maluku untuk Penerimaan")
+    billing.confirm_on_account(s, office.treasurer, payment_id)
 
 
 def test_online_requester_has_no_visit_and_is_audited(office):
@@ -104,6 +113,7 @@ def test_case_file_follows_an_online_request_to_the_forum(office, data_file):
     with office.session() as s:
         payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
                                          amount=invoice.total, idempotency_key="t-1", ntb="TRF1", proof_file=proof)
+        confirm_transfer(s, office, payment.id)
         receipt = billing.issue_receipt(s, office.treasurer, payment.id)
     with office.session() as s:
         delivery.record_sppd_originals(s, office.officer, rid, utcnow())

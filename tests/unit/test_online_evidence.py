@@ -29,7 +29,7 @@ from pstdesktop.services import audit, billing, delivery, evidence, online, rece
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.errors import StateError, ValidationError
 from tests.conftest import Office
-from tests.unit.test_online import online_request
+from tests.unit.test_online import confirm_transfer, online_request
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -221,10 +221,30 @@ def test_whole_online_sheet_and_closing_with_the_original_outstanding(two_pcs, t
         assert audit.verify(s) == []
 
 
+def test_no_kuitansi_for_an_online_transfer_before_the_treasurer_confirms_it(office, tmp_path):
+    rid, invoice_id = invoiced_online(office, tmp_path)
+    payment_id = pay_by_transfer(office, invoice_id, scan(tmp_path, "bukti.pdf"))
+    with pytest.raises(StateError) as refused, office.session() as s:
+        billing.issue_receipt(s, office.treasurer, payment_id)
+    with office.session() as s:
+        number = s.get(Invoice, invoice_id).number
+        assert s.scalar(select(func.count(Receipt.id))) == 0  # refused: nothing written
+        assert s.get(ServiceRequest, rid).state is RequestState.PAID
+    assert refused.value.code == "transfer_unconfirmed"
+    assert f"Transfer untuk invoice {number} belum dikonfirmasi masuk rekening penerimaan" in refused.value.message("id")
+    assert "not been confirmed on the receiving account" in refused.value.message("en")
+    with office.session() as s:
+        confirm_transfer(s, office, payment_id)
+        receipt = billing.issue_receipt(s, office.treasurer, payment_id)
+        assert receipt.amount == s.get(Invoice, invoice_id).total
+        assert s.get(ServiceRequest, rid).state is RequestState.RECEIPTED
+
+
 def test_closing_after_the_original_arrived_needs_no_reason(office, tmp_path):
     rid, invoice_id = invoiced_online(office, tmp_path)
     payment_id = pay_by_transfer(office, invoice_id, scan(tmp_path, "bukti.pdf"))
     with office.session() as s:
+        confirm_transfer(s, office, payment_id)
         billing.issue_receipt(s, office.treasurer, payment_id)
         (tmp_path / "data.csv").write_bytes(b"a" * 3_400_000)
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(

@@ -27,6 +27,7 @@ from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import PermissionDenied, StateError, ValidationError
 from tests.conftest import visitor_answers
 from tests.unit.test_ledger import today
+from tests.unit.test_online import confirm_transfer
 
 
 def state(office, rid) -> RequestState:
@@ -144,6 +145,7 @@ def test_online_procedure(office, data_file):
                                          amount=invoice.total, idempotency_key="online-1", ntb="TRF001",
                                          proof_file=proof)
         assert len(payment.proof_sha256) == 64
+        confirm_transfer(s, office, payment.id)
         billing.issue_receipt(s, office.treasurer, payment.id)
     with office.session() as s:
         item = delivery.items_of(s, rid)[0]
