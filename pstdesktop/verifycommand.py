@@ -25,7 +25,7 @@ def verify_command(settings: Settings, *, full: bool = False, paper: list[str] |
     file = faults.sqlite_path(url)
     if file is not None:
         faults.check_sqlite_file(file, settings.backup_dir)  # the usual faults, one line each
-        problems = soundness.check_file(file, thorough=True, at_head=False) if file.exists() else []
+        problems = soundness.check_file(file, thorough=full, at_head=False) if file.exists() else []
         if problems:
             raise faults.Fault("database_unsound", problem=(problems[0].indonesian, problems[0].english))
     started = time.perf_counter()
