@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
 from pstdesktop import anchors as anchor_files
 from pstdesktop import auditkey
@@ -114,11 +113,6 @@ def _text(value) -> str:
     return value if isinstance(value, str) else json.dumps(value)
 
 
-def _aware(value) -> datetime:
-    moment = datetime.fromisoformat(value) if isinstance(value, str) else value
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
 ENTRY_COLUMNS = ("seq, at, actor_id, actor_name, action, entity, entity_id, from_state, to_state, reason, snapshot, "
                  "row_state, digest, prev_hash, hash")
 
@@ -174,33 +168,39 @@ def check(connection, *, url: str | None = None, full: bool = True, paper: list 
         by_seq.setdefault(anchor.seq, []).append(anchor)
     untrusted: set[int] = set()
     altered: list[int] = []
-    expected_seq, expected_prev = start, None
-    last_digest = 0
+    expected_seq, expected_prev = start, (audit.GENESIS if start <= 1 else None)
+    entries, digest_text = 0, None
+    keyed, legacy, canon, loads, dumps = audit.keyed_hash, audit.legacy_hash, audit.canon, json.loads, json.dumps
     for (seq, at, actor_id, actor_name, action, entity, entity_id, from_state, to_state, reason, snapshot, row,
          digest, prev_hash, hash_) in raw.rows(f"SELECT {ENTRY_COLUMNS} FROM audit_entry WHERE seq >= ? ORDER BY seq",
                                                (start,)):
-        report.entries += 1
+        entries += 1
         if seq != expected_seq:
             report.findings.append(Finding.of("audit_entry", expected_seq, "missing", first=expected_seq,
                                               last=seq - 1))
-        if seq == start and start > 1:
-            expected_prev = prev_hash  # the checkpoint's own hash was compared above
+        if expected_prev is None:  # the checkpoint's own hash was compared above
+            expected_prev = prev_hash if seq == start else audit.GENESIS
         if seq < epoch_seq:
-            computed = audit.legacy_hash(prev_hash, seq, _aware(at), actor_id, actor_name, action, entity, entity_id,
-                                         from_state, to_state, reason, json.loads(_text(snapshot)))
+            computed = legacy(prev_hash, seq, at, actor_id, actor_name, action, entity, entity_id, from_state,
+                              to_state, reason, loads(snapshot) if snapshot.__class__ is str else snapshot)
         else:
-            computed = audit.keyed_hash(key, prev_hash, seq, audit.canon(at), actor_id, actor_name, action, entity,
-                                        entity_id, from_state, to_state, reason, _text(snapshot), row, digest or "")
+            computed = keyed(key, prev_hash, seq, at if at.__class__ is str else canon(at), actor_id, actor_name,
+                             action, entity, entity_id, from_state, to_state, reason,
+                             snapshot if snapshot.__class__ is str else dumps(snapshot), row, digest or "")
         if computed != hash_:
             untrusted.add(seq)
-        if computed != hash_ or prev_hash != (expected_prev if expected_prev is not None else audit.GENESIS):
             altered.append(seq)
-        for anchor in by_seq.pop(seq, ()):
-            if not anchor.matches(hash_):
-                report.findings.append(Finding.of("audit_entry", seq, "anchor_differs", seq=seq,
-                                                  short=anchor.hash[:16], source=anchor.source, found=hash_[:16]))
-        expected_seq, expected_prev = seq + 1, hash_
-        last_digest = int(digest or "0", 16)
+        elif prev_hash != expected_prev:
+            altered.append(seq)
+        if by_seq:
+            for anchor in by_seq.pop(seq, ()):
+                if not anchor.matches(hash_):
+                    report.findings.append(Finding.of("audit_entry", seq, "anchor_differs", seq=seq,
+                                                      short=anchor.hash[:16], source=anchor.source,
+                                                      found=hash_[:16]))
+        expected_seq, expected_prev, digest_text = seq + 1, hash_, digest
+    report.entries = entries
+    last_digest = int(digest_text or "0", 16)
     report.findings[:0] = _runs(altered)
     last = expected_seq - 1
     counter = raw.one("SELECT last_number FROM document_counter WHERE office_id = ? AND kind = ? AND period = ?",
