@@ -36,15 +36,15 @@ def open_database(settings: Settings) -> Database:
     return open_url(settings.database_url, settings.backup_dir if settings.is_sqlite else None)
 
 
-def open_url(url: str, backup_dir=None, *, seal: bool = True) -> Database:
+def open_url(url: str, backup_dir=None, *, seal: bool = True, checked: bool = False) -> Database:
     """Open (create, migrate) the database. A fault of the URL, of the SQLite file (checked read-only
     before SQLite opens it for writing) or of the server is a ``faults.Fault``; a new SQLite file that
     could not be set up is removed again, so that no empty file is left for the next start to refuse.
     The audit trail is sealed with this PC's key (``audit.seal``) when the database is new or was just
     upgraded, or (``seal``) whenever it is not sealed yet; ``pst verify`` opens with ``seal=False`` so that
-    it never seals a trail it is asked to judge."""
+    it never seals a trail it is asked to judge, and ``checked`` when it has just checked the file itself."""
     file = faults.sqlite_path(faults.database_url(url))
-    if file is not None:
+    if file is not None and not checked:
         faults.check_sqlite_file(file, backup_dir)
     made = [p for p in _sqlite_files(file) if not p.exists()] if file is not None and not file.exists() else []
     try:

@@ -41,7 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
                                            "the data and every checkpoint; exit 0 sound, 1 tampered, 2 damaged or "
                                            "cannot be read")
     verify.add_argument("--full", action="store_true",
-                        help="re-read the whole trail (default: from the last checkpoint of pst verify)")
+                        help="re-read the whole trail and run PRAGMA integrity_check. The daily check (the "
+                             "default) reads the trail from the last checkpoint of a clean pst verify and every "
+                             "row stored now: it catches any change made behind the application's back since that "
+                             "checkpoint and any row that differs from the trail; a rewritten entry older than the "
+                             "checkpoint is caught only by --full (run it, say, monthly)")
     verify.add_argument("--anchor", action="append", default=[], metavar="SEQ:HASH",
                         help="a checkpoint read off paper (the daily closing sheet); may be repeated")
     key = sub.add_parser("audit-key", help="export or import the audit trail's key (PCs sharing one PostgreSQL "

@@ -93,10 +93,11 @@ def read_only_uri(path: Path) -> str:
     return f"{path.resolve().as_uri()}?mode=ro" + ("" if wal else "&immutable=1")
 
 
-def check_file(path: Path, *, thorough: bool = False, at_head: bool = True) -> list[Problem]:
+def check_file(path: Path, *, thorough: bool = False, at_head: bool = True, scan: bool = True) -> list[Problem]:
     """Every reason not to trust the SQLite file at ``path`` (empty when it is sound and ours). ``thorough``
     runs ``integrity_check`` (indexes against tables too) instead of ``quick_check``; ``at_head=False``
-    accepts a schema of an older version of this application (it is migrated on opening)."""
+    accepts a schema of an older version of this application (it is migrated on opening); ``scan=False``
+    leaves the page check out (the caller has just run one)."""
     path = Path(path)
     if not path.exists():
         return [Problem.of("missing", file=path)]
@@ -116,16 +117,16 @@ def check_file(path: Path, *, thorough: bool = False, at_head: bool = True) -> l
     except sqlite3.Error as error:
         return [Problem.of("unreadable", file=path, reason=str(error))]
     try:
-        return _check_connection(connection, path, thorough=thorough, at_head=at_head)
+        return _check_connection(connection, path, thorough=thorough, at_head=at_head, scan=scan)
     finally:
         connection.close()
 
 
 def _check_connection(connection: sqlite3.Connection, path: object, *, thorough: bool,
-                      at_head: bool) -> list[Problem]:
+                      at_head: bool, scan: bool = True) -> list[Problem]:
     try:
         pragma = "integrity_check(20)" if thorough else "quick_check(20)"
-        verdict = [row[0] for row in connection.execute(f"PRAGMA {pragma}").fetchall()]
+        verdict = [row[0] for row in connection.execute(f"PRAGMA {pragma}").fetchall()] if scan else ["ok"]
         if verdict != ["ok"]:
             return [Problem.of("damaged", file=path, detail="; ".join(verdict[:3]) or "-")]
         found_id = connection.execute("PRAGMA application_id").fetchone()[0]
@@ -144,7 +145,7 @@ def _check_connection(connection: sqlite3.Connection, path: object, *, thorough:
     return schema_problems(found, path, at_head=at_head)
 
 
-def check_engine(engine: Engine, *, thorough: bool = False) -> list[Problem]:
+def check_engine(engine: Engine, *, thorough: bool = False, scan: bool = True) -> list[Problem]:
     """Every reason not to trust the open database: on SQLite the checks of ``check_file`` (on the live
     connection, so a WAL is seen), on PostgreSQL the schema at this version's Alembic head."""
     where = engine.url.render_as_string(hide_password=True)
@@ -153,7 +154,7 @@ def check_engine(engine: Engine, *, thorough: bool = False) -> list[Problem]:
             if engine.dialect.name == "sqlite":
                 raw = connection.connection.driver_connection
                 where = engine.url.database or where
-                return _check_connection(raw, where, thorough=thorough, at_head=True)
+                return _check_connection(raw, where, thorough=thorough, at_head=True, scan=scan)
             from alembic.runtime.migration import MigrationContext
 
             found = MigrationContext.configure(connection).get_current_revision()

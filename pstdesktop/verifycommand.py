@@ -25,13 +25,14 @@ def verify_command(settings: Settings, *, full: bool = False, paper: list[str] |
     file = faults.sqlite_path(url)
     if file is not None:
         faults.check_sqlite_file(file, settings.backup_dir)  # the usual faults, one line each
-        problems = soundness.check_file(file, thorough=True, at_head=False) if file.exists() else []
+        # one page check daily (quick_check, just run), integrity_check too with --full
+        problems = soundness.check_file(file, thorough=True, scan=full, at_head=False) if file.exists() else []
         if problems:
             raise faults.Fault("database_unsound", problem=(problems[0].indonesian, problems[0].english))
     started = time.perf_counter()
-    database = open_url(url, settings.backup_dir if settings.is_sqlite else None, seal=False)
+    database = open_url(url, settings.backup_dir if settings.is_sqlite else None, seal=False, checked=file is not None)
     try:
-        problems = soundness.check_engine(database.engine)
+        problems = soundness.check_engine(database.engine, scan=file is None)
         if problems:
             raise faults.Fault("database_unsound", problem=(problems[0].indonesian, problems[0].english))
         from pstdesktop.services import audit, verification

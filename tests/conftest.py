@@ -16,8 +16,11 @@ import pytest
 import time_machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-# the audit key and anchor files of the run: never the user's own secret store or configuration folder
-os.environ["PST_KEY_DIR"] = tempfile.mkdtemp(prefix="pst-test-keys-")
+# the audit key and anchor files of the run: never the user's own secret store or configuration folder;
+# one folder for the run and the processes it spawns (they import this module again)
+if "PST_TEST_KEYS" not in os.environ:
+    os.environ["PST_TEST_KEYS"] = tempfile.mkdtemp(prefix="pst-test-keys-")
+os.environ["PST_KEY_DIR"] = os.environ["PST_TEST_KEYS"]
 
 from models import Channel, PaymentMethod, Role  # noqa: E402
 from pstdesktop.bootstrap import Database, open_url  # noqa: E402

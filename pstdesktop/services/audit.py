@@ -141,20 +141,34 @@ def current_row(connection, table: str, row_id: int, key: bytes) -> str | None:
 
 # --- the entry's hash ---------------------------------------------------------------------------------
 
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_SORTED = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
 def keyed_hash(key: bytes, prev_hash: str, seq: int, at: str, actor_id, actor_name: str, action: str, entity: str,
                entity_id: int, from_state: str, to_state: str, reason: str, snapshot: str, row: str | None,
                digest: str) -> str:
-    body = json.dumps([seq, at, actor_id, actor_name, action, entity, entity_id, from_state, to_state, reason,
-                       snapshot, row, digest], ensure_ascii=False, separators=(",", ":"))
-    return hmac.new(key, (prev_hash + body).encode("utf-8"), hashlib.sha256).hexdigest()
+    body = _COMPACT([seq, at, actor_id, actor_name, action, entity, entity_id, from_state, to_state, reason,
+                     snapshot, row, digest])
+    return hmac.digest(key, (prev_hash + body).encode("utf-8"), "sha256").hex()
 
 
-def legacy_hash(prev_hash: str, seq: int, at: datetime, actor_id, actor_name, action, entity, entity_id, from_state,
-                to_state, reason, snapshot: dict) -> str:
-    """The unkeyed SHA-256 rule of the trail before the epoch."""
-    body = json.dumps([seq, at.isoformat(), actor_id, actor_name, action, entity, entity_id, from_state, to_state,
-                       reason, snapshot], ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+def legacy_hash(prev_hash: str, seq: int, at: datetime | str, actor_id, actor_name, action, entity, entity_id,
+                from_state, to_state, reason, snapshot: dict) -> str:
+    """The unkeyed SHA-256 rule of the trail before the epoch (``at`` a UTC instant, or as SQLite stores it)."""
+    body = _SORTED([seq, utc_iso(at), actor_id, actor_name, action, entity, entity_id, from_state, to_state,
+                    reason, snapshot])
     return hashlib.sha256((prev_hash + body).encode("utf-8")).hexdigest()
+
+
+def utc_iso(at: datetime | str) -> str:
+    """``at`` (aware, naive UTC, or SQLite's ``YYYY-MM-DD HH:MM:SS.ffffff``) as ``datetime.isoformat`` writes
+    the aware UTC instant."""
+    if isinstance(at, str):
+        if len(at) == 26 and at[10] == " " and at[19] == ".":  # SQLite's own text: no parsing needed
+            return f"{at[:10]}T{at[11:19] if at.endswith('.000000') else at[11:]}+00:00"
+        at = datetime.fromisoformat(at)
+    return (at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)).isoformat()
 
 
 # --- the chain's key and identity, per engine -------------------------------------------------------------

@@ -23,7 +23,7 @@ from pstdesktop import anchors
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
 from pstdesktop.database import checkpoint
-from pstdesktop.services import billing
+from pstdesktop.services import billing, rowchunks
 from tests.conftest import Office
 from tests.unit.test_cli_faults import pst
 
@@ -309,3 +309,82 @@ def test_a_pc_without_the_key_is_told_how_to_import_it(tmp_path, copy, monkeypat
     exported.write_text("PST-AUDIT-KEY 1\nabcd 00\n")
     bad = pst(tmp_path, "audit-key", "import", str(exported), env={"PST_KEY_DIR": str(other)})
     assert bad.returncode == 2 and "audit key file" in bad.stderr
+
+
+# --- the daily check starts at its checkpoint; --full re-reads everything ----------------------------------------
+
+def _clean(tmp_path: Path, path: Path, *args: str) -> str:
+    result = verify(tmp_path, path, *args)
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
+
+
+def _app_writes(path: Path) -> None:
+    """A change made through the application after the checkpoint (audited at its commit)."""
+    from models import Visit
+
+    database = open_url(sqlite_url(path), path.parent / "backups")
+    with database.unit_of_work() as s:
+        s.get(Visit, 2).purpose = "Konsultasi Statistik"
+    checkpoint(database.engine)
+    database.dispose()
+
+
+SINCE = {
+    "amount": ("UPDATE payment SET amount = amount - 1000000 WHERE id = 1", "payment #1", "amount"),
+    "nul-in-text": ("UPDATE visit SET purpose = purpose || char(0) || 'x' WHERE id = 1", "visit #1", "purpose"),
+    "real-for-integer": ("UPDATE tariff_line SET base_amount = base_amount + 0.5 WHERE id = 1", "tariff_line #1",
+                         "base_amount"),
+    "blob-for-text": ("UPDATE receipt SET number = CAST(number AS BLOB) WHERE id = 1", "receipt #1", "number"),
+    "visitor": ("UPDATE visitor SET phone = '081299999999' WHERE id = 2", "visitor #2", "phone"),
+    "removed": ("DELETE FROM visit WHERE id = 3", "visit #3", "row removed"),
+}
+
+
+@pytest.mark.parametrize("case", SINCE)
+def test_a_change_since_the_checkpoint_is_caught_by_the_daily_check(tmp_path, copy, case):
+    """After a clean verify (its checkpoint and the rows' chunks saved) and work through the application,
+    a change behind its back is caught by the daily check, which reads only the trail since then."""
+    _clean(tmp_path, copy)
+    assert rowchunks.path_of(sqlite_url(copy)).exists()
+    _app_writes(copy)
+    sql, where, word = SINCE[case]
+    edit(copy, sql)
+    output = tampered(verify(tmp_path, copy), where, word)
+    assert "Traceback" not in output
+
+
+def test_an_entry_altered_since_the_checkpoint_is_caught_daily(tmp_path, copy):
+    _clean(tmp_path, copy)
+    _app_writes(copy)
+    connection = sqlite3.connect(copy)
+    seq = head(connection)[0]
+    connection.close()
+    edit(copy, ("UPDATE audit_entry SET reason = 'dibetulkan' WHERE seq = ?", (seq,)))
+    tampered(verify(tmp_path, copy), f"audit_entry #{seq}", "altered")
+
+
+def test_an_entry_altered_before_the_checkpoint_is_caught_by_full(tmp_path, copy):
+    """The daily check trusts the trail up to its checkpoint (verified then); --full re-reads it all."""
+    _clean(tmp_path, copy)
+    _app_writes(copy)
+    edit(copy, "UPDATE audit_entry SET actor_name = 'Orang Lain' WHERE seq = 5")
+    assert "the trail since checkpoint" in _clean(tmp_path, copy)
+    tampered(verify(tmp_path, copy, "--full"), "audit_entry #5", "altered")
+
+
+def test_a_rows_file_rewritten_without_the_key_is_not_trusted(tmp_path, copy):
+    """Even one who could write the saved chunks cannot make a changed chunk count as unchanged."""
+    _clean(tmp_path, copy)
+    edit(copy, "UPDATE payment SET amount = amount - 1000000 WHERE id = 1")
+    connection = sqlite3.connect(copy)
+    columns = sorted(row[1] for row in connection.execute("PRAGMA table_info(payment)"))
+    values = ", ".join(f'"{c}"' for c in columns)
+    text, = connection.execute(f"SELECT group_concat(id || ',' || json_array({values}), char(30)) FROM payment"
+                               ).fetchone()
+    connection.close()
+    file = rowchunks.path_of(sqlite_url(copy))
+    saved = json.loads(file.read_text(encoding="utf-8"))
+    saved["body"]["tables"]["payment"]["0"][0] = hashlib.sha256(text.encode()).hexdigest()
+    file.write_text(json.dumps(saved), encoding="utf-8")
+    tampered(verify(tmp_path, copy), "payment #1", "amount")
