@@ -31,12 +31,12 @@ def path_of(url: str):
 
 def where(table: str, lo: int | None, hi: int | None) -> tuple[str, tuple]:
     """The WHERE clause of a chunk (the chain's own counter row left out) and its parameters."""
-    parts, params = [], []
+    parts, params, key = [], [], audit.ROW_KEY[table]
     if lo is not None:
-        parts.append("id >= ?")
+        parts.append(f'"{key}" >= ?')
         params.append(lo)
     if hi is not None:
-        parts.append("id < ?")
+        parts.append(f'"{key}" < ?')
         params.append(hi)
     if table == "document_counter":
         parts.append(f"NOT (kind IS '{audit.CHAIN_KIND}' AND office_id IS {audit.CHAIN_OFFICE})")
@@ -85,11 +85,12 @@ def digest(raw, key: bytes, saved: dict[str, dict[str, list]]) -> tuple[int, int
         values = ", ".join(f'"{c}"' for c in columns)
         known = saved.get(table, {})
         mine = tables[table] = {}
-        top = raw.one(f'SELECT max(id) FROM "{table}"')[0]
+        row_key = audit.ROW_KEY[table]
+        top = raw.one(f'SELECT max("{row_key}") FROM "{table}"')[0]
         for lo, hi in bounds(top):
             clause, params = where(table, lo, hi)
             try:  # json_array writes INTEGER, TEXT (every byte) and NULL exactly, a REAL with 15 digits
-                text_, = raw.one(f"SELECT group_concat(id || ',' || json_array({values}), char(30)) "
+                text_, = raw.one(f"SELECT group_concat(\"{row_key}\" || ',' || json_array({values}), char(30)) "
                                  f'FROM "{table}"{clause}', params)
                 fingerprint = hashlib.sha256((text_ or "").encode("utf-8")).hexdigest()
             except sqlite3.Error:  # a BLOB
@@ -116,7 +117,7 @@ def rows_between(raw, key: bytes, table: str, clause: str, params: tuple) -> Ite
     writes the canonical text of a row without REAL or BLOB values exactly as ``audit.row_text`` does (same
     JSON of the same values); other rows, and personal data (a keyed hash), are made by ``audit.row_text``."""
     columns = audit.AUDITED[table]
-    if table in audit.PERSONAL:
+    if table in audit.HASHED:
         for found in raw.rows(audit._select_rows(table, clause), params):
             values = [audit.canon(v) for v in found[1:]]
             exact = not any(isinstance(v, float | bytes) for v in found[1:])
@@ -124,9 +125,10 @@ def rows_between(raw, key: bytes, table: str, clause: str, params: tuple) -> Ite
         return
     values = ", ".join(f"CASE WHEN typeof(\"{c}\") IN ('real', 'blob') THEN NULL ELSE \"{c}\" END" for c in columns)
     inexact = " OR ".join(f"typeof(\"{c}\") IN ('real', 'blob')" for c in columns)
-    for row_id, text_, python in raw.rows(f'SELECT id, json_array({values}), {inexact} FROM "{table}"{clause}',
-                                          params):
+    row_key = audit.ROW_KEY[table]
+    for row_id, text_, python in raw.rows(f'SELECT "{row_key}", json_array({values}), {inexact} FROM "{table}"'
+                                          f'{clause}', params):
         if python:
-            found = raw.one(audit._select_rows(table, " WHERE id = ?"), (row_id,))
+            found = raw.one(audit._select_rows(table, f' WHERE "{row_key}" = ?'), (row_id,))
             text_ = audit.row_text(table, [audit.canon(v) for v in found[1:]], key)
         yield row_id, text_, not python
