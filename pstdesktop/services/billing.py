@@ -302,7 +302,8 @@ def receiving_account(session: Session, office_id: int, account_id: int) -> Rece
 def confirm_on_account(session: Session, actor: Actor, payment_id: int, *, receiving_account_id: int | None = None,
                        at: datetime | None = None) -> Payment:
     """The treasurer saw the transfer arrive on the office's receiving account (sheet step 6), before the
-    kuitansi. ``receiving_account_id`` defaults to the office's only active account."""
+    kuitansi. ``receiving_account_id`` defaults to the account chosen when the payment was recorded, else
+    to the office's only active account (with several, it must be named)."""
     account = require(session, actor, "payment.record")
     payment = session.get(Payment, validate.record_id("payment", payment_id), with_for_update=True)
     if payment is None or payment.office_id != actor.office_id:
@@ -315,6 +316,7 @@ def confirm_on_account(session: Session, actor: Actor, payment_id: int, *, recei
     if at.tzinfo is None:
         raise ValidationError("required", "confirmed_at")
     validate.not_future("confirmed_at", at, now)
+    receiving_account_id = receiving_account_id or payment.receiving_account_id
     if receiving_account_id is None:
         active = list(session.scalars(select(ReceivingAccount.id).where(
             ReceivingAccount.office_id == actor.office_id, ReceivingAccount.active.is_(True)).limit(2)))

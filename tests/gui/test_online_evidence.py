@@ -75,8 +75,14 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     assert checklist.findChild(QComboBox, "sentVia").currentData() == "forum"
     for name in ("papersSent", "resultsSent"):  # "&" is shown, not taken as a keyboard shortcut
         assert QKeySequence.mnemonic(checklist.findChild(QPushButton, name).text()).isEmpty(), name
+    via = checklist.findChild(QComboBox, "sentVia")
+    via.setCurrentIndex(via.findData("wa"))  # this time by WhatsApp
     click(qtbot, checklist, "papersSent")
     assert "dikirim" in checklist.findChild(QLabel, "sendingStatus").text()
+    checklist.close()  # opened again later: the next sending starts at the way the papers went
+    checklist = window.open_checklist(rid)
+    checklist.resize(1366, 728)
+    assert checklist.findChild(QComboBox, "sentVia").currentData() == "wa"
     # the signed SPPD needs its scan: nothing chosen, nothing recorded
     monkeypatch.setattr(stored, "choose", lambda *a: "")
     click(qtbot, checklist, "checklistSppdSigned")

@@ -484,6 +484,57 @@ def test_a_proof_used_before_asks_for_a_reason_and_records_it(qtbot, office, pan
         assert again.proof_reuse_reason.startswith("Satu transfer")
 
 
+def test_with_two_receiving_accounts_the_confirmation_asks_which_or_takes_the_payments(qtbot, office, panel,
+                                                                                       data_file, monkeypatch):
+    """Two active accounts: a transfer recorded without one asks which it reached (cancel: nothing
+    changes); one recorded with its account is confirmed on that account without asking."""
+    from ui.treasurer import tabs
+
+    first, second = invoiced(office), invoiced(office)
+    with office.session() as s:
+        bri = receiving.add(s, office.supervisor, bank="Bank BRI", number="0123-01-000456-30-1",
+                            holder="BPS Kota Ambon").id
+        mandiri = receiving.add(s, office.supervisor, bank="Bank Mandiri", number="150-00-1234567-8",
+                                holder="BPS Kota Ambon").id
+        unnamed = billing.record_payment(s, office.treasurer, first, method=PaymentMethod.TRANSFER,
+                                         amount=s.get(Invoice, first).total, idempotency_key="two-a", ntb="TRF21",
+                                         proof_file=data_file("bukti-21.pdf", 300, fill=b"1")).id
+        named = billing.record_payment(s, office.treasurer, second, method=PaymentMethod.TRANSFER,
+                                       amount=s.get(Invoice, second).total, idempotency_key="two-b", ntb="TRF22",
+                                       proof_file=data_file("bukti-22.pdf", 300, fill=b"2"),
+                                       receiving_account_id=bri).id
+    asked: list[list[str]] = []
+    answers = iter([("", False), ("Bank Mandiri 150-00-1234567-8 a.n. BPS Kota Ambon", True)])
+
+    def pick(_parent, _title, _label, items, *_rest):
+        asked.append(list(items))
+        return next(answers)
+
+    monkeypatch.setattr(tabs.QInputDialog, "getItem", pick)
+    window = panel()
+    tab = window.receipts
+
+    def confirm(payment_id: int) -> None:
+        with office.session() as s:
+            number = s.get(Invoice, s.get(Payment, payment_id).invoice_id).number
+        row = next(r for r in range(tab.pending.rowCount())
+                   if any(tab.pending.item(r, c) and tab.pending.item(r, c).text() == number
+                          for c in range(tab.pending.columnCount())))
+        tab.pending.selectRow(row)
+        qtbot.mouseClick(tab.findChild(QPushButton, "confirmOnAccount"), LEFT)
+
+    confirm(unnamed)  # asked, cancelled: nothing confirmed
+    with office.session() as s:
+        assert s.get(Payment, unnamed).confirmed_at is None
+    confirm(unnamed)
+    confirm(named)
+    assert len(asked) == 2 and all(len(items) == 2 for items in asked)
+    with office.session() as s:
+        assert s.get(Payment, unnamed).receiving_account_id == mandiri
+        assert s.get(Payment, named).receiving_account_id == bri
+        assert s.get(Payment, unnamed).confirmed_at and s.get(Payment, named).confirmed_at
+
+
 def test_the_treasurer_confirms_a_transfer_on_the_receiving_account(qtbot, office, panel, data_file):
     invoice_id = invoiced(office)
     with office.session() as s:

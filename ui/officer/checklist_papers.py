@@ -481,9 +481,12 @@ class SendingBox(Section):
             widget = self.row.itemAt(i).widget()
             if widget is not None:
                 widget.setVisible(papers or results)
-        index = self.via.findData(case.online_via)
-        if index >= 0 and not (case.papers_sent or case.results_sent):
-            self.via.setCurrentIndex(index)
+        step = (case.request_id, "results" if case.papers_sent else "papers")
+        if getattr(self, "_defaulted", None) != step:  # each step starts at the way the request travels
+            self._defaulted = step
+            index = self.via.findData(case.papers_sent_via if case.papers_sent else case.online_via)
+            if index >= 0:
+                self.via.setCurrentIndex(index)
         self.at.setDateTime(office_now(case.time_zone))
 
     def _step(self, service, done: str) -> None:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from models import DocumentStatus
-from pstdesktop.services import billing, ledger
+from pstdesktop.services import billing, ledger, receiving
+from pstdesktop.services.errors import ValidationError
 from ui.i18n import language, tr
 from ui.treasurer.common import (
     HEADLINE_STYLE,
@@ -296,14 +298,35 @@ class ReceiptsTab(QWidget):
         if key is None:
             self.message.error(tr("Pilih pembayaran transfer terlebih dahulu.", "Choose a transfer payment first."))
             return
-        try:
-            with self.panel.database.unit_of_work() as session:
-                billing.confirm_on_account(session, self.panel.actor, key)
-        except Exception as error:  # refused: nothing changed
-            self.message.error(error)
-            return
+        chosen = None
+        while True:
+            try:
+                with self.panel.database.unit_of_work() as session:
+                    billing.confirm_on_account(session, self.panel.actor, key, receiving_account_id=chosen)
+                break
+            except ValidationError as error:  # several accounts and none chosen with the payment: ask which
+                if chosen is not None or error.field != "receiving_account" or error.code != "required":
+                    self.message.error(error)
+                    return
+                chosen = self._ask_receiving_account()
+                if chosen is None:
+                    return
+            except Exception as error:  # refused: nothing changed
+                self.message.error(error)
+                return
         self.message.ok(tr("Dana transfer dikonfirmasi masuk rekening penerimaan.",
                            "The transfer is confirmed on the receiving account."))
+
+    def _ask_receiving_account(self) -> int | None:
+        """The receiving account the transfer arrived on, chosen from the office's active ones."""
+        with self.panel.database.unit_of_work() as session:
+            choices = receiving.accounts(session, self.panel.actor, active_only=True)
+        lines = [choice.line() for choice in choices]
+        picked, accepted = QInputDialog.getItem(
+            self, tr("Rekening penerimaan", "Receiving account"),
+            tr("Transfer ini masuk ke rekening penerimaan yang mana?", "Which receiving account did this transfer reach?"),
+            lines, 0, False)
+        return choices[lines.index(picked)].account_id if accepted and picked in lines else None
 
     def refund_selected(self) -> None:
         key = selected_key(self.pending)
