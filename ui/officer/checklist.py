@@ -54,7 +54,8 @@ def _online_steps(case: CaseFile) -> list[tuple[str, bool | None]]:
                          or (case.payment_method is None and not case.billing_code))
     original = tr("SPPD asli diterima lewat pos", "SPPD original received by post")
     if case.closed_without_original:
-        original = tr("SPPD asli (ditutup tanpa, dengan alasan)", "SPPD original (closed without, with a reason)")
+        original = tr("SPPD asli tidak diterima (ditutup dengan alasan supervisor)",
+                      "SPPD original not received (closed with the supervisor's reason)")
     return [
         (tr("Abstraksi dan daftar produk", "Abstraction and products"), case.state is not S.DRAFT),
         (tr("Pemeriksaan kesesuaian", "Conformity check"), decided),
