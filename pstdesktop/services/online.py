@@ -111,10 +111,7 @@ def record_papers_sent(session: Session, actor: Actor, request_id: int, *, via: 
     if request.state not in PAPERS_STATES or (request.state is RequestState.APPROVED and request.waiver is None):
         raise StateError("state", number=request.number, state=STATE_LABELS[request.state][0],
                          action="Invoice & SPPD dikirim")
-    via = validate.choice("sent_via", via, SENT_VIA)
-    at = _moment("sent_at", at)
-    if at < request.received_at:
-        raise ValidationError("before_received", "sent_at")
+    at, via = _sending(request, at, via)
     request.papers_sent_at, request.papers_sent_via = at, via
     request.updated_at = utcnow()
     audit.record(session, account, "request.papers_sent", request, extra={"at": at, "via": via})
@@ -136,10 +133,7 @@ def record_results_sent(session: Session, actor: Actor, request_id: int, *, via:
                                      Receipt.status != DocumentStatus.CANCELLED)).first()
     if receipt is not None and receipt.scan_id is None:
         raise ValidationError("required", "receipt_scan")
-    via = validate.choice("sent_via", via, SENT_VIA)
-    at = _moment("sent_at", at)
-    if at < request.received_at:
-        raise ValidationError("before_received", "sent_at")
+    at, via = _sending(request, at, via)
     request.results_sent_at, request.results_sent_via = at, via
     request.updated_at = utcnow()
     audit.record(session, account, "request.results_sent", request, extra={"at": at, "via": via})
@@ -197,6 +191,16 @@ def _online(session: Session, actor: Actor, request_id: int) -> ServiceRequest:
     if request.channel is not Channel.ONLINE:
         raise StateError("online_only", number=request.number)
     return request
+
+
+def _sending(request: ServiceRequest, at: datetime | None, via: str) -> tuple[datetime, str]:
+    """The checked moment (now when not given; not in the future, not before the request came) and channel of
+    something sent to the requester."""
+    via = validate.choice("sent_via", via, SENT_VIA)
+    at = _moment("sent_at", at)
+    if at < request.received_at:
+        raise ValidationError("before_received", "sent_at")
+    return at, via
 
 
 def _moment(field: str, at: datetime | None) -> datetime:
