@@ -13,7 +13,7 @@ import os
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from pstdesktop.services.errors import ValidationError
 
@@ -86,6 +86,13 @@ class Address:
     database: str = "pst"
     user: str = "pst"
     password: str = field(default="", repr=False)
+
+    @classmethod
+    def from_url(cls, url: str) -> Address:
+        """The parts of a server URL, without its password (that stays in pgpass)."""
+        parts = urlsplit(url)
+        return cls(parts.hostname or "", parts.port or 5432, unquote(parts.path.lstrip("/")),
+                   unquote(parts.username or ""))
 
     def url(self) -> str:
         """``postgresql://user:password@host:port/database?connect_timeout=…``; refuses an empty or odd part."""

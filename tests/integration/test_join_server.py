@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import psycopg
 import pytest
+from alembic.script import ScriptDirectory
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton
 from sqlalchemy import make_url, text
@@ -194,7 +195,7 @@ def test_an_empty_or_foreign_database_and_an_older_schema(postgres_url):
     db.dispose()
     ok = server.check(postgres_url)
     assert ok.code == "ok"
-    previous = migrate.ScriptDirectory.from_config(migrate.alembic_config()).get_revision(
+    previous = ScriptDirectory.from_config(migrate.alembic_config()).get_revision(
         migrate.head_revision()).down_revision
     engine = db.engine
     with engine.begin() as conn:

@@ -73,13 +73,11 @@ class ServerForm(QWidget):
 
     def fill(self, url: str) -> None:
         """Show the parts of a server URL (never its password)."""
-        from urllib.parse import unquote, urlsplit
-
-        parts = urlsplit(url)
-        self.host.setText(parts.hostname or "")
-        self.port.setValue(parts.port or 5432)
-        self.database.setText(unquote(parts.path.lstrip("/")))
-        self.user.setText(unquote(parts.username or ""))
+        address = server.Address.from_url(url)
+        self.host.setText(address.host)
+        self.port.setValue(address.port)
+        self.database.setText(address.database)
+        self.user.setText(address.user)
 
     def address(self) -> server.Address:
         return server.Address(self.host.text(), self.port.value(), self.database.text(), self.user.text(),

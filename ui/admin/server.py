@@ -4,8 +4,6 @@ The password goes into PostgreSQL's own pgpass file, never into settings.json.""
 
 from __future__ import annotations
 
-from urllib.parse import unquote, urlsplit
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -115,11 +113,11 @@ class ServerTab(AdminTab):
         layout.addStretch(1)
 
     def _show_current(self, url: str) -> None:
-        parts = urlsplit(url)
-        self.host.setText(parts.hostname or "")
-        self.port.setValue(parts.port or 5432)
-        self.name.setText(unquote(parts.path.lstrip("/")))
-        self.user.setText(unquote(parts.username or ""))
+        address = server.Address.from_url(url)
+        self.host.setText(address.host)
+        self.port.setValue(address.port)
+        self.name.setText(address.database)
+        self.user.setText(address.user)
         if pgpass.lookup(url):
             self.password.setPlaceholderText(tr("tersimpan di pgpass", "kept in pgpass"))
 
