@@ -181,7 +181,8 @@ def test_walk_in_procedure_end_to_end(pg_office, tmp_path):
     assert changed == 1
     with office.session() as s:
         findings = audit.verify(s)
-    assert [(f.entity, f.entity_id) for f in findings] == [("receipt", receipt.id)]
+    assert [(f.entity, f.entity_id) for f in findings] == [("receipt", receipt.id),  # and the balance carried
+                                                           ("carried_balance", office.office_id)]
     assert "amount" in findings[0].problem and "3070000" in findings[0].problem
 
     # and so is an audit entry rewritten to hide it
