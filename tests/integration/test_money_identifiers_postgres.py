@@ -13,7 +13,6 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from models import Invoice, NtpnUse, Payment, PaymentMethod
-from pstdesktop.bootstrap import open_url
 from pstdesktop.services import audit, billing
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.errors import ValidationError
@@ -26,14 +25,6 @@ pytestmark = pytest.mark.postgres
 ROUNDS = 5
 _codes = iter(range(1, 10_000))
 
-
-@pytest.fixture
-def pg_office(postgres_url):
-    db = open_url(postgres_url)
-    try:
-        yield Office(db)
-    finally:
-        db.dispose()
 
 
 def simponi_invoice(office: Office, code: str | None = None) -> Invoice:

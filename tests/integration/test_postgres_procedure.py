@@ -45,15 +45,6 @@ SUSENAS_PRICE = 3_000_000
 MAP_PRICE = 70_000
 
 
-@pytest.fixture
-def pg_office(postgres_url):
-    db = open_url(postgres_url)
-    try:
-        assert db.engine.dialect.name == "postgresql"
-        yield Office(db)
-    finally:
-        db.dispose()
-
 
 def state_of(office: Office, request_id: int) -> RequestState:
     with office.session() as s:

@@ -4,23 +4,12 @@ answers every field the SQLite FTS5 index answers."""
 import pytest
 from sqlalchemy import text
 
-from pstdesktop.bootstrap import open_url
 from pstdesktop.services import positions, requests
-from tests.conftest import Office
 from tests.unit.test_search import check_every_field
 from tests.unit.test_staff_lists import check_kuitansi_found_and_paged
 
 pytestmark = pytest.mark.postgres
 
-
-@pytest.fixture
-def pg_office(postgres_url):
-    db = open_url(postgres_url)
-    try:
-        assert db.engine.dialect.name == "postgresql"
-        yield Office(db)
-    finally:
-        db.dispose()
 
 
 def test_search_by_every_field_on_postgresql(pg_office):
