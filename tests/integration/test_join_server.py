@@ -265,7 +265,8 @@ class Cluster:
     def __init__(self):
         self.initdb, self.pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
         if not self.initdb or not self.pg_ctl:
-            pytest.skip("PostgreSQL's initdb is not installed")
+            pytest.fail("PostgreSQL is not installed: run the README's test command (bash tests/run.sh), which "
+                        "installs Debian's postgresql package")
         self.root = Path(tempfile.mkdtemp(prefix="pst-pg-stop-"))
         self.data = self.root / "data"
         import os

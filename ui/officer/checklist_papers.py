@@ -42,13 +42,12 @@ def _label(name: str, accessible: str) -> QLabel:
 
 
 class Section(QGroupBox):
+    """One box of the checklist; each kind shows its part of the case in ``show_case(case)``."""
+
     def __init__(self, owner, title: str, name: str):
         super().__init__(title)
         named(self, name, title)
         self.owner = owner
-
-    def show_case(self, case: CaseFile) -> None:
-        raise NotImplementedError
 
     def preview(self, kind: str, ident: int, number: str) -> None:
         """A reprint: rendered again from the issued document, marked as a copy."""
