@@ -511,5 +511,6 @@ def search_rows(session: Session, actor: Actor, text: str, lang: str = "id", *, 
     found = requests.find_requests(session, actor, key, limit=limit, before=before)
     zone = office.time_zone
     label = 1 if lang == "en" else 0
-    return [FoundRow(r.id, r.number, r.full_name, r.phone, r.channel, STATE_LABELS[r.state][label],
-                     fmt_local(r.received_at, zone), r.invoice_number or "", r.receipt_number or "") for r in found]
+    return [FoundRow(rid, number, name, phone, channel, STATE_LABELS[state][label], fmt_local(received, zone),
+                     invoice or "", receipt or "")  # unpacked: a row's attributes by name cost more than its query
+            for rid, number, name, phone, channel, state, received, invoice, receipt in found]
