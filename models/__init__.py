@@ -33,14 +33,14 @@ from models.evidence import EVIDENCE_MAX_BYTES, Evidence, ReceivingAccount
 from models.feedback import Complaint, PollAnswer
 from models.office import Account, OfficeProfile, SigningKey
 from models.requests import ConsultationReferral, RequestItem, ServiceRequest, SppdAgreement, Waiver
-from models.search import RequestSearch
+from models.search import ReceiptSearch, RequestSearch
 from models.visitors import Visit, Visitor
 
 __all__ = [
     "Account", "AuditEntry", "Base", "CarriedBalance", "DailyClosing", "Channel", "Complaint", "ConsultationReferral", "Correction",
     "Delivery", "DeliveryChannel", "DeliveryItem", "Deposit", "DepositReceipt", "DocumentCounter",
     "DocumentStatus", "EVIDENCE_MAX_BYTES", "Evidence", "Invoice", "NtpnUse", "OfficeProfile", "Payment", "PaymentMethod", "PollAnswer", "Product",
-    "ProductKind", "Receipt", "ReceivingAccount", "Refund", "RequestItem", "RequestSearch", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
+    "ProductKind", "Receipt", "ReceivingAccount", "Refund", "ReceiptSearch", "RequestItem", "RequestSearch", "RequestState", "Role", "ServiceRequest", "SigningKey", "SppdAgreement",
     "TariffLine", "TariffSchedule", "Visit", "VisitStatus", "Visitor", "Waiver", "WaiverCategory",
     "WaiverPurpose",
 ]

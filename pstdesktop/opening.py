@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from pstdesktop.autobackup import AutoBackup
     from pstdesktop.bootstrap import Database
 
-HEAD_REVISION = "0014_carried_balances"  # the newest migration's id; tests/unit/test_opening.py keeps it equal to Alembic's head
+HEAD_REVISION = "0015_receipt_search"  # the newest migration's id; tests/unit/test_opening.py keeps it equal to Alembic's head
 CHECK_MARK = "check-at-start"  # in the data folder: the last full check failed, check fully before opening
 
 # the status of the background work, (Indonesian, English)

@@ -48,6 +48,7 @@ EXCLUDED: dict[str, str] = {
     "audit_entry": "the trail itself",
     "ntpn_use": "a uniqueness guard derived from payment.ntpn and deposit.ntpn, which are audited",
     "request_search": "search text derived from the audited requests and visitors (services.search rebuilds it)",
+    "receipt_search": "its request's search text keyed by the audited kuitansi (services.search rebuilds it)",
 }
 AUDITED: dict[str, tuple[str, ...]] = {
     table.name: tuple(sorted(column.name for column in table.columns))

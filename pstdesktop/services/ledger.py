@@ -490,11 +490,11 @@ class ReceiptRow:
 
 def receipts(session: Session, actor: Actor, search: str = "", *, limit: int = PAGE_SIZE,
              after: Key | None = None) -> Page[ReceiptRow]:
-    """Kuitansi, newest first (the next page after key ``after``). A search goes through the search index
-    (kuitansi, invoice or request number, the requester's name, institution, phone or email): the
-    kuitansi of the requests found, newest request first, not counted."""
+    """Kuitansi, newest first (the next page after key ``after``). A search goes through the kuitansi's
+    search index (kuitansi, invoice or request number, the requester's name, institution, phone or
+    email): the kuitansi found, newest kuitansi first whatever the age of its request, not counted."""
     require(session, actor, "receipt.issue")
-    if search_index.matching(session, actor.office_id, search) is not None:
+    if (search or "").strip():
         return _found_receipts(session, actor, search, after, limit)
     # every kuitansi takes the next number of its year and none is ever deleted: the counters count them
     total = session.scalar(select(func.coalesce(func.sum(DocumentCounter.last_number), 0)).where(
@@ -502,27 +502,14 @@ def receipts(session: Session, actor: Actor, search: str = "", *, limit: int = P
     return _receipt_page(session, actor, _receipt_query(actor.office_id), after, limit, total, descending=True)
 
 
-FOUND_CHUNK = 50  # requests asked of the search index at a time
-
-
 def _found_receipts(session: Session, actor: Actor, search: str, after: Key | None, limit: int) -> Page[ReceiptRow]:
-    """The kuitansi of the requests found, newest request first (keyed by request and kuitansi id): the
-    index gives the found requests newest first a few at a time, until a page is full."""
-    query = _receipt_query(actor.office_id, by_office=False).join(Invoice, Invoice.id == Payment.invoice_id)
-    order = (Invoice.request_id, Receipt.id)
-    rows: list = []
-    before = after[0] + 1 if after is not None else None  # the rest of the request the last page ended in
-    while len(rows) <= limit:
-        ids = search_index.matching_requests(session, actor.office_id, search, limit=FOUND_CHUNK, before=before)
-        if not ids:
-            break
-        found, _more = _keyset(session, query.where(Invoice.request_id.in_(ids)), order, after,
-                               limit + 1 - len(rows), descending=True)
-        rows += found
-        if len(ids) < FOUND_CHUNK:  # the index has no more
-            break
-        before = ids[-1]
-    next_key = tuple(rows[limit - 1][-2:]) if len(rows) > limit else None
+    """The kuitansi found, newest first by the kuitansi's own id (its key), a page read from the index."""
+    office = office_of(session, actor.office_id)  # referenced: the search and the rows read it without a query
+    found = search_index.newest(session, office.id, search, limit=limit + 1,
+                                before=after[0] if after is not None else None, index=search_index.RECEIPTS)
+    rows = session.execute(_receipt_query(office.id, by_office=False).join(found, found.c.id == Receipt.id)
+                           .order_by(found.c.id.desc())).all()
+    next_key = (rows[limit - 1][0],) if len(rows) > limit else None
     return Page(_receipt_rows(session, actor, rows[:limit]), None, limit, next_key)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import Row, select
 from sqlalchemy.orm import Session
 
 from models import (
@@ -14,7 +14,9 @@ from models import (
     ConsultationReferral,
     DocumentStatus,
     Invoice,
+    Payment,
     Product,
+    Receipt,
     RequestItem,
     RequestState,
     ServiceRequest,
@@ -366,14 +368,39 @@ def open_requests(session: Session, actor: Actor, channel: Channel | None = None
     return list(session.scalars(query.limit(limit).offset(offset)))
 
 
+def _found_statement():
+    """The columns a search shows, as Core columns (built once), for the requests of a subquery of ids:
+    the request, its requester, its live invoice (else the newest) and that invoice's live kuitansi."""
+    request, visitor, receipt, payment = (ServiceRequest.__table__, Visitor.__table__, Receipt.__table__,
+                                          Payment.__table__)
+    invoice, live = Invoice.__table__, Invoice.__table__.alias("live")
+    chosen = (select(invoice.c.id).where(invoice.c.request_id == request.c.id)
+              .order_by((invoice.c.status == DocumentStatus.CANCELLED).asc(), invoice.c.id.desc()).limit(1)
+              .scalar_subquery())
+    receipt_number = (select(receipt.c.number).join(payment, payment.c.id == receipt.c.payment_id)
+                      .where(payment.c.invoice_id == live.c.id, receipt.c.status != DocumentStatus.CANCELLED)
+                      .limit(1).scalar_subquery())
+
+    def statement(found):
+        return (select(request.c.id, request.c.number, visitor.c.full_name, visitor.c.phone, request.c.channel,
+                       request.c.state, request.c.received_at, live.c.number.label("invoice_number"),
+                       receipt_number.label("receipt_number"))
+                .select_from(found).join(request, request.c.id == found.c.id)
+                .join(visitor, visitor.c.id == request.c.visitor_id).outerjoin(live, live.c.id == chosen)
+                .order_by(found.c.id.desc()))
+    return statement
+
+
+FOUND = _found_statement()
+
+
 def find_requests(session: Session, actor: Actor, text: str, *, limit: int = 50,
-                  before: int | None = None) -> list[ServiceRequest]:
+                  before: int | None = None) -> list[Row]:
     """Requests whose requester's name, institution, phone or email, or whose request, invoice or kuitansi
     number contains ``text`` (``services.search``), newest first; the next page starts before request
-    ``before`` (the last one shown)."""
+    ``before`` (the last one shown). One statement of the columns shown (``FOUND``): ``id``, ``number``,
+    ``full_name``, ``phone``, ``channel``, ``state``, ``received_at``, ``invoice_number`` (the live
+    invoice, else the newest) and ``receipt_number`` (that invoice's live kuitansi)."""
     require(session, actor, "queue.view")
-    ids = search.matching_requests(session, actor.office_id, text, limit=limit, before=before)
-    if not ids:
-        return []
-    found = {r.id: r for r in session.scalars(select(ServiceRequest).where(ServiceRequest.id.in_(ids)))}
-    return [found[i] for i in ids]
+    found = search.newest(session, actor.office_id, text, limit=limit, before=before)
+    return [] if found is None else list(session.execute(FOUND(found)))

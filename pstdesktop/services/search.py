@@ -1,24 +1,50 @@
-"""Finding requests by the requester's name, institution, phone or email, or by a request, invoice or
-kuitansi number, through an index made for it: one lower-cased text per request (``request_search``),
-searched with SQLite FTS5 trigrams or PostgreSQL ``pg_trgm``. Newest first, keyset-paged, never capped.
+"""Finding requests and kuitansi by the requester's name, institution, phone or email, or by a request,
+invoice or kuitansi number, through indexes made for it: one lower-cased text per request
+(``request_search``) and the same text per kuitansi of that request (``receipt_search``), searched with
+SQLite FTS5 trigrams or PostgreSQL ``pg_trgm``. Newest first, keyset-paged, never capped.
 
-The text is kept in step after every flush that opens a request, issues an invoice or kuitansi, or
+The texts are kept in step after every flush that opens a request, issues an invoice or kuitansi, or
 changes (or erases) a visitor's name, institution, phone or email — whatever service wrote it."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import Integer, delete, event, insert, inspect, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, sessionmaker
 
-from models import Invoice, OfficeProfile, Payment, Receipt, RequestSearch, ServiceRequest, Visitor
-from models.search import FTS_TABLE
+from models import (
+    Invoice,
+    OfficeProfile,
+    Payment,
+    Receipt,
+    ReceiptSearch,
+    RequestSearch,
+    ServiceRequest,
+    Visitor,
+)
+from models.search import FTS_TABLE, RECEIPT_FTS_TABLE
 
 TRIGRAM = 3  # the trigram index matches 3 characters or more; shorter text uses the prefix index
 VISITOR_FIELDS = ("full_name", "institution", "phone", "email", "erased_at")
+
+
+@dataclass(frozen=True)
+class Index:
+    """One search index: its table, the id it is keyed by (newest = highest) and its FTS5 table."""
+    model: type
+    fts: str
+
+    @property
+    def id(self):
+        return next(iter(self.model.__table__.primary_key.columns))
+
+
+REQUESTS = Index(RequestSearch, FTS_TABLE)
+RECEIPTS = Index(ReceiptSearch, RECEIPT_FTS_TABLE)
 
 
 def haystack(name: str, institution: str, phone: str, email: str, erased: bool, numbers: Iterable[str]) -> str:
@@ -28,7 +54,8 @@ def haystack(name: str, institution: str, phone: str, email: str, erased: bool, 
 
 
 def refresh(session: Session, request_ids: Iterable[int]) -> None:
-    """Write again the searchable text of these requests (SQLite's FTS table follows by triggers)."""
+    """Write again the searchable text of these requests and of their kuitansi (SQLite's FTS tables
+    follow by triggers)."""
     ids = sorted(set(request_ids))
     for start in range(0, len(ids), 500):
         _refresh(session, ids[start:start + 500])
@@ -39,19 +66,27 @@ def _refresh(session: Session, ids: list[int]) -> None:
     for request_id, number in session.execute(
             select(Invoice.request_id, Invoice.number).where(Invoice.request_id.in_(ids)).order_by(Invoice.id)):
         numbers[request_id].append(number)
-    for request_id, number in session.execute(
-            select(Invoice.request_id, Receipt.number).join(Payment, Payment.invoice_id == Invoice.id)
-            .join(Receipt, Receipt.payment_id == Payment.id).where(Invoice.request_id.in_(ids)).order_by(Receipt.id)):
+    receipts = session.execute(
+        select(Invoice.request_id, Receipt.number, Receipt.id, Receipt.office_id)
+        .join(Payment, Payment.invoice_id == Invoice.id).join(Receipt, Receipt.payment_id == Payment.id)
+        .where(Invoice.request_id.in_(ids)).order_by(Receipt.id)).all()
+    for request_id, number, _receipt_id, _office_id in receipts:
         numbers[request_id].append(number)
-    rows = [{"request_id": rid, "office_id": office_id,
-             "haystack": haystack(name, institution, phone, email, erased_at is not None, [number, *numbers[rid]])}
-            for rid, office_id, number, name, institution, phone, email, erased_at in session.execute(
-                select(ServiceRequest.id, ServiceRequest.office_id, ServiceRequest.number, Visitor.full_name,
-                       Visitor.institution, Visitor.phone, Visitor.email, Visitor.erased_at)
-                .join(Visitor, Visitor.id == ServiceRequest.visitor_id).where(ServiceRequest.id.in_(ids)))]
+    texts = {rid: (office_id, haystack(name, institution, phone, email, erased_at is not None,
+                                       [number, *numbers[rid]]))
+             for rid, office_id, number, name, institution, phone, email, erased_at in session.execute(
+                 select(ServiceRequest.id, ServiceRequest.office_id, ServiceRequest.number, Visitor.full_name,
+                        Visitor.institution, Visitor.phone, Visitor.email, Visitor.erased_at)
+                 .join(Visitor, Visitor.id == ServiceRequest.visitor_id).where(ServiceRequest.id.in_(ids)))}
     session.execute(delete(RequestSearch).where(RequestSearch.request_id.in_(ids)))
-    if rows:
-        session.execute(insert(RequestSearch), rows)
+    if texts:
+        session.execute(insert(RequestSearch), [{"request_id": rid, "office_id": office_id, "haystack": text}
+                                                for rid, (office_id, text) in texts.items()])
+    if receipts:
+        session.execute(delete(ReceiptSearch).where(ReceiptSearch.receipt_id.in_([r[2] for r in receipts])))
+        session.execute(insert(ReceiptSearch), [{"receipt_id": receipt_id, "office_id": office_id,
+                                                 "haystack": texts[rid][1]}
+                                                for rid, _number, receipt_id, office_id in receipts])
 
 
 def _touched(session: Session) -> set[int]:
@@ -122,68 +157,72 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def matching_requests(session: Session, office_id: int, text: str, *, limit: int,
-                      before: int | None = None) -> list[int]:
-    """Ids of the requests whose searchable text contains ``text`` (case-insensitive), newest first,
-    those older than request ``before`` when it is given. Under 3 characters: text that starts with it."""
-    key = _key(text)
-    if not key:
-        return []
-    fts = _fts(session, office_id, key, before)
-    if fts is not None:
-        sql, params = fts
-        return list(session.scalars(sql_text(f"{sql} ORDER BY f.rowid DESC LIMIT :limit"), {**params, "limit": limit}))
-    return list(session.scalars(_like(session, office_id, key, before)
-                                .order_by(RequestSearch.request_id.desc()).limit(limit)))
-
-
-def matching(session: Session, office_id: int, text: str):
-    """A select of the ids (``request_id``) of the requests whose searchable text contains ``text``, in
-    no order and uncapped — to filter another list by (the treasurer's invoices or kuitansi); None for
-    blank text. Under 3 characters: text that starts with it."""
+def newest(session: Session, office_id: int, text: str, *, limit: int, before: int | None = None,
+           index: Index = REQUESTS):
+    """A subquery (column ``id``) of the ``limit`` newest requests (or kuitansi, by ``index``) whose
+    searchable text contains ``text`` (case-insensitive), those below id ``before`` when it is given;
+    None for blank text. Under 3 characters: text that starts with it. Order by ``id`` descending."""
     key = _key(text)
     if not key:
         return None
-    fts = _fts(session, office_id, key, None)
+    fts = _fts(session, index, office_id, key, before)
     if fts is not None:
         sql, params = fts
-        return sql_text(sql).bindparams(**params).columns(request_id=Integer)
-    return _like(session, office_id, key, None)
+        return (sql_text(f"{sql} ORDER BY f.rowid LIMIT :limit").bindparams(**params, limit=limit)
+                .columns(id=Integer).subquery())
+    return _like(session, index, office_id, key, before).order_by(index.id.desc()).limit(limit).subquery()
+
+
+def matching(session: Session, office_id: int, text: str):
+    """A select of the ids (``id``) of the requests whose searchable text contains ``text``, in no order
+    and uncapped — to filter another list by (the treasurer's invoices); None for blank text. Under 3
+    characters: text that starts with it."""
+    key = _key(text)
+    if not key:
+        return None
+    fts = _fts(session, REQUESTS, office_id, key, None)
+    if fts is not None:
+        sql, params = fts
+        return sql_text(sql).bindparams(**params).columns(id=Integer)
+    return _like(session, REQUESTS, office_id, key, None)
 
 
 def _key(text: str) -> str:
     return " ".join((text or "").lower().split())
 
 
-def _fts(session: Session, office_id: int, key: str, before: int | None) -> tuple[str, dict] | None:
-    """The FTS5 trigram query of a key of 3 characters or more (SQLite), unordered; else None."""
+def _fts(session: Session, index: Index, office_id: int, key: str, before: int | None) -> tuple[str, dict] | None:
+    """The FTS5 trigram query of a key of 3 characters or more (SQLite), unordered; else None. The FTS
+    rowid is the negated id: newest first is ascending rowid, which FTS5 reads forward a page at a time."""
     if len(key) < TRIGRAM or session.get_bind().dialect.name != "sqlite":
         return None
     runs = _distinctive_runs(session, office_id, key)
-    sql = (f"SELECT f.rowid AS request_id FROM {FTS_TABLE} f JOIN request_search s ON s.request_id = f.rowid"
-           f" WHERE {FTS_TABLE} MATCH :match AND s.office_id = :office"
+    sql = (f"SELECT -f.rowid AS id FROM {index.fts} f JOIN {index.model.__tablename__} s"
+           f" ON s.{index.id.name} = -f.rowid WHERE {index.fts} MATCH :match AND s.office_id = :office"
            + (" AND instr(s.haystack, :key) > 0" if runs else "")
-           + (" AND f.rowid < :before" if before is not None else ""))
+           + (" AND f.rowid > -:before" if before is not None else ""))
     match = " AND ".join(_phrase(run) for run in runs) if runs else _phrase(key)
     return sql, {"match": match, "office": office_id, **({"key": key} if runs else {}),
                  **({"before": before} if before is not None else {})}
 
 
-def _like(session: Session, office_id: int, key: str, before: int | None):
+def _like(session: Session, index: Index, office_id: int, key: str, before: int | None):
     """The ``pg_trgm`` (PostgreSQL) or prefix (short keys) query of a key, unordered."""
     sqlite = session.get_bind().dialect.name == "sqlite"
-    query = select(RequestSearch.request_id).where(RequestSearch.office_id == office_id)
+    table = index.model
+    query = select(index.id.label("id")).where(table.office_id == office_id)
     if len(key) >= TRIGRAM or not sqlite:
         pattern = _escape_like(key) + "%" if len(key) < TRIGRAM else "%" + _escape_like(key) + "%"
-        query = query.where(RequestSearch.haystack.like(pattern, escape="\\"))
+        query = query.where(table.haystack.like(pattern, escape="\\"))
     else:  # a range over the B-tree index: the text starts with the key
-        query = query.where(RequestSearch.haystack >= key, RequestSearch.haystack < key[:-1] + chr(ord(key[-1]) + 1))
+        query = query.where(table.haystack >= key, table.haystack < key[:-1] + chr(ord(key[-1]) + 1))
     if before is not None:
-        query = query.where(RequestSearch.request_id < before)
+        query = query.where(index.id < before)
     return query
 
 
 def optimize(session: Session) -> None:
-    """Merge the FTS index so that erased text is gone from it, not only marked deleted (SQLite)."""
+    """Merge the FTS indexes so that erased text is gone from them, not only marked deleted (SQLite)."""
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(sql_text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('optimize')"))
+        for fts in (FTS_TABLE, RECEIPT_FTS_TABLE):
+            session.execute(sql_text(f"INSERT INTO {fts}({fts}) VALUES ('optimize')"))

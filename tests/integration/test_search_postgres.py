@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from pstdesktop.services import positions, requests
 from tests.unit.test_search import check_every_field
-from tests.unit.test_staff_lists import check_kuitansi_found_and_paged
+from tests.unit.test_staff_lists import check_kuitansi_found_and_paged, check_newest_kuitansi_first
 
 pytestmark = pytest.mark.postgres
 
@@ -15,8 +15,9 @@ pytestmark = pytest.mark.postgres
 def test_search_by_every_field_on_postgresql(pg_office):
     with pg_office.session() as s:
         assert s.scalar(text("SELECT extversion FROM pg_extension WHERE extname = 'pg_trgm'"))
-        index = s.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_request_search_text'"))
-        assert "gin" in index and "gin_trgm_ops" in index
+        for name in ("ix_request_search_text", "ix_receipt_search_text"):
+            index = s.scalar(text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"), {"name": name})
+            assert "gin" in index and "gin_trgm_ops" in index, name
     check_every_field(pg_office)
 
 
@@ -50,6 +51,7 @@ def test_the_treasurers_open_lists_read_their_partial_indexes_on_postgresql(pg_o
 
 def test_kuitansi_found_and_paged_by_key_and_balances_carried_on_postgresql(pg_office):
     check_kuitansi_found_and_paged(pg_office)
+    check_newest_kuitansi_first(pg_office)
     with pg_office.session() as s:
         carried = positions.carried_balance(s, pg_office.office_id)
         assert carried == positions.movement_sums(s, pg_office.office_id) and carried["receipted_held"] > 0

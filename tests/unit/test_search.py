@@ -10,7 +10,7 @@ from models import Account, Channel, RequestSearch, Role, ServiceRequest, Visito
 from pstdesktop import migrate
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
-from pstdesktop.services import billing, guestbook, online, requests, retention
+from pstdesktop.services import billing, guestbook, ledger, online, requests, retention
 from pstdesktop.services.access import actor_of
 from pstdesktop.services.clock import utcnow
 from tests.conftest import Office, visitor_answers
@@ -83,10 +83,9 @@ def test_pages_return_every_match_once_newest_first(office):
         assert short == sorted(made, reverse=True)
 
 
-def _fts_terms(session) -> set[str]:
-    session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.search_terms"
-                         " USING fts5vocab(main, request_search_fts, row)"))
-    return set(session.scalars(text("SELECT term FROM temp.search_terms")))
+def _fts_terms(session, table: str = "request_search_fts") -> set[str]:
+    session.execute(text(f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{table}_terms USING fts5vocab(main, {table}, row)"))
+    return set(session.scalars(text(f"SELECT term FROM temp.{table}_terms")))
 
 
 def test_erasure_removes_the_person_from_the_search_index(office):
@@ -114,6 +113,21 @@ def test_erasure_removes_the_person_from_the_search_index(office):
         assert not {"zjo", "joq", "qxa", "qzj", "899"} & terms  # gone from the index, not only marked
 
 
+def test_erasure_removes_the_person_from_the_kuitansi_search_index(office):
+    _rid, payment_id = office.paid(full_name="Qxavier Zjoqwe", phone="089912345678", email="qzj@qvx.id")
+    with office.session() as s:
+        receipt = billing.issue_receipt(s, office.treasurer, payment_id)
+    with office.session() as s:
+        assert [r.number for r in ledger.receipts(s, office.treasurer, "zjoqwe").rows] == [receipt.number]
+    with office.session() as s:
+        assert retention.erase_expired(s, office.supervisor, now=utcnow() + timedelta(days=40_000)) == 1
+    with office.session() as s:
+        for key in ("zjoqwe", "Qxavier", "089912345678", "qzj@qvx"):
+            assert ledger.receipts(s, office.treasurer, key).rows == [], key
+        assert [r.number for r in ledger.receipts(s, office.treasurer, receipt.number).rows] == [receipt.number]
+        assert not {"zjo", "joq", "qxa", "qzj", "899"} & _fts_terms(s, "receipt_search_fts")
+
+
 def test_upgrade_fills_the_index_for_existing_requests(tmp_path):
     url = sqlite_url(tmp_path / "old.sqlite")
     office = Office(open_url(url, tmp_path / "backups"))
@@ -138,6 +152,8 @@ def test_upgrade_fills_the_index_for_existing_requests(tmp_path):
         assert ids(requests.find_requests(s, officer, "manuputty")) == [rid]
         assert ids(requests.find_requests(s, officer, receipt.number)) == [rid]
         assert ids(requests.find_requests(s, officer, "universitas")) == [other, rid]
+        treasurer = actor_of(s.scalar(select(Account).where(Account.role == Role.TREASURER)))
+        assert [r.number for r in ledger.receipts(s, treasurer, "manuputty").rows] == [receipt.number]
     office.db.dispose()
 
 

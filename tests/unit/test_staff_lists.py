@@ -45,6 +45,25 @@ def test_kuitansi_are_found_through_the_search_index_and_paged_newest_first_by_k
     check_kuitansi_found_and_paged(office)
 
 
+def check_newest_kuitansi_first(office) -> None:
+    """A search lists the newest kuitansi first whatever the age of its request: an older request's
+    kuitansi issued later comes before a newer request's, across a page boundary, each once."""
+    paid = [office.paid(full_name=f"Pemohon Latuconsina {n}", phone=f"0812777000{n:02d}")[1] for n in range(3)]
+    with office.session() as s:  # the newest request is paid first, the oldest next, the middle one last
+        issued = [billing.issue_receipt(s, office.treasurer, paid[n]).number for n in (2, 0, 1)]
+    with office.session() as s:
+        first = ledger.receipts(s, office.treasurer, "latuconsina", limit=2)
+        second = ledger.receipts(s, office.treasurer, "latuconsina", limit=2, after=first.next_key)
+        whole = ledger.receipts(s, office.treasurer, limit=3)
+    assert [r.number for r in first.rows] == issued[:0:-1] and first.next_key is not None
+    assert [r.number for r in second.rows] == issued[:1] and second.next_key is None
+    assert [r.number for r in whole.rows] == issued[::-1]  # the order of the list without a search
+
+
+def test_a_kuitansi_search_lists_the_newest_kuitansi_first(office):
+    check_newest_kuitansi_first(office)
+
+
 def check_kuitansi_found_and_paged(office) -> None:
     """Kuitansi paged newest first by key, and found by name part, number and the requester's mobile."""
     names = ["Siti Hidayati", "Rahmat Hidayat", "Budi Santoso", "Hidayatullah Putra", "Ani Lestari"]
