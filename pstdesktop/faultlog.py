@@ -17,23 +17,37 @@ _where: Path | None = None
 
 
 def setup(data_dir: Path) -> Path:
-    """Send fault records to ``data_dir/logs/pst.log`` (once per process). Returns the file."""
+    """Send fault records to ``data_dir/logs/pst.log`` (once per process). Returns the file. The file and
+    its handler are made at the first record, so a start with no fault loads nothing for them."""
     global _where
     file = data_dir / LOG_FILE
     if _where != file:
-        from logging.handlers import RotatingFileHandler
-
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handler = RotatingFileHandler(file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
         for old in list(LOG.handlers):
             LOG.removeHandler(old)
             old.close()
-        LOG.addHandler(handler)
+        LOG.addHandler(_AtFirstRecord(file))
         LOG.setLevel(logging.INFO)
         LOG.propagate = False
         _where = file
     return file
+
+
+class _AtFirstRecord(logging.Handler):
+    """Puts the rotating file handler of ``file`` in its own place at the first record, and hands it that."""
+
+    def __init__(self, file: Path):
+        super().__init__()
+        self.file = file
+
+    def emit(self, record: logging.LogRecord) -> None:
+        from logging.handlers import RotatingFileHandler
+
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        handler = RotatingFileHandler(self.file, maxBytes=1_000_000, backupCount=5, encoding="utf-8", delay=True)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s"))
+        LOG.removeHandler(self)
+        LOG.addHandler(handler)
+        handler.handle(record)
 
 
 def where() -> Path | None:

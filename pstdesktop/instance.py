@@ -1,9 +1,10 @@
 """One copy of the application per SQLite database: a lock held while it runs, and the read-only view
 offered to a second copy.
 
-The lock is an operating-system lock (``filelock``: ``flock`` on Linux and macOS, ``LockFileEx`` on
-Windows) on ``pst.sqlite.lock`` beside the database, so it dies with its process: a copy that crashed
-or was killed leaves nothing that blocks the next start. Who holds it — PC name, user, process id and
+The lock is SQLite's own exclusive lock (an operating-system lock: ``fcntl`` on Linux and macOS,
+``LockFileEx`` on Windows) on the empty database ``pst.sqlite.lock`` beside the data, held by an open
+``BEGIN EXCLUSIVE``, so it dies with its process: a copy that crashed or was killed leaves nothing that
+blocks the next start. SQLite is loaded already, so taking it costs the start-up nothing. Who holds it — PC name, user, process id and
 start time — is written to ``pst.sqlite.lock.json`` when the lock is taken, for a second start to say
 in one sentence. On PostgreSQL there is no lock: the server keeps several PCs apart.
 
@@ -17,14 +18,12 @@ import contextlib
 import getpass
 import json
 import os
-import platform
+import socket
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from filelock import FileLock, Timeout
 
 from pstdesktop.private import private_file
 from pstdesktop.services import clock
@@ -35,7 +34,7 @@ if TYPE_CHECKING:
 
 LOCK_SUFFIX, HOLDER_SUFFIX = ".lock", ".lock.json"
 
-_held: dict[Path, FileLock] = {}  # the locks this process holds, by database file
+_held: dict[Path, sqlite3.Connection] = {}  # the locks this process holds (open transactions), by database file
 
 
 @dataclass(frozen=True)
@@ -80,16 +79,30 @@ def me() -> Holder:
         user = getpass.getuser()
     except (KeyError, OSError):  # no login name (a service account without one)
         user = os.environ.get("USERNAME") or os.environ.get("USER") or "?"
-    return Holder(host=platform.node() or "?", user=user, pid=os.getpid(), started_at=clock.utcnow())
+    return Holder(host=socket.gethostname() or "?", user=user, pid=os.getpid(), started_at=clock.utcnow())
 
 
 def _key(database_file: Path) -> Path:
     return database_file.resolve()
 
 
-def _lock(database_file: Path) -> FileLock:
-    return FileLock(lock_path(database_file), timeout=0, mode=0o600, thread_local=False, fallback_to_soft=False,
-                    preserve_lock_file=True)
+def _lock(database_file: Path) -> sqlite3.Connection | None:
+    """The exclusive lock of ``database_file``, taken (an open connection holding it); None when another
+    process holds it. An ``OSError`` or ``sqlite3.Error`` when the filesystem cannot lock."""
+    path = private_file(lock_path(database_file))
+    connection = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute("PRAGMA journal_mode=OFF")  # nothing is ever written: no journal file beside it
+        connection.execute("BEGIN EXCLUSIVE")
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if "locked" in str(error) or "busy" in str(error):
+            return None
+        raise
+    except BaseException:
+        connection.close()
+        raise
+    return connection
 
 
 def claim(database_file: Path) -> Holder | None:
@@ -98,13 +111,12 @@ def claim(database_file: Path) -> Holder | None:
     key = _key(database_file)
     if key in _held or not database_file.parent.is_dir():  # a missing folder is the opening's fault to tell
         return None
-    lock = _lock(database_file)
     try:
-        lock.acquire()
-    except Timeout:
-        return read_holder(database_file)
-    except OSError:  # no locking on this filesystem: nothing to hold, nothing to refuse
+        lock = _lock(database_file)
+    except (OSError, sqlite3.Error):  # no locking on this filesystem: nothing to hold, nothing to refuse
         return None
+    if lock is None:
+        return read_holder(database_file)
     _held[key] = lock
     _write_holder(database_file, me())
     return None
@@ -117,7 +129,7 @@ def release(database_file: Path) -> None:
         return
     with contextlib.suppress(OSError):
         holder_path(database_file).unlink(missing_ok=True)
-    lock.release()
+    lock.close()
 
 
 def release_all() -> None:
@@ -134,14 +146,13 @@ def other_holder(database_file: Path) -> Holder | None:
     """The other running copy that holds ``database_file``, or None (free, or held by this process)."""
     if holds(database_file) or not lock_path(database_file).exists():
         return None
-    lock = _lock(database_file)
     try:
-        lock.acquire()
-    except Timeout:
-        return read_holder(database_file)
-    except OSError:
+        lock = _lock(database_file)
+    except (OSError, sqlite3.Error):
         return None
-    lock.release()
+    if lock is None:
+        return read_holder(database_file)
+    lock.close()
     return None
 
 

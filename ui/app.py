@@ -131,7 +131,7 @@ def _open_the_long_way(settings: Settings, view) -> opening.Opening | tuple[int,
 def _office_or_setup(database):
     """The office; on the first run after the setup dialog (None when it was cancelled)."""
     from pstdesktop.services.office import first_office
-    from ui.login import SetupDialog
+    from ui.office_setup import SetupDialog
 
     with database.unit_of_work() as session:
         office = first_office(session)

@@ -1,24 +1,24 @@
-"""Sign-in of a staff account, and the first-run setup of the office profile. The sign-in imports neither
-SQLAlchemy nor the services: it shows while the database is still being opened (``pstdesktop.opening``)."""
+"""Sign-in of a staff account. It imports neither SQLAlchemy nor the services: it shows while the database
+is still being opened (``pstdesktop.opening``). Nor does it touch Qt's ``Qt`` namespace (some hundred
+enums, ~10 ms to make) before it is painted: what needs it is done after the first paint."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
-    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
 )
 
-from pstdesktop.services.errors import MESSAGES, DomainError
-from ui.forms import FormErrors, GuardedDialog
+from pstdesktop.services.errors import MESSAGES
 from ui.i18n import language, tr
 from ui.widgets import fit_to_screen, named
 
@@ -40,8 +40,8 @@ class LoginDialog(QDialog):
                             + (tr(" (hanya baca)", " (read-only)") if database.read_only else ""))
         self.setMinimumWidth(420)
         fit_to_screen(self)  # its size hint, within the screen, when shown
-        title = QLabel(f"<b>{office_name}</b><br>{tr('Pelayanan Statistik Terpadu', 'Integrated Statistical Services')}")
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        title = QLabel(f"<div align='center'><b>{office_name}</b><br>"
+                       f"{tr('Pelayanan Statistik Terpadu', 'Integrated Statistical Services')}</div>")
         self.username = named(QLineEdit(), "loginUsername", tr("Nama pengguna", "Username"))
         self.password = named(QLineEdit(), "loginPassword", tr("Kata sandi", "Password"))
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
@@ -51,7 +51,8 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow(tr("Nama pengguna", "Username"), self.username)
         form.addRow(tr("Kata sandi", "Password"), self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox()  # the buttons set apart: that constructor's overloads make Qt's namespace
+        buttons.setStandardButtons(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(tr("Masuk", "Sign in"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal", "Cancel"))
         named(buttons.button(QDialogButtonBox.StandardButton.Ok), "loginButton", tr("Masuk", "Sign in"))
@@ -64,12 +65,27 @@ class LoginDialog(QDialog):
         forgot = named(QPushButton(tr("Lupa kata sandi atau akun terkunci?", "Forgot the password or locked out?")),
                        "recoverLink", tr("Pulihkan akun", "Recover account"))
         forgot.setFlat(True)
-        forgot.setCursor(Qt.CursorShape.PointingHandCursor)
         forgot.setStyleSheet("QPushButton { color: #1a56b0; text-decoration: underline; border: none; }")
         forgot.clicked.connect(self.recover)
         layout.addWidget(self.message)
-        layout.addWidget(forgot, 0, Qt.AlignmentFlag.AlignLeft)
+        link_row = QHBoxLayout()
+        link_row.addWidget(forgot)
+        link_row.addStretch()
+        layout.addLayout(link_row)
         layout.addWidget(buttons)
+        self.forgot, self.painted = forgot, False
+
+    def paintEvent(self, event) -> None:  # noqa: N802 (Qt's name)
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            QTimer.singleShot(0, self.after_first_paint)
+
+    def after_first_paint(self) -> None:
+        """What the first paint does not need: the link's pointing-hand cursor (Qt's namespace)."""
+        from PySide6.QtCore import Qt
+
+        self.forgot.setCursor(Qt.CursorShape.PointingHandCursor)
 
     def opened(self) -> Database | None:
         """The database, once open (waiting for it if needed); None when it could not be opened: the
@@ -114,96 +130,4 @@ class LoginDialog(QDialog):
             self.password.clear()
             return
         self.actor = actor
-        self.accept()
-
-
-class SetupDialog(GuardedDialog):
-    """First run: the office profile and the first supervisor account. Every problem is shown at once;
-    closing with something typed asks first."""
-
-    def __init__(self, database: Database, parent=None):
-        from ui.admin.units import UnitPicker
-
-        super().__init__(parent)
-        self.database = database
-        self.setWindowTitle(tr("Pengaturan awal kantor", "Office first-run setup"))
-        self.setMinimumWidth(560)
-        fit_to_screen(self)  # its size hint, within the screen, when shown
-        intro = QLabel(tr("Isi profil kantor BPS dan akun supervisor pertama. Semua dapat diubah kemudian.",
-                          "Fill in the BPS office profile and the first supervisor account. All can be changed later."))
-        intro.setWordWrap(True)
-        self.fields: dict[str, QLineEdit] = {}
-        form = QFormLayout()
-        for key, label_id, label_en, hint in (
-            ("name", "Nama kantor", "Office name", "BPS Provinsi Maluku"),
-            ("unit_code", "Kode unit BPS (4 digit)", "BPS unit code (4 digits)", "8100"),
-            ("city", "Kota", "City", "Ambon"),
-            ("address", "Alamat", "Address", ""),
-            ("satker_code", "Kode satker SIMPONI (6 digit)", "SIMPONI satker code (6 digits)", ""),
-            ("treasurer_name", "Nama Bendahara Penerimaan", "Revenue treasurer's name", ""),
-            ("treasurer_nip", "NIP Bendahara (18 digit)", "Treasurer NIP (18 digits)", ""),
-            ("username", "Nama pengguna supervisor", "Supervisor username", "supervisor"),
-            ("full_name", "Nama lengkap supervisor", "Supervisor full name", ""),
-            ("password", "Kata sandi supervisor (min. 10 karakter)", "Supervisor password (at least 10 characters)", ""),
-            ("repeat", "Ulangi kata sandi", "Repeat the password", ""),
-        ):
-            edit = named(QLineEdit(), f"setup_{key}", tr(label_id, label_en))
-            edit.setPlaceholderText(tr(f"contoh: {hint}", f"e.g. {hint}") if hint else "")
-            if key in ("password", "repeat"):
-                edit.setEchoMode(QLineEdit.EchoMode.Password)
-            self.fields[key] = edit
-            form.addRow(tr(label_id, label_en), edit)
-        self.zone = named(QComboBox(), "setup_time_zone", tr("Zona waktu", "Time zone"))
-        self.zone.addItems(["WIB", "WITA", "WIT"])
-        form.insertRow(3, tr("Zona waktu", "Time zone"), self.zone)
-        self.unit = UnitPicker("setup_unit")
-        self.unit.chosen.connect(self.fill_from_unit)
-        form.insertRow(0, tr("Unit BPS (pilih atau ketik)", "BPS unit (choose or type)"), self.unit)
-        self.message = named(QLabel(""), "setupMessage", tr("Pesan", "Message"))
-        self.message.setWordWrap(True)
-        self.errors = FormErrors(self, self.message, {
-            key: self.zone if key == "time_zone" else self.fields[key]
-            for key in ("name", "unit_code", "city", "time_zone", "address", "satker_code", "treasurer_name",
-                        "treasurer_nip", "username", "full_name", "password", "repeat")}, forms=[form])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        named(buttons.button(QDialogButtonBox.StandardButton.Save), "setupSave", tr("Simpan", "Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText(tr("Simpan", "Save"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(tr("Batal", "Cancel"))
-        buttons.accepted.connect(self.save)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(self.message)
-        layout.addLayout(form)
-        layout.addWidget(buttons)
-        self.watch_changes()
-
-    def fill_from_unit(self, unit: dict) -> None:
-        """A unit chosen from the list fills name, code, city and time zone (all still editable)."""
-        for key in ("name", "unit_code", "city"):
-            self.fields[key].setText(unit[key])
-        self.zone.setCurrentText(unit["time_zone"])
-
-    def save(self) -> None:
-        """Check the whole form (every problem marked at once); save only when nothing is left."""
-        from pstdesktop.services.office import check_setup, setup_office
-        from ui.recovery import RecoveryCodeDialog
-
-        values = {key: edit.text() for key, edit in self.fields.items()}
-        office = {k: values[k] for k in ("name", "unit_code", "city", "address", "satker_code", "treasurer_name",
-                                         "treasurer_nip")} | {"time_zone": self.zone.currentText()}
-        errors = check_setup(office, values["username"], values["full_name"], values["password"], values["repeat"])
-        if "repeat" in errors:  # a typo here would lock the only supervisor out: both are typed again
-            self.fields["password"].clear()
-            self.fields["repeat"].clear()
-        if self.errors.show(errors):
-            return
-        try:
-            with self.database.unit_of_work() as session:
-                _office, _account, code = setup_office(session, office, values["username"], values["full_name"],
-                                                       values["password"])
-        except DomainError as error:
-            self.errors.show({error.field or "": error})
-            return
-        RecoveryCodeDialog(code, self).exec()
         self.accept()

@@ -7,7 +7,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QMargins, QObject, QRect, QSize, Qt, QTime
+from PySide6.QtCore import QDate, QDateTime, QEvent, QMargins, QObject, QRect, QSize, QTime
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -131,6 +131,8 @@ def _fit(window: QWidget, preferred: QSize | tuple[int, int] | None, maximize: b
     rect.moveTop(max(room.top(), min(rect.top(), room.bottom() - rect.height() + 1)))
     window.setGeometry(rect)
     if maximize and (width > room.width() or height > room.height()):
+        from PySide6.QtCore import Qt  # here, not at import: the sign-in shows before Qt's namespace is made
+
         window.setWindowState(window.windowState() | Qt.WindowState.WindowMaximized)
     return rect
 

@@ -34,7 +34,7 @@ from ui.admin import backups as backups_module
 from ui.admin import profile as profile_module
 from ui.admin import server as server_module
 from ui.admin import startup as startup_module
-from ui.login import SetupDialog
+from ui.office_setup import SetupDialog
 
 LEFT = Qt.MouseButton.LeftButton
 

@@ -14,7 +14,8 @@ from pstdesktop.config import Settings, sqlite_url
 from tests.conftest import Office
 from tests.gui.test_fit import assert_fits, screen, shown  # noqa: F401 - the screens of test_fit
 from ui.admin.join import FirstRunDialog
-from ui.login import LoginDialog, SetupDialog
+from ui.login import LoginDialog
+from ui.office_setup import SetupDialog
 
 LEFT = Qt.MouseButton.LeftButton
 

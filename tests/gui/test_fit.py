@@ -29,7 +29,8 @@ from ui.admin.account_forms import NewAccountForm
 from ui.evidence import ReasonDialog
 from ui.kiosk.staff import PinSetupDialog
 from ui.kiosk.window import KioskWindow
-from ui.login import LoginDialog, SetupDialog
+from ui.login import LoginDialog
+from ui.office_setup import SetupDialog
 from ui.main_window import MainWindow
 from ui.officer.preview import open_preview
 from ui.recovery import RecoverDialog, RecoveryCodeDialog

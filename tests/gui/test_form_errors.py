@@ -20,7 +20,7 @@ from pstdesktop.services.office import check_account, check_setup
 from tests.conftest import PASSWORD
 from ui.admin.account_forms import NewAccountForm, PasswordForm
 from ui.forms import GuardedDialog
-from ui.login import SetupDialog
+from ui.office_setup import SetupDialog
 from ui.officer.wizard import RequestWizard
 
 LEFT = Qt.MouseButton.LeftButton

@@ -20,7 +20,7 @@ from pstdesktop.services.clock import utcnow
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("PySide6", "sqlalchemy", "alembic")
 BEHIND_THE_SIGN_IN = ("sqlalchemy", "alembic", "models", "ui.main_window", "ui.treasurer", "ui.admin", "ui.officer",
-                      "num2words", "holidays", "fpdf")
+                      "num2words", "holidays", "fpdf", "logging.handlers")
 
 
 def loaded(code: str, names: tuple[str, ...], env: dict | None = None) -> list[str]:
@@ -52,6 +52,24 @@ def test_the_sign_in_shows_before_the_database_and_the_staff_windows_are_loaded(
             "assert found is not None and found.name\n"
             "dialog = LoginDialog(opening.Opening(settings, found), found.name)\ndialog.show()\napp.processEvents()")
     assert loaded(code, BEHIND_THE_SIGN_IN, {"PST_DATABASE_URL": sqlite_url(file), "PST_DATA_DIR": str(file.parent)}) == []
+
+
+def test_the_sign_in_is_painted_before_qts_namespace_is_made_and_gets_its_link_cursor_after(office):
+    """Making ``Qt`` (some hundred enums) costs ~10 ms: the first paint does without it."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    code = ("from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+            "import ui.app\nfrom pstdesktop import opening\nfrom pstdesktop.config import load_settings\n"
+            "from ui.login import LoginDialog\nimport PySide6.QtCore as core\nsettings = load_settings()\n"
+            "dialog = LoginDialog(opening.Opening(settings, opening.peek(settings)), 'BPS')\ndialog.show()\n"
+            "dialog.repaint()\nprint('made at paint:', 'Qt' in core.__dict__)\n"
+            "for _ in range(5):\n    app.processEvents()\n"
+            "print('cursor:', dialog.forgot.cursor().shape() == core.Qt.CursorShape.PointingHandCursor)")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PST_DATABASE_URL": sqlite_url(file),
+                                 "PST_DATA_DIR": str(file.parent)})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["made", "at", "paint:", "False", "cursor:", "True"]
 
 
 def test_peek_reads_the_office_only_of_a_file_at_the_head_revision(office, tmp_path):
