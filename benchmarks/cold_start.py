@@ -72,10 +72,11 @@ def sizes(folder: Path) -> tuple[int, int]:
     return on_disk, once
 
 
-def one_run(program: Path, env: dict) -> tuple[float, float]:
-    """(seconds from launch to the first window, seconds from the quit to the end of the process)."""
+def one_run(program: Path | list[str], env: dict) -> tuple[float, float]:
+    """(seconds from launch to the first window, seconds from the quit to the end of the process); the
+    program is a built executable or a command line."""
     start = time.perf_counter()
-    process = subprocess.Popen([str(program)], env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+    process = subprocess.Popen([str(program)] if isinstance(program, Path) else program, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                text=True)
     shown = quit_at = None
     try:

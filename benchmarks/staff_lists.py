@@ -178,6 +178,31 @@ def verify_time(url: str, data_dir: Path, repeat: int) -> float:
     return statistics.median(times)
 
 
+def start_and_exit(work: Path, names: list[str], repeat: int) -> dict[str, tuple[float, float]]:
+    """The application from Python on each database, as ``benchmarks/cold_start.py`` times its bundle
+    (``PST_STARTUP_PROBE``), interleaved: median ms from launch to the sign-in painted, and from the quit to
+    the end of the process. A first start of the day (its daily backup) comes first and is not counted."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from cold_start import one_run
+
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "PST_"))}
+    base.update(QT_QPA_PLATFORM="offscreen", PST_STARTUP_PROBE="1", PYTHONPATH=str(ROOT))
+    envs = {}
+    for name in names:
+        (work / f"app-{name}").mkdir(exist_ok=True)
+        envs[name] = {**base, "PST_DATA_DIR": str(work / f"app-{name}"),
+                      "PST_DATABASE_URL": sqlite_url(work / f"{name}.sqlite")}
+    program = [sys.executable, "-m", "pstdesktop"]
+    samples: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    for turn in range(repeat + 1):
+        for name in names:
+            result = one_run(program, envs[name])
+            if turn:
+                samples[name].append(result)
+    return {name: (statistics.median(s[0] for s in runs) * 1000, statistics.median(s[1] for s in runs) * 1000)
+            for name, runs in samples.items()}
+
+
 def plans(db: Database, keys: dict[str, str]) -> None:
     """The query plans of the searches and lists on the five-year database (SQLite)."""
     from sqlalchemy import event
@@ -213,6 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--store", type=Path, default=Path(os.environ.get("TMPDIR", "/tmp")) / "pst-staff-lists")
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--verify", type=int, default=3, help="runs of `pst verify` per database (0: none)")
+    parser.add_argument("--starts", type=int, default=7, help="starts of the application per database (0: none)")
     parser.add_argument("--visits", type=int, default=200_000)
     parser.add_argument("--requests", type=int, default=60_000)
     parser.add_argument("--receipts", type=int, default=40_000)
@@ -257,9 +283,16 @@ def main(argv: list[str] | None = None) -> int:
             full = statistics.median(runs["five_years"].samples[label])
             flag = "" if full / empty <= 1.5 else "  <-- over 1.5"
             print(f"{label:<{width}}{empty:>9.2f}{full:>10.2f}{full / empty:>8.2f}{flag}")
+        for run in runs.values():
+            run.db.dispose()
+        if args.starts:
+            starts = start_and_exit(work, list(runs), args.starts)
+            for index, label in enumerate(("start to the sign-in painted (python -m pstdesktop, ms)",
+                                           "exit after the sign-in (ms)")):
+                empty, full = starts["empty"][index], starts["five_years"][index]
+                flag = "" if index or full / empty <= 1.5 else "  <-- over 1.5"
+                print(f"{label:<{width}}{empty:>9.0f}{full:>10.0f}{full / empty:>8.2f}{flag}")
         if args.verify:
-            for run in runs.values():
-                run.db.dispose()
             data = work / "data"
             data.mkdir()
             for label, repeat in (("pst verify, first run (whole trail, s)", 1),
