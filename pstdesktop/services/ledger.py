@@ -561,17 +561,18 @@ class DepositRow:
 
 
 def deposits(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, after: Key | None = None) -> Page[DepositRow]:
-    """Deposits, newest first; the next page after key ``after``."""
+    """Deposits, newest first; the next page after key ``after``. Not counted: a count would read every
+    deposit of the years for each page."""
     require(session, actor, "deposit.record")
     zone = zone_of(session, actor.office_id)
     counts = (select(func.count(DepositReceipt.id)).where(DepositReceipt.deposit_id == Deposit.id)
               .correlate(Deposit).scalar_subquery())  # per row shown, not over every deposit of the years
-    query = select(Deposit, counts).where(Deposit.office_id == actor.office_id)
-    total = session.scalar(select(func.count(Deposit.id)).where(Deposit.office_id == actor.office_id))
+    query = select(Deposit.id, Deposit.deposited_on, Deposit.ntpn, Deposit.amount, counts, Deposit.recorded_at,
+                   Deposit.source).where(Deposit.office_id == actor.office_id)
     found, next_key = _keyset(session, query, (Deposit.deposited_on, Deposit.id), after, limit, descending=True)
-    rows = [DepositRow(d.id, d.deposited_on, d.ntpn, d.amount, int(n or 0), fmt_local(d.recorded_at, zone), d.source)
-            for d, n, *_key in found]
-    return Page(rows, int(total or 0), limit, next_key)
+    rows = [DepositRow(i, on, ntpn, amount, int(n or 0), fmt_local(recorded, zone), source)
+            for i, on, ntpn, amount, n, recorded, source, *_key in found]
+    return Page(rows, None, limit, next_key)
 
 
 @dataclass(frozen=True)
@@ -584,16 +585,15 @@ class ClosingRow:
 
 
 def closings(session: Session, actor: Actor, *, limit: int = PAGE_SIZE, after: Key | None = None) -> Page[ClosingRow]:
-    """Closed days, newest first; the next page after key ``after``."""
+    """Closed days, newest first; the next page after key ``after``. Not counted, like the deposits."""
     require(session, actor, "report.view")
     zone = zone_of(session, actor.office_id)
-    total = session.scalar(select(func.count(DailyClosing.id)).where(DailyClosing.office_id == actor.office_id))
     found, next_key = _keyset(session, select(DailyClosing, Account.full_name)
                               .join(Account, Account.id == DailyClosing.closed_by_id)
                               .where(DailyClosing.office_id == actor.office_id), (DailyClosing.day,), after, limit,
                               descending=True)
     rows = [ClosingRow(c.day, dict(c.totals), fmt_local(c.closed_at, zone), name, c.note) for c, name, *_key in found]
-    return Page(rows, int(total or 0), limit, next_key)
+    return Page(rows, None, limit, next_key)
 
 
 # --- the books --------------------------------------------------------------------------------------------

@@ -105,4 +105,5 @@ def test_deposits_page_newest_first_by_key(office):
         second = ledger.deposits(s, office.treasurer, limit=2, after=first.next_key)
     assert [d.ntpn for page in (first, second) for d in page.rows] == [
         "DEPO000000000002", "DEPO000000000001", "DEPO000000000000"]
-    assert first.total == 3 and second.next_key is None and all(d.receipts == 1 for d in first.rows)
+    assert first.total is None  # not counted: a count reads every deposit of the years
+    assert second.next_key is None and all(d.receipts == 1 for d in first.rows)
