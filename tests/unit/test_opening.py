@@ -308,3 +308,22 @@ def test_a_stop_during_the_check_of_a_copy_is_no_damage(office, tmp_path, monkey
     with pytest.raises(backup.Stopped):
         backup.take(file, tmp_path / "backups", "daily", stop=stop)
     assert not list((tmp_path / "backups").iterdir())
+
+
+def test_a_full_check_left_by_the_quit_is_not_told_done(office, tmp_path, monkeypatch):
+    """No backup due, the application quits before the full check of the live file ran: the status says
+    it was stopped (the next start checks), not that it was done, and nothing is marked damaged."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+
+    def quit_before_the_check(_self, stop=None):
+        stop.wait(120)
+        return False
+
+    monkeypatch.setattr(AutoBackup, "at_start", quit_before_the_check)
+    start.wait()
+    start.close(hand_over=False)
+    start.join(120)
+    assert start.status == "stopped" and not (tmp_path / opening.CHECK_MARK).exists()
