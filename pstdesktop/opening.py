@@ -243,8 +243,10 @@ class Opening:
             self.backups.withdraw()
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait for the day's tasks, and for the exit backup once ``close`` started it."""
+        """Wait for the day's tasks (their thread ended), and for the exit backup once ``close`` started it."""
         self._finished.wait(timeout)
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
         closer = getattr(self, "_closer", None)
         if closer is not None:
             closer.join(timeout)
