@@ -14,7 +14,10 @@ sqlite:///FILE`` builds (copied here, never changed); without it the five-year f
 Each run starts the program with ``PST_STARTUP_PROBE=1``: it prints ``PST_STARTUP_PROBE shown`` once
 its first window has been painted, then ``PST_STARTUP_PROBE quit`` and quits. Start = launch to the
 first line; exit = the second line to the end of the process (the exit backup included). One warm-up
-run per program comes first (the first start of the day takes the daily backup) and is shown apart."""
+run per program comes first (the first start of the day takes the daily backup) and is shown apart.
+
+The exit while that first start is still writing the day's backup is timed apart, from source and
+without Qt, by ``benchmarks/exit_during_backup.py FILE`` (the five-year file, copied)."""
 
 from __future__ import annotations
 

@@ -13,7 +13,8 @@ never taken for a backup.
 When the application quits, the exit backup is handed over to a process of its own (``pst --exit-backup``,
 no window, no Qt, no SQLAlchemy), so the application ends at once: the mark stays until that process has
 the backup, and if it is ended first the next start takes it. A mark names the run that left it, so a
-slow exit backup never removes the mark of a later run."""
+slow exit backup never removes the mark of a later run. The day's backup still being taken when the
+application quits is stopped between two steps (its copy removed) and left to that exit backup."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -60,17 +62,24 @@ class AutoBackup:
             return True
         return self._watch.execute("PRAGMA data_version").fetchone()[0] != self._version
 
-    def at_start(self) -> bool:
+    def at_start(self, stop: threading.Event | None = None) -> bool:
         """The day's backup when due, or the exit backup the last run left pending. True when a backup was
-        taken (its integrity check then covered the live file too). ``RuntimeError``: the copy is damaged."""
+        taken (its integrity check then covered the live file too). ``RuntimeError``: the copy is damaged;
+        ``backup.Stopped``: ``stop`` was set (the application quits), so this run's exit backup takes it."""
         if self.file is None or not self.file.exists():
             return False
         if not self.owed and not backup.daily_due(self.backup_dir, self.zone):
             return False
         self.mark()
-        self._take("daily" if backup.daily_due(self.backup_dir, self.zone) else "exit")
+        try:
+            self._take("daily" if backup.daily_due(self.backup_dir, self.zone) else "exit", stop)
+        except backup.Stopped:
+            self.current = False  # the exit backup is owed, whatever changed meanwhile
+            raise
         self.current, self.owed = True, False
-        self.pending.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            if self.pending.read_text(encoding="ascii").strip() != self.token:  # this run's own exit mark stays
+                self.pending.unlink()
         return True
 
     def pend_exit(self) -> None:
@@ -118,8 +127,8 @@ class AutoBackup:
             self._watch.close()
             self._watch = None
 
-    def _take(self, kind: str) -> None:
-        backup.take(self.file, self.backup_dir, kind)
+    def _take(self, kind: str, stop: threading.Event | None = None) -> None:
+        backup.take(self.file, self.backup_dir, kind, stop=stop)
         backup.rotate(self.backup_dir, self.zone, keep_days=self.keep_days)
 
 

@@ -29,6 +29,12 @@ PARTIAL = re.compile(r"^pst-(\d{8}T\d{6}(?:\.\d{6})?Z)(?:-(\d+))?-(?:daily|exit|
 _naming = threading.Lock()  # two threads of one process never choose the same name
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_MANUAL = 7, 4, 12, 10
 STALE_PARTIAL_SECONDS = 3600  # a backup being written touches its .partial far more often than this
+STEP_PAGES = 1024  # copied per step of the backup API (4 MiB of 4 KiB pages): how soon a stop is heard
+CHECK_STEP = 100_000  # SQLite instructions between two looks at a stop during a copy's integrity check
+
+
+class Stopped(Exception):
+    """The application closes: the backup being taken was stopped between two steps, its copy removed."""
 
 
 @dataclass(frozen=True)
@@ -43,17 +49,21 @@ class BackupFile:
         return self.path.stat().st_size
 
 
-def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datetime | None = None) -> BackupFile:
-    """A consistent copy of the live database, verified with ``PRAGMA integrity_check``."""
+def take(database_file: Path, backup_dir: Path, kind: str = "manual", now: datetime | None = None,
+         stop: threading.Event | None = None) -> BackupFile:
+    """A consistent copy of the live database, verified with ``PRAGMA integrity_check``. Once ``stop`` is
+    set, the copy or its check ends at its next step: ``Stopped``, and no copy is left."""
     if kind not in ("daily", "exit", "manual"):
         raise ValueError(kind)
+    if halted(stop):
+        raise Stopped
     now = now or utcnow()
     private_dir(backup_dir)
     target, sequence = reserve(backup_dir, now, kind)
     partial = target.with_suffix(".partial")
     try:
-        copy_database(database_file, partial)
-        if not integrity_ok(partial):
+        copy_database(database_file, partial, stop)
+        if not integrity_ok(partial, stop):
             raise RuntimeError(f"the backup of {database_file} failed its integrity check")
         os.replace(partial, target)
         anchors.note_backup(target)  # the audit head inside the copy, a checkpoint of the trail
@@ -99,16 +109,29 @@ def sweep_leftovers(backup_dir: Path) -> list[Path]:
     return removed
 
 
-def copy_database(source: Path, target: Path) -> None:
-    """SQLite backup API from ``source`` into ``target`` (created private, or overwritten). The copy is
-    a single self-contained file in rollback-journal mode (the live database's WAL mode is not carried
-    over), so reading it later leaves no ``-wal``/``-shm`` beside it; the application sets WAL again
-    when it opens a restored file."""
+def halted(stop: threading.Event | None) -> bool:
+    """True once ``stop`` is set (looked at between the steps of a copy and during its check)."""
+    return stop is not None and stop.is_set()
+
+
+def copy_database(source: Path, target: Path, stop: threading.Event | None = None) -> None:
+    """SQLite backup API from ``source`` into ``target`` (created private, or overwritten), ``STEP_PAGES``
+    at a time within one read transaction (the state when it began; other connections' writes meanwhile
+    neither restart nor enter it); ``Stopped`` once ``stop`` is set. The copy is a single self-contained
+    file in rollback-journal mode (the live database's WAL mode is not carried over), so reading it later
+    leaves no ``-wal``/``-shm`` beside it; the application sets WAL again when it opens a restored file."""
+
+    def step(_status: int, _remaining: int, _total: int) -> None:
+        if halted(stop):
+            raise Stopped
+
     src = sqlite3.connect(f"file:{source.as_posix()}?mode=ro", uri=True)
     try:
+        src.execute("BEGIN")
+        src.execute("SELECT count(*) FROM sqlite_master").fetchone()  # the read transaction starts here
         dest = sqlite3.connect(private_file(target))
         try:
-            src.backup(dest)
+            src.backup(dest, pages=STEP_PAGES, progress=step)
             dest.execute("PRAGMA journal_mode = DELETE").fetchone()
         finally:
             dest.close()
@@ -116,20 +139,25 @@ def copy_database(source: Path, target: Path) -> None:
         src.close()
 
 
-def integrity_ok(path: Path) -> bool:
-    """True when the file is an SQLite database that passes ``PRAGMA integrity_check``. A file without
-    a ``-wal`` beside it is read as immutable, so checking it creates no ``-wal``/``-shm`` files."""
+def integrity_ok(path: Path, stop: threading.Event | None = None) -> bool:
+    """True when the file is an SQLite database that passes ``PRAGMA integrity_check``; ``Stopped`` when
+    ``stop`` was set meanwhile. A file without a ``-wal`` beside it is read as immutable, so checking it
+    creates no ``-wal``/``-shm`` files."""
     if not path.exists():
         return False
     has_wal = path.with_name(path.name + "-wal").exists()
     try:
         conn = sqlite3.connect(f"file:{path.as_posix()}?mode=ro{'' if has_wal else '&immutable=1'}", uri=True)
+        if stop is not None:
+            conn.set_progress_handler(lambda: halted(stop), CHECK_STEP)
         try:
             rows = conn.execute("PRAGMA integrity_check").fetchall()
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         finally:
             conn.close()
     except sqlite3.DatabaseError:
+        if halted(stop):
+            raise Stopped from None
         return False
     return rows == [("ok",)]
 

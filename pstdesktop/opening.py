@@ -38,6 +38,10 @@ STATUS = {
     "damaged": ("Basis data gagal pemeriksaan keutuhan: tutup aplikasi dan buka lagi untuk memulihkan cadangan.",
                 "The database failed its integrity check: close and start the application again to restore a backup."),
     "backup_failed": ("Cadangan otomatis gagal: {reason}", "Automatic backup failed: {reason}"),
+    "stopped": ("Aplikasi ditutup sebelum cadangan dan pemeriksaan selesai: dikerjakan saat keluar atau saat "
+                "mulai berikutnya.",
+                "The application closed before the backup and check were done: they are done at its exit or "
+                "next start."),
     "read_only": ("Hanya baca: cadangan dan pemeriksaan dikerjakan oleh salinan yang memegang data ini.",
                   "Read-only: backups and checks are done by the copy that holds this data."),
 }
@@ -145,6 +149,7 @@ class Opening:
             self._finished.set()
 
     def _day_tasks(self) -> None:
+        from pstdesktop.backup import Stopped
         from pstdesktop.database import checkpoint
         from pstdesktop.services import retention
 
@@ -156,21 +161,26 @@ class Opening:
         self.backups.mark()
         self.status = "backing_up"
         try:
-            checked = self.backups.at_start()
+            checked = self.backups.at_start(stop=self._closing)
+        except Stopped:  # the application quits: its exit backup (or the next start) takes the day's backup
+            self.status = "stopped"
+            return
         except RuntimeError:  # the copy failed its integrity check: so does the live file
             self._damaged()
             return
         except OSError as error:
-            self.status, self.reason = "backup_failed", str(error)
+            self.reason = str(error) or type(error).__name__
             checked = False
-        if not checked and (file := sqlite_file(self.settings)) is not None and not self._closing.is_set():
+        if not checked and (file := sqlite_file(self.settings)) is not None:
             self.status = "checking"
             sound = self._full_check(file)
             if sound is False:
                 self._damaged()
                 return
-        if self.status != "backup_failed":
-            self.status = "done"
+            if sound is None:  # interrupted as the application closes: the next start checks again
+                self.status = "stopped"
+                return
+        self.status = "backup_failed" if self.reason else "done"
 
     def _full_check(self, file: Path) -> bool | None:
         """``PRAGMA integrity_check`` of the live file on a read-only connection of its own; None when it was
@@ -200,8 +210,9 @@ class Opening:
         """After the last window: the exit backup (unless nothing changed since the last one) in a thread —
         no window waits for it; with ``hand_over`` (the application quits) the thread hands it to a process
         of its own, so the application ends at once. Its pending mark makes the next start take it if it
-        is cut short. A full check still running is interrupted; an opening that never began (the sign-in
-        closed at once) leaves nothing to do."""
+        is cut short. The day's backup or full check still running is stopped at its next step (the exit
+        backup then holds the day's state); an opening that never began (the sign-in closed at once)
+        leaves nothing to do."""
         self._hand_over = hand_over
         self._closing.set()
         checker = self._checker
@@ -232,8 +243,10 @@ class Opening:
             self.backups.withdraw()
 
     def join(self, timeout: float | None = None) -> None:
-        """Wait for the day's tasks, and for the exit backup once ``close`` started it."""
+        """Wait for the day's tasks (their thread ended), and for the exit backup once ``close`` started it."""
         self._finished.wait(timeout)
+        if self._thread.ident is not None:
+            self._thread.join(timeout)
         closer = getattr(self, "_closer", None)
         if closer is not None:
             closer.join(timeout)

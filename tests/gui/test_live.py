@@ -172,7 +172,7 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
         window.close()
 
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
-    monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind: backups.append(kind))
+    monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind, _stop=None: backups.append(kind))
     monkeypatch.setattr(AutoBackup, "_hand_over", lambda _self: backups.append("exit, handed over") is None)
     app = _App([lambda w: qtbot.mouseClick(w.findChild(QPushButton, "signOutButton"), LEFT), work_then_close])
     settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
@@ -197,7 +197,7 @@ def test_the_exit_backup_is_skipped_when_nothing_changed_since_the_days_backup(q
         return dialog.result()
 
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
-    monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind: backups.append(kind))
+    monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind, _stop=None: backups.append(kind))
     settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
     assert ui.app._session(_App([lambda w: w.close()]), settings) == (0, False)
     _exit_backups_done()

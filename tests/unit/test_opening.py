@@ -1,10 +1,12 @@
 """A quick start: commands and the sign-in import only what they use; the database opens behind the
-sign-in with the day's tasks; exit backups are skipped when nothing changed and owed when cut short."""
+sign-in with the day's tasks; exit backups are skipped when nothing changed and owed when cut short; a
+quit stops the day's backup at once and leaves it to the exit backup."""
 
 import os
 import sqlite3
 import subprocess
 import sys
+import threading
 from datetime import timedelta
 from pathlib import Path
 
@@ -240,3 +242,106 @@ def test_the_exit_backup_is_taken_here_when_its_process_cannot_start(office, tmp
     assert auto.at_exit(hand_over=True) is True and auto.child is None
     assert backup.listing(settings.backup_dir)[0].kind == "exit"
     assert not (tmp_path / PENDING).exists()
+
+
+def _quitting_while_copying(office, tmp_path, monkeypatch) -> tuple[Settings, opening.Opening, list]:
+    """A first start of the day, with work, whose day's backup is being copied (one page a step) when the
+    application quits after three pages (``close`` returns while the copy waits for it). Returns what each look
+    at the stop saw: the status, and whether the backup was being written."""
+    file = Path(office.db.engine.url.database)
+    office.paid()
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+    monkeypatch.setattr(backup, "STEP_PAGES", 1)
+    real, seen, copying = backup.halted, [], threading.Event()
+
+    def slow_step(stop):
+        seen.append((start.status, bool(list(settings.backup_dir.glob("*.partial")))))
+        if len(seen) == 4:  # one look before the copy, then one after each page: three pages copied
+            copying.set()
+            stop.wait(120)  # the copy goes no further until the application quits
+        return real(stop)
+
+    monkeypatch.setattr(backup, "halted", slow_step)
+    start.begin()
+    assert copying.wait(120)
+    start.close(hand_over=True)
+    start.join(120)
+    return settings, start, seen
+
+
+def test_quitting_during_the_days_backup_ends_at_once_and_hands_it_over(office, tmp_path, monkeypatch):
+    """The copy stops at its next step (no step after the quit), no copy is left, every thread ends, and the
+    process the exit backup is handed to takes the day's backup with the run's work."""
+    settings, start, seen = _quitting_while_copying(office, tmp_path, monkeypatch)
+    assert seen == [("backing_up", False)] + [("backing_up", True)] * 3  # the look after the quit was the last
+    with sqlite3.connect(opening.sqlite_file(settings)) as connection:
+        assert connection.execute("PRAGMA page_count").fetchone()[0] > 3  # so the copy was cut mid-way
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("pst-")]
+    assert start.status == "stopped" and start.backups.child is not None
+    assert not backup.listing(settings.backup_dir) and not list(settings.backup_dir.glob("*.partial"))
+    assert (tmp_path / PENDING).exists() and not (tmp_path / opening.CHECK_MARK).exists()
+    assert start.backups.child.wait(120) == 0
+    taken = backup.listing(settings.backup_dir)
+    assert [b.kind for b in taken] == ["exit"] and backup.integrity_ok(taken[0].path)
+    with sqlite3.connect(taken[0].path) as connection:
+        assert connection.execute("SELECT count(*) FROM payment").fetchone() == (1,)
+    assert not (tmp_path / PENDING).exists()
+
+
+def test_a_days_backup_stopped_at_the_quit_is_taken_at_the_next_start(office, tmp_path, monkeypatch):
+    """The process the exit backup was handed to never took it (the PC switched off): the mark stays and the
+    next start takes the day's backup."""
+    monkeypatch.setattr(AutoBackup, "_hand_over", lambda _self: True)
+    settings, start, _seen = _quitting_while_copying(office, tmp_path, monkeypatch)
+    assert start.status == "stopped" and (tmp_path / PENDING).exists()
+    assert not backup.listing(settings.backup_dir) and not list(settings.backup_dir.glob("*.partial"))
+    monkeypatch.undo()
+    next_start = opening.Opening(settings, opening.peek(settings))
+    next_start.wait()
+    next_start.join(120)
+    assert next_start.status == "done" and not (tmp_path / PENDING).exists()
+    taken = backup.listing(settings.backup_dir)
+    assert [b.kind for b in taken] == ["daily"]
+    with sqlite3.connect(taken[0].path) as connection:
+        assert connection.execute("SELECT count(*) FROM payment").fetchone() == (1,)
+    next_start.close()
+    next_start.join(120)
+
+
+def test_a_stop_during_the_check_of_a_copy_is_no_damage(office, tmp_path, monkeypatch):
+    """The copy's integrity check interrupted by the quit is neither a backup nor a damaged database."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    monkeypatch.setattr(backup, "CHECK_STEP", 1)
+    stop = threading.Event()
+    real = backup.integrity_ok
+
+    def quit_while_checking(path, halt=None):
+        stop.set()
+        return real(path, halt)
+
+    monkeypatch.setattr(backup, "integrity_ok", quit_while_checking)
+    with pytest.raises(backup.Stopped):
+        backup.take(file, tmp_path / "backups", "daily", stop=stop)
+    assert not list((tmp_path / "backups").iterdir())
+
+
+def test_a_full_check_left_by_the_quit_is_not_told_done(office, tmp_path, monkeypatch):
+    """No backup due, the application quits before the full check of the live file ran: the status says
+    it was stopped (the next start checks), not that it was done, and nothing is marked damaged."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+
+    def quit_before_the_check(_self, stop=None):
+        stop.wait(120)
+        return False
+
+    monkeypatch.setattr(AutoBackup, "at_start", quit_before_the_check)
+    start.wait()
+    start.close(hand_over=False)
+    start.join(120)
+    assert start.status == "stopped" and not (tmp_path / opening.CHECK_MARK).exists()
