@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from pstdesktop import faults, instance, migrate, soundness
 from pstdesktop.config import Settings
 from pstdesktop.database import SQLITE_BUSY_TIMEOUT_MS, make_engine, make_session_factory, unit_of_work
+from pstdesktop.opening import HEAD_REVISION
 from pstdesktop.private import private_file
 from pstdesktop.services import audit
 from pstdesktop.services.catalogue import seed_catalogue
@@ -51,11 +52,11 @@ def open_url(url: str, backup_dir=None, *, seal: bool = True, checked: bool = Fa
         _create_sqlite_file(url)
         engine = make_engine(url)
         try:
-            before = migrate.current_revision(engine)
+            before = migrate.stored_revision(engine)  # without Alembic, which loads only for an upgrade
             migrate.upgrade(engine, backup_dir)
             soundness.mark(engine)
             database = Database(engine, make_session_factory(engine))
-            if seal or before != migrate.head_revision():
+            if seal or before != HEAD_REVISION:
                 try:
                     with database.unit_of_work() as session:
                         audit.seal(session)
@@ -88,7 +89,7 @@ def open_read_only(database_file: Path) -> Database:
     engine = make_engine(instance.read_only_url(database_file),
                          creator=instance.read_only_connector(database_file, SQLITE_BUSY_TIMEOUT_MS / 1000))
     try:
-        if migrate.current_revision(engine) != migrate.head_revision():
+        if migrate.stored_revision(engine) != HEAD_REVISION:
             raise RuntimeError("schema")
         sessions = make_session_factory(engine)
         instance.refuse_writes(sessions)

@@ -17,6 +17,7 @@ from models import OfficeProfile
 from pstdesktop import autobackup, backup, faults, migrate, opening
 from pstdesktop.autobackup import PENDING, AutoBackup, finish_exit
 from pstdesktop.config import Settings, sqlite_url
+from pstdesktop.database import make_engine
 from pstdesktop.services.clock import utcnow
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -72,6 +73,20 @@ def test_the_sign_in_is_painted_before_qts_namespace_is_made_and_gets_its_link_c
                                  "PST_DATA_DIR": str(file.parent)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["made", "at", "paint:", "False", "cursor:", "True"]
+
+
+def test_a_database_at_the_head_revision_opens_without_alembic_and_an_older_one_with_it(office, tmp_path):
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    code = (f"from pathlib import Path\nfrom pstdesktop.bootstrap import open_url, open_read_only\n"
+            f"from pstdesktop.config import sqlite_url\nopen_url(sqlite_url(Path({str(file)!r}))).dispose()\n"
+            f"open_read_only(Path({str(file)!r})).dispose()")
+    assert loaded(code, ("alembic",)) == []
+    engine = make_engine(sqlite_url(file))  # one revision behind: the upgrade needs Alembic
+    migrate.migrate_to(engine, "0014_carried_balances", down=True)
+    engine.dispose()
+    assert "alembic" in loaded(code.replace("\nopen_read_only(Path(" + repr(str(file)) + ")).dispose()", ""),
+                               ("alembic",))
 
 
 def test_peek_reads_the_office_only_of_a_file_at_the_head_revision(office, tmp_path):
