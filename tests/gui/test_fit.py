@@ -30,8 +30,8 @@ from ui.evidence import ReasonDialog
 from ui.kiosk.staff import PinSetupDialog
 from ui.kiosk.window import KioskWindow
 from ui.login import LoginDialog
-from ui.office_setup import SetupDialog
 from ui.main_window import MainWindow
+from ui.office_setup import SetupDialog
 from ui.officer.preview import open_preview
 from ui.recovery import RecoverDialog, RecoveryCodeDialog
 from ui.treasurer import TreasurerWindow

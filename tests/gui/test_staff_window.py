@@ -12,8 +12,8 @@ from pstdesktop.services.clock import utcnow
 from pstdesktop.services.office import login
 from tests.conftest import PASSWORD, visitor_answers
 from ui.login import LoginDialog
-from ui.office_setup import SetupDialog
 from ui.main_window import OVERDUE, MainWindow
+from ui.office_setup import SetupDialog
 from ui.recovery import RecoverDialog
 
 
