@@ -20,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from pstdesktop import anchors, instance, soundness
+from pstdesktop.faults import CHECK_STEP, Stopped
 from pstdesktop.private import private_dir, private_file, tighten
 from pstdesktop.services import clock
 from pstdesktop.services.clock import local_date, utcnow
@@ -30,11 +31,6 @@ _naming = threading.Lock()  # two threads of one process never choose the same n
 KEEP_DAILY, KEEP_WEEKLY, KEEP_MONTHLY, KEEP_MANUAL = 7, 4, 12, 10
 STALE_PARTIAL_SECONDS = 3600  # a backup being written touches its .partial far more often than this
 STEP_PAGES = 1024  # copied per step of the backup API (4 MiB of 4 KiB pages): how soon a stop is heard
-CHECK_STEP = 100_000  # SQLite instructions between two looks at a stop during a copy's integrity check
-
-
-class Stopped(Exception):
-    """The application closes: the backup being taken was stopped between two steps, its copy removed."""
 
 
 @dataclass(frozen=True)

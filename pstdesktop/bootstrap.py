@@ -5,6 +5,7 @@ before SQLite opens it; its -wal and -shm files take the same mode."""
 from __future__ import annotations
 
 import contextlib
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,20 +34,22 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(settings: Settings) -> Database:
-    return open_url(settings.database_url, settings.backup_dir if settings.is_sqlite else None)
+def open_database(settings: Settings, stop: threading.Event | None = None) -> Database:
+    return open_url(settings.database_url, settings.backup_dir if settings.is_sqlite else None, stop=stop)
 
 
-def open_url(url: str, backup_dir=None, *, seal: bool = True, checked: bool = False) -> Database:
+def open_url(url: str, backup_dir=None, *, seal: bool = True, checked: bool = False,
+             stop: threading.Event | None = None) -> Database:
     """Open (create, migrate) the database. A fault of the URL, of the SQLite file (checked read-only
     before SQLite opens it for writing) or of the server is a ``faults.Fault``; a new SQLite file that
     could not be set up is removed again, so that no empty file is left for the next start to refuse.
     The audit trail is sealed with this PC's key (``audit.seal``) when the database is new or was just
     upgraded, or (``seal``) whenever it is not sealed yet; ``pst verify`` opens with ``seal=False`` so that
-    it never seals a trail it is asked to judge, and ``checked`` when it has just checked the file itself."""
+    it never seals a trail it is asked to judge, and ``checked`` when it has just checked the file itself.
+    Once ``stop`` is set (the application closes while it opens), the file's check ends: ``faults.Stopped``."""
     file = faults.sqlite_path(faults.database_url(url))
     if file is not None and not checked:
-        faults.check_sqlite_file(file, backup_dir)
+        faults.check_sqlite_file(file, backup_dir, stop)
     made = [p for p in _sqlite_files(file) if not p.exists()] if file is not None and not file.exists() else []
     try:
         _create_sqlite_file(url)

@@ -15,6 +15,7 @@ import os
 import re
 import sqlite3
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import unquote
@@ -283,10 +284,18 @@ def data_folder(path: Path) -> Path:
     return path
 
 
-def check_sqlite_file(file: Path, backups: Path | None = None) -> None:
+class Stopped(Exception):
+    """The application closes: a check or backup under way was stopped between two of its steps."""
+
+
+CHECK_STEP = 100_000  # SQLite instructions between two looks at a stop during a check
+
+
+def check_sqlite_file(file: Path, backups: Path | None = None, stop: threading.Event | None = None) -> None:
     """Refuse, before SQLite opens it for writing, an SQLite file that is not a sound database: a missing
     folder, an existing empty file, another kind of file, or one that fails ``PRAGMA quick_check``
-    (read-only; with no -wal file beside it, as ``immutable`` so that not even a -shm file is made)."""
+    (read-only; with no -wal file beside it, as ``immutable`` so that not even a -shm file is made).
+    ``Stopped`` once ``stop`` is set (the application closes): the check of a large file ends at once."""
     backups = backups or file.parent / "backups"
     if not file.exists():
         if not file.parent.is_dir():
@@ -307,12 +316,16 @@ def check_sqlite_file(file: Path, backups: Path | None = None) -> None:
     uri = f"{file.resolve().as_uri()}?mode=ro" + ("" if wal else "&immutable=1")
     try:
         connection = sqlite3.connect(uri, uri=True)
+        if stop is not None:
+            connection.set_progress_handler(stop.is_set, CHECK_STEP)
         try:
             verdict = connection.execute("PRAGMA quick_check(1)").fetchone()
             ours = verdict != ("ok",) or _ours(connection)
         finally:
             connection.close()
     except sqlite3.OperationalError as error:
+        if stop is not None and stop.is_set():
+            raise Stopped from None
         raise Fault("sqlite_unreadable", file=file, reason=str(error)) from None
     except sqlite3.DatabaseError:
         verdict = None

@@ -134,7 +134,7 @@ class Opening:
             if self.database is None:
                 from pstdesktop.bootstrap import open_database
 
-                self.database = open_database(self.settings)
+                self.database = open_database(self.settings, stop=self._closing)  # a quit ends its check
         except BaseException as error:  # told by the sign-in's owner (ui.app)
             self.error = error
         self._opened.set()

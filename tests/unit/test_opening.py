@@ -360,3 +360,42 @@ def test_a_full_check_left_by_the_quit_is_not_told_done(office, tmp_path, monkey
     start.close(hand_over=False)
     start.join(120)
     assert start.status == "stopped" and not (tmp_path / opening.CHECK_MARK).exists()
+
+
+def test_a_quit_ends_the_quick_check_of_the_file_being_opened(office, monkeypatch):
+    """A large file's quick check before opening (seconds at five years) ends when the application quits;
+    without a quit it reaches its verdict."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    monkeypatch.setattr(faults, "CHECK_STEP", 1)
+    stop = threading.Event()
+    faults.check_sqlite_file(file, stop=stop)  # sound: no fault
+    stop.set()
+    with pytest.raises(faults.Stopped):
+        faults.check_sqlite_file(file, stop=stop)
+
+
+def test_a_quit_while_the_file_is_checked_ends_the_opening_at_once(office, tmp_path, monkeypatch):
+    """Closing the sign-in while the opening still checks the file: the check hears the quit, nothing is
+    opened and no thread is left waiting for it."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    checking = threading.Event()
+    real = faults.check_sqlite_file
+
+    def slow_check(path, backups=None, stop=None):
+        checking.set()
+        assert stop is not None and stop.wait(120)  # as long as a five-year file's check, until the quit
+        return real(path, backups, stop)
+
+    monkeypatch.setattr(faults, "CHECK_STEP", 1)
+    monkeypatch.setattr(faults, "check_sqlite_file", slow_check)
+    start = opening.Opening(settings, opening.peek(settings))
+    start.begin()
+    assert checking.wait(120)
+    start.close(hand_over=True)
+    start.join(120)
+    assert isinstance(start.error, faults.Stopped) and start.database is None
+    assert not [t.name for t in threading.enumerate() if t.name.startswith("pst-")]
+    assert not backup.listing(settings.backup_dir)
