@@ -46,31 +46,31 @@ def test_help_imports_neither_qt_nor_sqlalchemy():
     assert loaded(code, HEAVY) == []
 
 
-def test_the_sign_in_shows_before_the_database_and_the_staff_windows_are_loaded(office):
+SIGN_IN = ("from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
+           "import ui.app\nfrom pstdesktop import opening\nfrom pstdesktop.config import load_settings\n"
+           "from ui.login import LoginDialog\nsettings = load_settings()\nfound = opening.peek(settings)\n"
+           "assert found is not None and found.name\n"
+           "dialog = LoginDialog(opening.Opening(settings, found), found.name)\ndialog.show()\n")
+
+
+def _office_file(office) -> dict:
+    """The environment of a process that starts on the office's database (closed here)."""
     file = Path(office.db.engine.url.database)
     office.db.dispose()
-    code = ("from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
-            "import ui.app\nfrom pstdesktop import opening\nfrom pstdesktop.config import load_settings\n"
-            "from ui.login import LoginDialog\nsettings = load_settings()\nfound = opening.peek(settings)\n"
-            "assert found is not None and found.name\n"
-            "dialog = LoginDialog(opening.Opening(settings, found), found.name)\ndialog.show()\napp.processEvents()")
-    assert loaded(code, BEHIND_THE_SIGN_IN, {"PST_DATABASE_URL": sqlite_url(file), "PST_DATA_DIR": str(file.parent)}) == []
+    return {"PST_DATABASE_URL": sqlite_url(file), "PST_DATA_DIR": str(file.parent)}
+
+
+def test_the_sign_in_shows_before_the_database_and_the_staff_windows_are_loaded(office):
+    assert loaded(SIGN_IN + "app.processEvents()", BEHIND_THE_SIGN_IN, _office_file(office)) == []
 
 
 def test_the_sign_in_is_painted_before_qts_namespace_is_made_and_gets_its_link_cursor_after(office):
     """Making ``Qt`` (some hundred enums) costs ~10 ms: the first paint does without it."""
-    file = Path(office.db.engine.url.database)
-    office.db.dispose()
-    code = ("from PySide6.QtWidgets import QApplication\napp = QApplication([])\n"
-            "import ui.app\nfrom pstdesktop import opening\nfrom pstdesktop.config import load_settings\n"
-            "from ui.login import LoginDialog\nimport PySide6.QtCore as core\nsettings = load_settings()\n"
-            "dialog = LoginDialog(opening.Opening(settings, opening.peek(settings)), 'BPS')\ndialog.show()\n"
-            "dialog.repaint()\nprint('made at paint:', 'Qt' in core.__dict__)\n"
+    code = (SIGN_IN + "import PySide6.QtCore as core\ndialog.repaint()\nprint('made at paint:', 'Qt' in core.__dict__)\n"
             "for _ in range(5):\n    app.processEvents()\n"
             "print('cursor:', dialog.forgot.cursor().shape() == core.Qt.CursorShape.PointingHandCursor)")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", "PST_DATABASE_URL": sqlite_url(file),
-                                 "PST_DATA_DIR": str(file.parent)})
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **_office_file(office)})
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["made", "at", "paint:", "False", "cursor:", "True"]
 
