@@ -34,9 +34,11 @@ from models import (
     VisitStatus,
     Waiver,
 )
+from pstdesktop import documents
 from pstdesktop.services import billing, guestbook
 from pstdesktop.services.clock import local_date, utcnow
 from tests.conftest import visitor_answers
+from tests.unit.test_documents import pdf_text
 from tests.unit.test_online import confirm_transfer
 from ui.main_window import MainWindow
 from ui.officer import jobs
@@ -353,7 +355,10 @@ def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, off
         req = s.get(ServiceRequest, rid)
         assert (req.state, req.online_via, req.visit_id) == (RequestState.APPROVED, "wa", None)
         assert req.due_at is not None and req.received_at < utcnow() - timedelta(days=1)
-        assert s.scalar(select(RequestItem.variables).where(RequestItem.request_id == rid)) == "B4K5, B5R1, B5R28"
+        item = s.scalar(select(RequestItem).where(RequestItem.request_id == rid))
+        assert (item.variables, item.media) == ("B4K5, B5R1, B5R28", "wa")  # the media follows the channel
+        sppd = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
+    assert "Media penyerahan : WhatsApp" in sppd and "Silastik" not in sppd
     assert not wizard.findChild(QPushButton, "sppdSigned").isVisible()  # signed later, by post
     click(qtbot, wizard, "issueInvoice")
     assert wizard.findChild(QComboBox, "papersVia").currentData() == "wa"  # the channel it came by

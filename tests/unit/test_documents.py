@@ -343,6 +343,24 @@ def test_sppd_for_online_request_asks_for_two_originals(office, data_file):
     assert "rangkap 2 asli" in flat and "Forum Silastik" in flat and "Variabel: R101, R105" in flat
 
 
+def test_sppd_media_of_a_whatsapp_request_without_a_chosen_medium_is_whatsapp(office):
+    from models import Channel
+    from pstdesktop.services import guestbook
+
+    with office.session() as s:
+        ticket = guestbook.register_visit(s, office.kiosk, {**_answers(), "consent": True},
+                                          "Pembelian Produk Statistik Berbayar")
+    with office.session() as s:
+        req = requests.open_request(s, office.officer, visitor_id=ticket.visitor_id, channel=Channel.ONLINE,
+                                    online_via="wa", abstraction="Kajian ketenagakerjaan daerah.")
+        requests.add_item(s, office.officer, req.id, product_code="microdata_raw",
+                          title="Sakernas Agustus 2025", quantity=3_400_000)
+        requests.submit(s, office.officer, req.id)
+        requests.approve(s, office.officer, req.id)
+        flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, req.id)).split())
+    assert "Media penyerahan : WhatsApp" in flat and "Silastik" not in flat
+
+
 def _answers() -> dict:
     from tests.conftest import visitor_answers
 
