@@ -192,13 +192,14 @@ def receipt_data(session: Session, receipt: Receipt) -> ReceiptData:
 
 
 def method_words(payment: Payment) -> str:
+    """How it was paid: NTPN and NTB are the SIMPONI payment's; a transfer has its bank's reference."""
     if payment.method is PaymentMethod.CASH:
         return "Tunai"
     if payment.method is PaymentMethod.SIMPONI:
-        text = f"Kode billing SIMPONI {payment.billing_code}, NTPN {payment.ntpn}"
+        text, reference = f"Kode billing SIMPONI {payment.billing_code}, NTPN {payment.ntpn}", "NTB"
     else:
-        text = "Transfer bank" + (f" ({payment.bank})" if payment.bank else "")
-    return text + (f", NTB {payment.ntb}" if payment.ntb else "")
+        text, reference = "Transfer bank" + (f" ({payment.bank})" if payment.bank else ""), "No. referensi transfer"
+    return text + (f", {reference} {payment.ntb}" if payment.ntb else "")
 
 
 def receipt_pdf(session: Session, actor: Actor, receipt_id: int, copy: bool = False) -> bytes:
