@@ -299,6 +299,12 @@ def receiving_account(session: Session, office_id: int, account_id: int) -> Rece
     return row
 
 
+def confirmation_due(payment: Payment, channel: Channel) -> bool:
+    """An online transfer waits for the treasurer to see it on the receiving account (sheet step 6:
+    :func:`confirm_on_account`) before its kuitansi."""
+    return payment.method is PaymentMethod.TRANSFER and channel is Channel.ONLINE and payment.confirmed_at is None
+
+
 def confirm_on_account(session: Session, actor: Actor, payment_id: int, *, receiving_account_id: int | None = None,
                        at: datetime | None = None) -> Payment:
     """The treasurer saw the transfer arrive on the office's receiving account (sheet step 6), before the
@@ -363,8 +369,8 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
     ensure_open(session, actor.office_id)
     invoice = session.get(Invoice, payment.invoice_id)
     request = load_request(session, invoice.request_id, actor.office_id)
-    if payment.method is PaymentMethod.TRANSFER and request.channel is Channel.ONLINE and payment.confirmed_at is None:
-        raise StateError("transfer_unconfirmed", number=invoice.number)  # sheet: step 6 before the kuitansi
+    if confirmation_due(payment, request.channel):
+        raise StateError("transfer_unconfirmed", number=invoice.number)
     office = office_of(session, actor.office_id)
     now = utcnow()
     shown = local(now, office.time_zone)
