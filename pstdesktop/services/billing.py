@@ -222,7 +222,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
         payment.ntb = validate.text("ntb", ntb, max_length=NTB_MAX)
     else:
         payment.ntb = validate.text("transfer_reference", ntb, max_length=NTB_MAX)
-        proof = evidence.store(session, account, "proof_file", proof_file)
+        proof = evidence.store(session, account, "proof_file", proof_file, request_id=invoice.request_id)
         payment.proof_id, payment.proof_file, payment.proof_sha256 = proof.id, proof.file_name, proof.sha256
         payment.proof_reuse_reason = _proof_reuse(session, proof.id, proof_reuse_reason)
         if receiving_account_id is not None:
@@ -345,7 +345,8 @@ def attach_receipt_scan(session: Session, actor: Actor, receipt_id: int, path: s
         raise NotFound("not_found", "receipt")
     if receipt.status is DocumentStatus.CANCELLED:
         raise StateError("receipt_cancelled", number=receipt.number)
-    scan = evidence.store(session, account, "receipt_scan", path)
+    invoice = session.get(Invoice, session.get(Payment, receipt.payment_id).invoice_id)
+    scan = evidence.store(session, account, "receipt_scan", path, request_id=invoice.request_id)
     receipt.scan_id = scan.id
     audit.record(session, account, "receipt.scan", receipt,
                  extra={"evidence": scan.id, "sha256": scan.sha256, "file_name": scan.file_name})

@@ -113,6 +113,11 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     click(qtbot, checklist, "checklistRefresh")
     assert "belum dikonfirmasi" not in checklist.findChild(QLabel, "paymentStatus").text()
     # kuitansi scan, data handed over, then "receipt scan & data sent"
+    checklist.invoice.attach_receipt_scan(str(scan))  # the SPPD scan chosen by mistake: refused, nothing stored
+    assert "sudah tersimpan untuk permintaan ini sebagai Pindaian SPPD bertanda tangan" in message(
+        checklist, "checklistMessage")
+    assert "sppd-bertanda-tangan.pdf" not in checklist.findChild(QLabel, "receiptStatus").text()
+    shot(checklist, "checklist-same-scan-refused.png")
     kuitansi = data_file("kuitansi-ttd.pdf", 300, fill=b"K")
     checklist.invoice.attach_receipt_scan(str(kuitansi))
     assert "kuitansi-ttd.pdf" in checklist.findChild(QLabel, "receiptStatus").text()
