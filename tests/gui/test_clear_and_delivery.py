@@ -29,6 +29,7 @@ from tests.gui.test_officer_wizard import (
     click,
     fill_online_requester,
     message,
+    new_online_request,
     request_ids,
     type_into,
     window_for,
@@ -71,7 +72,7 @@ def stored(office, rid) -> tuple:
 
 def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_receipt(qtbot, office):
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     wizard = window.wizard
     choose(wizard, "onlineVia", "email")
     received_field = wizard.pages[0].received

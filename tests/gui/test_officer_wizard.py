@@ -108,6 +108,12 @@ def window_for(qtbot, office, actor=None) -> MainWindow:
     return window
 
 
+def new_online_request(qtbot, window: MainWindow) -> None:
+    """The officer opens the online requests tab and presses its one button for a new online request."""
+    window.tabs.setCurrentWidget(window.online_board)
+    click(qtbot, window.online_board, "newOnlineRequest")
+
+
 def add_microdata(qtbot, wizard, title: str, size: str, coverage: str = "") -> None:
     choose(wizard, "productKind", "microdata")
     survey = wizard.findChild(QComboBox, "microdataSurvey")
@@ -324,9 +330,18 @@ def fill_online_requester(qtbot, wizard) -> None:
         choose(wizard, name, value)
 
 
+def test_one_button_records_an_online_request_in_the_online_tab(qtbot, office):
+    window = window_for(qtbot, office)
+    buttons = [b for b in window.findChildren(QPushButton)
+               if b.text() in ("Catat permintaan daring", "Permintaan daring baru")]
+    assert [b.objectName() for b in buttons] == ["newOnlineRequest"] and window.online_board.isAncestorOf(buttons[0])
+    new_online_request(qtbot, window)
+    assert window.wizard.findChild(QRadioButton, "modeOnline").isChecked()
+
+
 def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, office, data_file):
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     wizard = window.wizard
     assert wizard.findChild(QRadioButton, "modeOnline").isChecked()
     choose(wizard, "onlineVia", "wa")
