@@ -32,6 +32,7 @@ from tests.gui.test_officer_wizard import (
     new_online_request,
     request_ids,
     type_into,
+    wait_jobs,
     window_for,
 )
 from ui.officer.checklist import ChecklistDialog
@@ -201,3 +202,45 @@ def test_a_walk_in_hands_over_in_person(qtbot, office):
     assert checklist.findChild(QComboBox, "deliveryMedia").currentData() == "flashdisk"
     assert not checklist.findChild(QRadioButton, "conformityFits")
     assert not checklist.clear_button.isVisible()  # the 1-hour walk-in clock starts at the guestbook
+
+
+def test_the_prepared_files_fit_the_delivery_table_at_1366(qtbot, office, data_file, monkeypatch):
+    """At 1366×728 every column of the prepared files shows its header and an elided text whose whole
+    is its tooltip; no sideways scrolling; the product chosen is readable in full."""
+    from PySide6.QtCore import QRect
+
+    from ui import widgets
+
+    monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
+    from models import PaymentMethod
+    from pstdesktop.services import billing, delivery
+    from tests.unit.test_online import confirm_transfer
+
+    rid = online_request(office, "wa")
+    with office.session() as s:  # receipted: every section of the checklist is filled, as the officer sees it
+        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 400, fill=b"S"))
+        invoice = billing.issue_invoice(s, office.officer, rid)
+        payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
+                                         amount=invoice.total, idempotency_key="fit", ntb="TRF-1",
+                                         proof_file=data_file("bukti-transfer.pdf", 900, fill=b"P"))
+        confirm_transfer(s, office, payment.id)
+        billing.issue_receipt(s, office.treasurer, payment.id)
+    checklist = ChecklistDialog(office.db, office.officer, rid)
+    qtbot.addWidget(checklist)
+    checklist.show()
+    checklist.resize(1366, 728)
+    name = "sakernas-agustus-2025-kabupaten-kepulauan-aru-revisi-akhir.csv"
+    checklist.delivery.add_file(str(data_file(name, 5000)))
+    wait_jobs(qtbot)
+    QApplication.processEvents()
+    table = checklist.delivery.files
+    header, metrics = table.horizontalHeader(), table.fontMetrics()
+    for column in range(table.columnCount()):
+        title = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(title) + 12, title
+    assert header.sectionSize(0) >= 100 and header.sectionSize(1) >= 100
+    assert header.length() <= table.viewport().width() and table.horizontalScrollBar().maximum() == 0
+    assert table.item(0, 0).toolTip() == "Sakernas Agustus 2025" and table.item(0, 1).toolTip().endswith(name)
+    product = checklist.findChild(QComboBox, "deliveryProduct")
+    assert product.width() >= product.fontMetrics().horizontalAdvance(product.currentText()) + 40
+    shot(checklist, "delivery-files-1366.png")
