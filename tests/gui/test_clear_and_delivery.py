@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -16,11 +17,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QWidget,
 )
 
-from models import Channel, DeliveryChannel, RequestState, ServiceRequest
-from pstdesktop.services import audit, online, requests
+from models import Channel, DeliveryChannel, PaymentMethod, RequestState, ServiceRequest
+from pstdesktop.services import audit, billing, delivery, online, requests
 from pstdesktop.services.clock import fmt_local, utcnow
 from pstdesktop.services.deadlines import online_due
 from tests.conftest import visitor_answers
@@ -35,6 +37,8 @@ from tests.gui.test_officer_wizard import (
     wait_jobs,
     window_for,
 )
+from tests.unit.test_online import confirm_transfer
+from ui import widgets
 from ui.officer.checklist import ChecklistDialog
 from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.wizard import RequestWizard
@@ -71,7 +75,8 @@ def stored(office, rid) -> tuple:
         return req.state, req.clear_at, req.due_at
 
 
-def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_receipt(qtbot, office):
+def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_receipt(qtbot, office, monkeypatch):
+    monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
     window = window_for(qtbot, office)
     new_online_request(qtbot, window)
     wizard = window.wizard
@@ -91,6 +96,9 @@ def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_r
     click(qtbot, wizard, "wizardNext")
     click(qtbot, wizard, "wizardNext")  # category and fee: submitted
     clear = wizard.findChild(QDateTimeEdit, "conformityClearAt")
+    QApplication.processEvents()
+    # at 1366×728, after the taller earlier steps, the whole decision is in view without scrolling
+    assert wizard.height() <= 728 and wizard.findChild(QScrollArea).verticalScrollBar().maximum() == 0
     assert clear.isVisible() and "batas 10 hari kerja" in wizard.findChild(QLabel, "conformityClearAtDue").text()
     with office.session() as s:
         received = s.get(ServiceRequest, rid).received_at
@@ -207,15 +215,7 @@ def test_a_walk_in_hands_over_in_person(qtbot, office):
 def test_the_prepared_files_fit_the_delivery_table_at_1366(qtbot, office, data_file, monkeypatch):
     """At 1366×728 every column of the prepared files shows its header and an elided text whose whole
     is its tooltip; no sideways scrolling; the product chosen is readable in full."""
-    from PySide6.QtCore import QRect
-
-    from ui import widgets
-
     monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
-    from models import PaymentMethod
-    from pstdesktop.services import billing, delivery
-    from tests.unit.test_online import confirm_transfer
-
     rid = online_request(office, "wa")
     with office.session() as s:  # receipted: every section of the checklist is filled, as the officer sees it
         delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 400, fill=b"S"))
