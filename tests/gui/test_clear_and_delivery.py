@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from models import Channel, DeliveryChannel, PaymentMethod, RequestState, ServiceRequest
-from pstdesktop.services import audit, billing, delivery, online, requests
+from models import Channel, DeliveryChannel, RequestState, ServiceRequest
+from pstdesktop.services import audit, online, requests
 from pstdesktop.services.clock import fmt_local, utcnow
 from pstdesktop.services.deadlines import online_due
 from tests.conftest import visitor_answers
@@ -36,7 +36,7 @@ from tests.gui.test_officer_wizard import (
     wait_jobs,
     window_for,
 )
-from tests.unit.test_online import confirm_transfer
+from tests.unit.test_online import receipted_by_transfer
 from ui import widgets
 from ui.officer.checklist import ChecklistDialog
 from ui.officer.clear_moment import ClearMomentDialog
@@ -215,14 +215,7 @@ def test_the_prepared_files_fit_the_delivery_table_at_1366(qtbot, office, data_f
     is its tooltip; no sideways scrolling; the product chosen is readable in full."""
     monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
     rid = online_request(office, "wa")
-    with office.session() as s:  # receipted: every section of the checklist is filled, as the officer sees it
-        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 400, fill=b"S"))
-        invoice = billing.issue_invoice(s, office.officer, rid)
-        payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
-                                         amount=invoice.total, idempotency_key="fit", ntb="TRF-1",
-                                         proof_file=data_file("bukti-transfer.pdf", 900, fill=b"P"))
-        confirm_transfer(s, office, payment.id)
-        billing.issue_receipt(s, office.treasurer, payment.id)
+    receipted_by_transfer(office, rid, data_file)  # every section of the checklist filled, as the officer sees it
     checklist = ChecklistDialog(office.db, office.officer, rid)
     qtbot.addWidget(checklist)
     checklist.show()

@@ -16,7 +16,7 @@ from models import DeliveryChannel, PaymentMethod, ReceivingAccount, RequestStat
 from pstdesktop.services import billing, delivery, online
 from tests.gui.test_admin import admin, settings, show_tab  # noqa: F401
 from tests.gui.test_officer_wizard import click, message, state_of, window_for
-from tests.unit.test_online import confirm_transfer, online_request
+from tests.unit.test_online import confirm_transfer, online_request, receipted_by_transfer
 from ui import evidence as stored
 from ui import widgets
 from ui.officer import checklist_delivery
@@ -149,14 +149,7 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
 
 def test_a_supervisor_closes_without_the_original_with_a_reason(qtbot, office, data_file, monkeypatch, tmp_path):
     rid = online_request(office)
-    with office.session() as s:
-        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd.pdf", 100, fill=b"s"))
-        invoice = billing.issue_invoice(s, office.officer, rid)
-        payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
-                                         amount=invoice.total, idempotency_key="t", ntb="TRF",
-                                         proof_file=data_file("b.pdf", 100, fill=b"b"))
-        confirm_transfer(s, office, payment.id)
-        billing.issue_receipt(s, office.treasurer, payment.id)
+    receipted_by_transfer(office, rid, data_file)
     (tmp_path / "d.csv").write_bytes(b"a" * 3_400_000)
     with office.session() as s:
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(

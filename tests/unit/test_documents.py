@@ -351,30 +351,8 @@ def test_cli_replaces_an_existing_file_whole(office, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-") and COPY_MARK in pdf_text(out.read_bytes())
 
 
-def test_sppd_for_online_request_asks_for_two_originals(office, data_file):
-    from models import Channel
-    from pstdesktop.services import delivery, guestbook
-
-    with office.session() as s:
-        ticket = guestbook.register_visit(s, office.kiosk, {**_answers(), "consent": True},
-                                          "Pembelian Produk Statistik Berbayar")
-    with office.session() as s:
-        req = requests.open_request(s, office.officer, visitor_id=ticket.visitor_id, channel=Channel.ONLINE,
-                                    online_via="forum", abstraction="Kajian ketenagakerjaan daerah.")
-        requests.add_item(s, office.officer, req.id, product_code="microdata_raw",
-                          title="Sakernas Agustus 2025", quantity=3_400_000, media="forum",
-                          variables="R101, R105")
-        rid = req.id
-    with office.session() as s:
-        requests.submit(s, office.officer, rid)
-        requests.approve(s, office.officer, rid)
-        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
-    with office.session() as s:
-        flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
-    assert "rangkap 2 asli" in flat and "Forum Silastik" in flat and "Variabel: R101, R105" in flat
-
-
-def test_sppd_media_of_a_whatsapp_request_without_a_chosen_medium_is_whatsapp(office):
+def approved_online(office, via: str, **item) -> int:
+    """An approved online request that came by ``via``, with one Sakernas line (``item``: its media, variables)."""
     from models import Channel
     from pstdesktop.services import guestbook
 
@@ -383,12 +361,27 @@ def test_sppd_media_of_a_whatsapp_request_without_a_chosen_medium_is_whatsapp(of
                                           "Pembelian Produk Statistik Berbayar")
     with office.session() as s:
         req = requests.open_request(s, office.officer, visitor_id=ticket.visitor_id, channel=Channel.ONLINE,
-                                    online_via="wa", abstraction="Kajian ketenagakerjaan daerah.")
+                                    online_via=via, abstraction="Kajian ketenagakerjaan daerah.")
         requests.add_item(s, office.officer, req.id, product_code="microdata_raw",
-                          title="Sakernas Agustus 2025", quantity=3_400_000)
+                          title="Sakernas Agustus 2025", quantity=3_400_000, **item)
         requests.submit(s, office.officer, req.id)
         requests.approve(s, office.officer, req.id)
-        flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, req.id)).split())
+        return req.id
+
+
+def test_sppd_for_online_request_asks_for_two_originals(office, data_file):
+    rid = approved_online(office, "forum", media="forum", variables="R101, R105")
+    with office.session() as s:
+        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
+    with office.session() as s:
+        flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
+    assert "rangkap 2 asli" in flat and "Forum Silastik" in flat and "Variabel: R101, R105" in flat
+
+
+def test_sppd_media_of_a_whatsapp_request_without_a_chosen_medium_is_whatsapp(office):
+    rid = approved_online(office, "wa")
+    with office.session() as s:
+        flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
     assert "Media penyerahan : WhatsApp" in flat and "Silastik" not in flat
 
 
