@@ -27,7 +27,7 @@ class ReceiptData:
     amount: int
     description: str  # untuk pembayaran
     account_code: str  # kode akun (MAK)
-    payment_method: str  # how it was paid, in words (with NTPN / NTB when there are)
+    payment_method: str  # how it was paid, in words (SIMPONI with NTPN/NTB, a transfer with its reference)
     treasurer_name: str
     treasurer_nip: str
     qr_text: str

@@ -190,12 +190,12 @@ class _Steps:
                 requests.add_item(s, self.officer, req.id, product_code=code, title=title, quantity=qty,
                                   region=region if code.startswith("map_kab") else "",
                                   variables=region if code.startswith("microdata") and channel is Channel.ONLINE else "",
-                                  media="flashdisk" if channel is Channel.WALK_IN else "forum",
+                                  media=delivery.default_channel(channel, online_via)[1],
                                   data_format="shp" if code.startswith("map") else "dta")
             return req.id
 
-    def _go(self, request_id, until, *, waiver=False, simponi=False, channel=DeliveryChannel.IN_PERSON, poll=None,
-            visit_id=None, correct=False):
+    def _go(self, request_id, until, *, waiver=False, simponi=False, channel=DeliveryChannel.IN_PERSON,
+            media="flashdisk", poll=None, visit_id=None, correct=False):
         order = ["draft", "submitted", "approved", "invoiced", "paid", "receipted", "delivered", "correction",
                  "verified", "closed"]
         stop = order.index(until) if until in order else None
@@ -240,7 +240,7 @@ class _Steps:
                     payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.SIMPONI,
                                                      amount=invoice.total, idempotency_key=f"demo-{request_id}",
                                                      ntpn="A1B2C3D4E5F60718", ntb="BNI0099887766", bank="BNI")
-                elif channel is DeliveryChannel.FORUM:
+                elif channel is not DeliveryChannel.IN_PERSON:  # an online buyer transfers
                     proof = self.files / f"bukti-transfer-{request_id}.pdf"
                     proof.write_bytes(f"%PDF-1.4 bukti transfer demo {request_id}\n".encode())
                     payment = billing.record_payment(s, self.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
@@ -260,8 +260,7 @@ class _Steps:
         with self._work() as s:
             files = [delivery.DeliveredFile(item.id, self._file(request_id, item.id, "v1"))
                      for item in delivery.items_of(s, request_id)]
-            delivery.deliver(s, self.officer, request_id, files, channel=channel,
-                             media="forum" if channel is DeliveryChannel.FORUM else "flashdisk",
+            delivery.deliver(s, self.officer, request_id, files, channel=channel, media=media,
                              media_label=f"PST-{request_id:04d}", receipt_handed_over=not waiver,
                              size_reason=DEMO_SIZE_REASON)
         if until == "delivered":
@@ -274,7 +273,7 @@ class _Steps:
             with self._work() as s:
                 files = [delivery.DeliveredFile(item.id, self._file(request_id, item.id, "v2"))
                          for item in delivery.items_of(s, request_id)]
-                delivery.deliver(s, self.officer, request_id, files, channel=channel, media="flashdisk",
+                delivery.deliver(s, self.officer, request_id, files, channel=channel, media=media,
                                  media_label=f"PST-{request_id:04d}", fixes="Label variabel ditambahkan.",
                                  size_reason=DEMO_SIZE_REASON)
         with self._work() as s:
@@ -296,4 +295,5 @@ class _Steps:
     def online(self, visitor_id, via, items, *, until):
         received = clock.at_office(clock.today(self.zone) - timedelta(days=2), 10, 15, self.zone)
         request_id = self._request(visitor_id, None, Channel.ONLINE, items, online_via=via, received_at=received)
-        self._go(request_id, until, channel=DeliveryChannel.FORUM)
+        channel, media = delivery.default_channel(Channel.ONLINE, via)
+        self._go(request_id, until, channel=channel, media=media)

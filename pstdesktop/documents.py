@@ -41,6 +41,7 @@ from models import (
 )
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import local
+from pstdesktop.services.delivery import default_channel
 from pstdesktop.services.errors import DomainError, NotFound, StateError
 from pstdesktop.services.guestbook import mask_identity
 from pstdesktop.services.office import office_of, stamp_duty
@@ -127,14 +128,16 @@ def sppd_data(session: Session, request: ServiceRequest) -> SppdData:
         items.append(SppdItem(title=item.title, product=product.name_id, region=item.region, year=item.year,
                               data_format=item.data_format, quantity=item.quantity, unit=product.unit_id,
                               variables=item.variables))
-    media = ", ".join(dict.fromkeys(MEDIA.get(i.media, i.media) for i in request.items if i.media)) or "-"
     online = request.channel is Channel.ONLINE
+    media = ", ".join(dict.fromkeys(MEDIA.get(i.media, i.media) for i in request.items if i.media))
+    if not media and online:  # no medium chosen: the data goes back the way the request came
+        media = MEDIA[default_channel(request.channel, request.online_via)[1]]
     return SppdData(
         letterhead=letterhead(office), city=office.city, request_number=request.number,
         dated=local(request.clear_at or request.received_at, office.time_zone),
         recipient_name=visitor.full_name, institution=visitor.institution,
         address=address(visitor), phone=visitor.phone, email=visitor.email,
-        identity=identity(visitor), abstraction=request.abstraction or "-", items=tuple(items), media=media,
+        identity=identity(visitor), abstraction=request.abstraction or "-", items=tuple(items), media=media or "-",
         materai_amount=agreement.materai_amount if agreement else office.materai_amount,
         originals=agreement.originals_expected if agreement else (2 if online else 1),
         number=(agreement.number or "") if agreement else "", signer_name=office.sppd_signer_name,
@@ -189,13 +192,14 @@ def receipt_data(session: Session, receipt: Receipt) -> ReceiptData:
 
 
 def method_words(payment: Payment) -> str:
+    """How it was paid: NTPN and NTB are the SIMPONI payment's; a transfer has its bank's reference."""
     if payment.method is PaymentMethod.CASH:
         return "Tunai"
     if payment.method is PaymentMethod.SIMPONI:
-        text = f"Kode billing SIMPONI {payment.billing_code}, NTPN {payment.ntpn}"
+        text, reference = f"Kode billing SIMPONI {payment.billing_code}, NTPN {payment.ntpn}", "NTB"
     else:
-        text = "Transfer bank" + (f" ({payment.bank})" if payment.bank else "")
-    return text + (f", NTB {payment.ntb}" if payment.ntb else "")
+        text, reference = "Transfer bank" + (f" ({payment.bank})" if payment.bank else ""), "No. referensi transfer"
+    return text + (f", {reference} {payment.ntb}" if payment.ntb else "")
 
 
 def receipt_pdf(session: Session, actor: Actor, receipt_id: int, copy: bool = False) -> bytes:

@@ -24,7 +24,7 @@ from ui.live import LiveRefresh, kept_view
 from ui.officer import jobs
 from ui.officer.board_view import BoardView
 from ui.officer.checklist import ChecklistDialog
-from ui.officer.common import OVERDUE, STYLE, primary
+from ui.officer.common import OVERDUE, STYLE
 from ui.officer.originals_view import OriginalsView
 from ui.officer.queue_view import QueueView
 from ui.officer.search_view import SearchView
@@ -60,10 +60,6 @@ class MainWindow(QMainWindow):
                               f"<span style='color:#5f6368'>{actor.name} · "
                               f"{ROLE_WORDS[actor.role][language() == 'en']}</span>"), "staffHeader",
                        tr("Kantor dan petugas", "Office and staff member"))
-        self.new_button = primary(named(QPushButton(tr("Permintaan daring baru", "New online request")),
-                                        "newOnlineRequest", tr("Catat permintaan daring", "Record an online request")))
-        self.new_button.clicked.connect(lambda: self.start_wizard(online_mode=True))
-        self.new_button.setVisible(serving)
         self.refresh_button = named(QPushButton(tr("Muat ulang", "Refresh")), "refreshButton", tr("Muat ulang", "Refresh"))
         self.refresh_button.clicked.connect(self.refresh)
         self.sign_out_button = named(QPushButton(tr("Keluar akun", "Sign out")), "signOutButton",
@@ -71,7 +67,6 @@ class MainWindow(QMainWindow):
         self.sign_out_button.clicked.connect(self.sign_out)
         top = QHBoxLayout()
         top.addWidget(header, 1)
-        top.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.refresh_button, 0, Qt.AlignmentFlag.AlignBottom)
         top.addWidget(self.sign_out_button, 0, Qt.AlignmentFlag.AlignBottom)
 

@@ -164,18 +164,28 @@ def scrolling_tabs(tabs: QTabWidget) -> None:
     tabs.setCurrentIndex(current)
 
 
-def sized_to_current(stack: QStackedWidget) -> QStackedWidget:
-    """A stack as large as its current page, not its largest one (in a scroll area, a short page then
-    does not scroll)."""
-    def size_pages(current: int) -> None:
-        for index in range(stack.count()):
-            policy = QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
-            stack.widget(index).setSizePolicy(policy, policy)
-        stack.updateGeometry()
+class CurrentPageStack(QStackedWidget):
+    """A stack as large as its current page, not its largest one: in a scroll area a short page does not
+    scroll, neither by its size hint nor by the height a taller page would need at the width given."""
 
-    stack.currentChanged.connect(size_pages)
-    size_pages(stack.currentIndex())
-    return stack
+    def __init__(self):
+        super().__init__()
+        self.currentChanged.connect(self._size_pages)
+
+    def addWidget(self, page: QWidget) -> int:  # noqa: N802 (Qt)
+        index = super().addWidget(page)
+        self._size_pages(self.currentIndex())
+        return index
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 (Qt; QStackedLayout's is its tallest page's)
+        page = self.currentWidget()
+        return page.heightForWidth(width) if page is not None else -1
+
+    def _size_pages(self, current: int) -> None:
+        for index in range(self.count()):
+            policy = QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
+            self.widget(index).setSizePolicy(policy, policy)
+        self.updateGeometry()
 
 
 class _FitOnFirstShow(QObject):

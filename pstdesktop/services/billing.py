@@ -222,7 +222,7 @@ def record_payment(session: Session, actor: Actor, invoice_id: int, *, method: P
         payment.ntb = validate.text("ntb", ntb, max_length=NTB_MAX)
     else:
         payment.ntb = validate.text("transfer_reference", ntb, max_length=NTB_MAX)
-        proof = evidence.store(session, account, "proof_file", proof_file)
+        proof = evidence.store(session, account, "proof_file", proof_file, request_id=invoice.request_id)
         payment.proof_id, payment.proof_file, payment.proof_sha256 = proof.id, proof.file_name, proof.sha256
         payment.proof_reuse_reason = _proof_reuse(session, proof.id, proof_reuse_reason)
         if receiving_account_id is not None:
@@ -299,6 +299,12 @@ def receiving_account(session: Session, office_id: int, account_id: int) -> Rece
     return row
 
 
+def confirmation_due(payment: Payment, channel: Channel) -> bool:
+    """An online transfer waits for the treasurer to see it on the receiving account (sheet step 6:
+    :func:`confirm_on_account`) before its kuitansi."""
+    return payment.method is PaymentMethod.TRANSFER and channel is Channel.ONLINE and payment.confirmed_at is None
+
+
 def confirm_on_account(session: Session, actor: Actor, payment_id: int, *, receiving_account_id: int | None = None,
                        at: datetime | None = None) -> Payment:
     """The treasurer saw the transfer arrive on the office's receiving account (sheet step 6), before the
@@ -339,7 +345,8 @@ def attach_receipt_scan(session: Session, actor: Actor, receipt_id: int, path: s
         raise NotFound("not_found", "receipt")
     if receipt.status is DocumentStatus.CANCELLED:
         raise StateError("receipt_cancelled", number=receipt.number)
-    scan = evidence.store(session, account, "receipt_scan", path)
+    invoice = session.get(Invoice, session.get(Payment, receipt.payment_id).invoice_id)
+    scan = evidence.store(session, account, "receipt_scan", path, request_id=invoice.request_id)
     receipt.scan_id = scan.id
     audit.record(session, account, "receipt.scan", receipt,
                  extra={"evidence": scan.id, "sha256": scan.sha256, "file_name": scan.file_name})
@@ -363,8 +370,8 @@ def issue_receipt(session: Session, actor: Actor, payment_id: int) -> Receipt:
     ensure_open(session, actor.office_id)
     invoice = session.get(Invoice, payment.invoice_id)
     request = load_request(session, invoice.request_id, actor.office_id)
-    if payment.method is PaymentMethod.TRANSFER and request.channel is Channel.ONLINE and payment.confirmed_at is None:
-        raise StateError("transfer_unconfirmed", number=invoice.number)  # sheet: step 6 before the kuitansi
+    if confirmation_due(payment, request.channel):
+        raise StateError("transfer_unconfirmed", number=invoice.number)
     office = office_of(session, actor.office_id)
     now = utcnow()
     shown = local(now, office.time_zone)

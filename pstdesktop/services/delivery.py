@@ -112,7 +112,7 @@ def record_sppd(session: Session, actor: Actor, request_id: int, *, signed_at: d
     then required and stored with the database (``evidence``)."""
     account = require(session, actor, "sppd.record")
     request = load_request(session, request_id, actor.office_id)
-    stored = evidence.store(session, account, "sppd_scan", scan) \
+    stored = evidence.store(session, account, "sppd_scan", scan, request_id=request.id) \
         if request.channel is Channel.ONLINE or scan else None
     office = office_of(session, actor.office_id)
     sppd = session.scalar(select(SppdAgreement).where(SppdAgreement.request_id == request.id))
@@ -149,7 +149,7 @@ def record_sppd_originals(session: Session, actor: Actor, request_id: int, recei
     validate.not_future("originals_received_at", received_at, utcnow())
     if received_at < sppd.signed_at.replace(hour=0, minute=0, second=0, microsecond=0):
         raise ValidationError("original_before_signing", "originals_received_at")
-    stored = evidence.store(session, account, "original_scan", scan) if scan else None
+    stored = evidence.store(session, account, "original_scan", scan, request_id=request.id) if scan else None
     sppd.originals_received_at = received_at
     if stored is not None:
         sppd.original_scan_id = stored.id

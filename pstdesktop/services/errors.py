@@ -103,6 +103,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "compressed PDF) and choose it again.",
     ),
     "evidence_empty": ("{field}: berkas {name} kosong.", "{field}: file {name} is empty."),
+    "evidence_other_kind": (
+        "{field}: berkas {name} (SHA-256 sama) sudah tersimpan untuk permintaan ini sebagai {other_field}. Pilih "
+        "berkas yang benar; tidak ada yang diubah.",
+        "{field}: file {name} (same SHA-256) is already stored for this request as {other_field}. Choose the right "
+        "file; nothing was changed.",
+    ),
     "proof_reused": (
         "{field}: berkas yang sama (SHA-256 sama) sudah menjadi bukti pembayaran invoice {numbers}. Periksa "
         "mutasi rekening; bila memang benar, tulis alasannya untuk melanjutkan.",
@@ -452,7 +458,9 @@ class DomainError(Exception):
         index = 1 if lang == "en" else 0
         template = MESSAGES[self.code][index]
         label = FIELD_LABELS.get(self.field or "", (self.field or "", self.field or ""))[index]
-        return template.format(field=label, **self.params)
+        params = {key: FIELD_LABELS.get(value, (value, value))[index] if key.endswith("_field") else value
+                  for key, value in self.params.items()}  # ``*_field``: another field, named by its label
+        return template.format(field=label, **params)
 
 
 class ValidationError(DomainError):

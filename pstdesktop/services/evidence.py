@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from exports.text import short_size, size_text
-from models import EVIDENCE_MAX_BYTES, Account, Evidence
+from models import EVIDENCE_MAX_BYTES, Account, Evidence, Invoice, Payment, Receipt, SppdAgreement
 from pstdesktop.services import audit, validate
 from pstdesktop.services.access import Actor, require
 from pstdesktop.services.clock import utcnow
@@ -57,14 +57,20 @@ def read(field: str, path: str | Path | None) -> tuple[str, bytes]:
     return path.name, content
 
 
-def store(session: Session, account: Account, field: str, path: str | Path | None) -> Evidence:
+def store(session: Session, account: Account, field: str, path: str | Path | None, *,
+          request_id: int | None = None) -> Evidence:
     """The evidence row holding the file at ``path``: the one already stored with the same SHA-256, or a
-    new one (audited: name, size and SHA-256, not the bytes)."""
+    new one (audited: name, size and SHA-256, not the bytes). With ``request_id``, a file that request
+    already holds as another kind of evidence (``field``: proof_file, receipt_scan, sppd_scan,
+    original_scan) is refused."""
     name, content = read(field, path)
     digest = hashlib.sha256(content).hexdigest()
     found = session.scalar(select(Evidence).where(Evidence.office_id == account.office_id,
                                                   Evidence.sha256 == digest))
     if found is not None:
+        other = next((kind for kind in kinds_held(session, request_id, found.id) if kind != field), None)
+        if other is not None:
+            raise ValidationError("evidence_other_kind", field, name=name, other_field=other)
         return found
     row = Evidence(office_id=account.office_id, sha256=digest, size_bytes=len(content),
                    media_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
@@ -74,6 +80,20 @@ def store(session: Session, account: Account, field: str, path: str | Path | Non
     session.flush()
     audit.record(session, account, "evidence.store", row)
     return row
+
+
+def kinds_held(session: Session, request_id: int | None, evidence_id: int) -> set[str]:
+    """As what the request holds the stored file: its payments' proofs, its kuitansi scans, its SPPD's scan
+    and the scan of its posted original."""
+    if request_id is None:
+        return set()
+    paid = select(Payment.id).join(Invoice, Invoice.id == Payment.invoice_id).where(Invoice.request_id == request_id)
+    sppd = SppdAgreement.request_id == request_id
+    held = {"proof_file": select(Payment.id).where(Payment.id.in_(paid), Payment.proof_id == evidence_id),
+            "receipt_scan": select(Receipt.id).where(Receipt.payment_id.in_(paid), Receipt.scan_id == evidence_id),
+            "sppd_scan": select(SppdAgreement.id).where(sppd, SppdAgreement.scan_id == evidence_id),
+            "original_scan": select(SppdAgreement.id).where(sppd, SppdAgreement.original_scan_id == evidence_id)}
+    return {kind for kind, query in held.items() if session.scalar(query.limit(1)) is not None}
 
 
 def described(row: Evidence | None) -> EvidenceFile | None:

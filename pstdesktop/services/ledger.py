@@ -458,6 +458,8 @@ class PaymentRow:
     amount: int
     paid: str
     recorded: str
+    confirmed: str = ""  # when a transfer was seen on the receiving account, office time
+    confirmation_due: bool = False  # an online transfer not yet seen there: no kuitansi before it is
 
 
 def payments_without_receipt(session: Session, actor: Actor, *, limit: int = PAGE_SIZE,
@@ -466,12 +468,14 @@ def payments_without_receipt(session: Session, actor: Actor, *, limit: int = PAG
     first; the next page after key ``after``."""
     require(session, actor, "receipt.issue")
     zone = zone_of(session, actor.office_id)
-    query = (select(Payment, Invoice.number, Invoice.payer_name).join(Invoice, Invoice.id == Payment.invoice_id)
+    query = (select(Payment, Invoice.number, Invoice.payer_name, ServiceRequest.channel)
+             .join(Invoice, Invoice.id == Payment.invoice_id).join(ServiceRequest, ServiceRequest.id == Invoice.request_id)
              .where(Payment.office_id == actor.office_id, Payment.awaiting_receipt == True))  # noqa: E712 (partial index)
     total = session.scalar(select(func.count()).select_from(query.subquery()))
     found, next_key = _keyset(session, query, (Payment.recorded_at, Payment.id), after, limit)
     rows = [PaymentRow(p.id, number, payer, p.method.value, p.amount, fmt_local(p.paid_at, zone),
-                       fmt_local(p.recorded_at, zone)) for p, number, payer, *_key in found]
+                       fmt_local(p.recorded_at, zone), fmt_local(p.confirmed_at, zone) if p.confirmed_at else "",
+                       billing.confirmation_due(p, channel)) for p, number, payer, channel, *_key in found]
     return Page(rows, int(total or 0), limit, next_key)
 
 

@@ -4,11 +4,11 @@ to the channel the request came by."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QRadioButton,
+    QScrollArea,
     QWidget,
 )
 
@@ -29,24 +30,26 @@ from tests.gui.test_officer_wizard import (
     click,
     fill_online_requester,
     message,
+    new_online_request,
     request_ids,
     type_into,
+    wait_jobs,
     window_for,
 )
+from tests.unit.test_online import receipted_by_transfer
+from ui import widgets
 from ui.officer.checklist import ChecklistDialog
 from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.wizard import RequestWizard
 from ui.widgets import office_datetime
 
-SHOTS = Path(tempfile.gettempdir()) / "i15b"  # screenshots at 1366x768, to look at
 
-
-def shot(widget: QWidget, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
+def shot(widget: QWidget, path: Path) -> None:
+    """The widget's window at 1366x768 as a PNG at ``path`` (in the test's tmp_path), to look at."""
     widget.window().resize(1366, 768)
     for _ in range(3):
         QApplication.processEvents()
-    widget.window().grab().save(str(SHOTS / name))
+    assert widget.window().grab().save(str(path))
 
 
 def online_request(office, via: str, *, approve: bool = True, days_ago: int = 5) -> int:
@@ -69,9 +72,11 @@ def stored(office, rid) -> tuple:
         return req.state, req.clear_at, req.due_at
 
 
-def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_receipt(qtbot, office):
+def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_receipt(qtbot, office, monkeypatch,
+                                                                                     tmp_path):
+    monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     wizard = window.wizard
     choose(wizard, "onlineVia", "email")
     received_field = wizard.pages[0].received
@@ -89,12 +94,15 @@ def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_r
     click(qtbot, wizard, "wizardNext")
     click(qtbot, wizard, "wizardNext")  # category and fee: submitted
     clear = wizard.findChild(QDateTimeEdit, "conformityClearAt")
+    QApplication.processEvents()
+    # at 1366×728, after the taller earlier steps, the whole decision is in view without scrolling
+    assert wizard.height() <= 728 and wizard.findChild(QScrollArea).verticalScrollBar().maximum() == 0
     assert clear.isVisible() and "batas 10 hari kerja" in wizard.findChild(QLabel, "conformityClearAtDue").text()
     with office.session() as s:
         received = s.get(ServiceRequest, rid).received_at
     now_shown = clear.dateTime()
     clear.setDateTime(now_shown.addDays(1))
-    shot(wizard, "conformity-clear-future.png")
+    shot(wizard, tmp_path / "conformity-clear-future.png")
     click(qtbot, wizard, "wizardNext")
     assert "masa depan" in message(wizard, "wizardMessage") and clear.property("invalid") is True
     assert stored(office, rid) == (RequestState.SUBMITTED, None, None)
@@ -106,7 +114,7 @@ def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_r
     clear.setDateTime(back_dated)
     expected_due = online_due(received.replace(second=0, microsecond=0) + timedelta(days=1), "WIT")
     assert fmt_local(expected_due, "WIT") in wizard.findChild(QLabel, "conformityClearAtDue").text()
-    shot(wizard, "conformity-clear.png")
+    shot(wizard, tmp_path / "conformity-clear.png")
     click(qtbot, wizard, "wizardNext")
     state, clear_at, due_at = stored(office, rid)
     assert state is RequestState.APPROVED
@@ -129,14 +137,14 @@ def test_conformity_step_left_alone_records_the_approval_moment(qtbot, office):
     assert before <= clear_at <= utcnow()  # the exact approval instant, not the minute shown
 
 
-def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, monkeypatch):
+def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, monkeypatch, tmp_path):
     rid = online_request(office, "email")
     before = stored(office, rid)
     checklist = ChecklistDialog(office.db, office.officer, rid)
     qtbot.addWidget(checklist)
     checklist.show()
     assert "jelas" in checklist.findChild(QLabel, "checklistHeader").text()
-    shot(checklist, "checklist-clear-button.png")
+    shot(checklist, tmp_path / "checklist-clear-button.png")
     dialog = ClearMomentDialog(office.db, office.officer, checklist.case, checklist)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -153,7 +161,7 @@ def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, 
     assert stored(office, rid) == before
     type_into(qtbot, dialog, "clearMomentReason", "Syarat lengkap lewat email sehari setelah diterima.",
               QPlainTextEdit)
-    dialog.grab().save(str(SHOTS / "clear-moment-dialog.png"))  # at its own size, fitted to a 1366x768 screen
+    assert dialog.grab().save(str(tmp_path / "clear-moment-dialog.png"))  # its own size, fitted to 1366x768
     assert dialog.width() <= 1366 and dialog.height() <= 768
     click(qtbot, dialog, "clearMomentSave")
     assert dialog.result() == ClearMomentDialog.DialogCode.Accepted
@@ -177,7 +185,7 @@ def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, 
 @pytest.mark.parametrize(("via", "channel", "media"), [
     ("email", DeliveryChannel.EMAIL, "email"), ("wa", DeliveryChannel.WA, "wa"),
     ("forum", DeliveryChannel.FORUM, "forum")])
-def test_hand_over_defaults_to_the_channel_the_request_came_by(qtbot, office, via, channel, media):
+def test_hand_over_defaults_to_the_channel_the_request_came_by(qtbot, office, via, channel, media, tmp_path):
     rid = online_request(office, via)
     checklist = ChecklistDialog(office.db, office.officer, rid)
     qtbot.addWidget(checklist)
@@ -185,7 +193,7 @@ def test_hand_over_defaults_to_the_channel_the_request_came_by(qtbot, office, vi
     assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == channel
     assert checklist.findChild(QComboBox, "deliveryMedia").currentData() == media
     if via == "email":
-        shot(checklist, "delivery-default-email.png")
+        shot(checklist, tmp_path / "delivery-default-email.png")
         choose(checklist, "deliveryChannel", DeliveryChannel.FORUM)  # the officer's choice survives a refresh
         click(qtbot, checklist, "checklistRefresh")
         assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == DeliveryChannel.FORUM
@@ -200,3 +208,30 @@ def test_a_walk_in_hands_over_in_person(qtbot, office):
     assert checklist.findChild(QComboBox, "deliveryMedia").currentData() == "flashdisk"
     assert not checklist.findChild(QRadioButton, "conformityFits")
     assert not checklist.clear_button.isVisible()  # the 1-hour walk-in clock starts at the guestbook
+
+
+def test_the_prepared_files_fit_the_delivery_table_at_1366(qtbot, office, data_file, monkeypatch, tmp_path):
+    """At 1366×728 every column of the prepared files shows its header and an elided text whose whole
+    is its tooltip; no sideways scrolling; the product chosen is readable in full."""
+    monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
+    rid = online_request(office, "wa")
+    receipted_by_transfer(office, rid, data_file)  # every section of the checklist filled, as the officer sees it
+    checklist = ChecklistDialog(office.db, office.officer, rid)
+    qtbot.addWidget(checklist)
+    checklist.show()
+    checklist.resize(1366, 728)
+    name = "sakernas-agustus-2025-kabupaten-kepulauan-aru-revisi-akhir.csv"
+    checklist.delivery.add_file(str(data_file(name, 5000)))
+    wait_jobs(qtbot)
+    QApplication.processEvents()
+    table = checklist.delivery.files
+    header, metrics = table.horizontalHeader(), table.fontMetrics()
+    for column in range(table.columnCount()):
+        title = table.horizontalHeaderItem(column).text()
+        assert header.sectionSize(column) >= metrics.horizontalAdvance(title) + 12, title
+    assert header.sectionSize(0) >= 100 and header.sectionSize(1) >= 100
+    assert header.length() <= table.viewport().width() and table.horizontalScrollBar().maximum() == 0
+    assert table.item(0, 0).toolTip() == "Sakernas Agustus 2025" and table.item(0, 1).toolTip().endswith(name)
+    product = checklist.findChild(QComboBox, "deliveryProduct")
+    assert product.width() >= product.fontMetrics().horizontalAdvance(product.currentText()) + 40
+    shot(checklist, tmp_path / "delivery-files-1366.png")

@@ -11,7 +11,13 @@ from models import Visitor
 from pstdesktop.services import clock, guestbook
 from pstdesktop.services.office import update_office
 from tests.gui.kiosk_driver import kiosk_window  # noqa: F401  (a fixture)
-from tests.gui.test_officer_wizard import click, fill_online_requester, message, window_for
+from tests.gui.test_officer_wizard import (
+    click,
+    fill_online_requester,
+    message,
+    new_online_request,
+    window_for,
+)
 
 JAMBI = {"unit_code": "1571", "name": "BPS Kota Jambi", "city": "Jambi", "time_zone": "WIB"}
 
@@ -23,7 +29,7 @@ def move_office_to_jambi(office) -> None:
 
 def online_wizard(qtbot, office):
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     return window.wizard
 
 

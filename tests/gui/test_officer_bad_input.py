@@ -10,6 +10,7 @@ from tests.gui.test_officer_wizard import (
     add_map,
     click,
     message,
+    new_online_request,
     register,
     state_of,
     type_into,
@@ -51,7 +52,7 @@ def test_an_empty_abstraction_opens_no_request(qtbot, office):
 
 def test_nothing_chosen_in_the_queue_is_refused(qtbot, office):
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     wizard = window.wizard
     click(qtbot, wizard, "modeWalkIn")
     click(qtbot, wizard, "wizardNext")

@@ -12,7 +12,7 @@ from models import Channel, ServiceRequest, Visit, Visitor, VisitStatus
 from pstdesktop.services import billing, guestbook, online, requests
 from pstdesktop.services.clock import utcnow
 from tests.conftest import visitor_answers
-from tests.gui.test_officer_wizard import click, message, type_into, wait_jobs, window_for
+from tests.gui.test_officer_wizard import click, message, new_online_request, type_into, wait_jobs, window_for
 from ui.officer.common import OVERDUE
 from ui.officer.pager import Pager
 from ui.officer.preview import DocumentPreview, print_document
@@ -155,7 +155,7 @@ def test_an_online_request_from_a_returning_requester_adds_no_guestbook_entry(qt
         person = online.register_requester(s, office.officer, visitor_answers(full_name="Dewi Lama", phone="081277770000"))
         person_id = person.id
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     wizard = window.wizard
     type_into(qtbot, wizard, "requesterLookup", "0899")
     click(qtbot, wizard, "requesterLookupButton")

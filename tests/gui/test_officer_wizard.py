@@ -34,9 +34,11 @@ from models import (
     VisitStatus,
     Waiver,
 )
+from pstdesktop import documents
 from pstdesktop.services import billing, guestbook
 from pstdesktop.services.clock import local_date, utcnow
 from tests.conftest import visitor_answers
+from tests.unit.test_documents import pdf_text
 from tests.unit.test_online import confirm_transfer
 from ui.main_window import MainWindow
 from ui.officer import jobs
@@ -104,6 +106,12 @@ def window_for(qtbot, office, actor=None) -> MainWindow:
     qtbot.addWidget(window)
     window.show()
     return window
+
+
+def new_online_request(qtbot, window: MainWindow) -> None:
+    """The officer opens the online requests tab and presses its one button for a new online request."""
+    window.tabs.setCurrentWidget(window.online_board)
+    click(qtbot, window.online_board, "newOnlineRequest")
 
 
 def add_microdata(qtbot, wizard, title: str, size: str, coverage: str = "") -> None:
@@ -322,9 +330,18 @@ def fill_online_requester(qtbot, wizard) -> None:
         choose(wizard, name, value)
 
 
+def test_one_button_records_an_online_request_in_the_online_tab(qtbot, office):
+    window = window_for(qtbot, office)
+    buttons = [b for b in window.findChildren(QPushButton)
+               if b.text() in ("Catat permintaan daring", "Permintaan daring baru")]
+    assert [b.objectName() for b in buttons] == ["newOnlineRequest"] and window.online_board.isAncestorOf(buttons[0])
+    new_online_request(qtbot, window)
+    assert window.wizard.findChild(QRadioButton, "modeOnline").isChecked()
+
+
 def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, office, data_file):
     window = window_for(qtbot, office)
-    click(qtbot, window, "newOnlineRequest")
+    new_online_request(qtbot, window)
     wizard = window.wizard
     assert wizard.findChild(QRadioButton, "modeOnline").isChecked()
     choose(wizard, "onlineVia", "wa")
@@ -353,7 +370,10 @@ def test_online_request_with_papers_sent_transfer_originals_and_forum(qtbot, off
         req = s.get(ServiceRequest, rid)
         assert (req.state, req.online_via, req.visit_id) == (RequestState.APPROVED, "wa", None)
         assert req.due_at is not None and req.received_at < utcnow() - timedelta(days=1)
-        assert s.scalar(select(RequestItem.variables).where(RequestItem.request_id == rid)) == "B4K5, B5R1, B5R28"
+        item = s.scalar(select(RequestItem).where(RequestItem.request_id == rid))
+        assert (item.variables, item.media) == ("B4K5, B5R1, B5R28", "wa")  # the media follows the channel
+        sppd = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
+    assert "Media penyerahan : WhatsApp" in sppd and "Silastik" not in sppd
     assert not wizard.findChild(QPushButton, "sppdSigned").isVisible()  # signed later, by post
     click(qtbot, wizard, "issueInvoice")
     assert wizard.findChild(QComboBox, "papersVia").currentData() == "wa"  # the channel it came by

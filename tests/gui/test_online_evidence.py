@@ -16,22 +16,21 @@ from models import DeliveryChannel, PaymentMethod, ReceivingAccount, RequestStat
 from pstdesktop.services import billing, delivery, online
 from tests.gui.test_admin import admin, settings, show_tab  # noqa: F401
 from tests.gui.test_officer_wizard import click, message, state_of, window_for
-from tests.unit.test_online import confirm_transfer, online_request
+from tests.unit.test_online import confirm_transfer, online_request, receipted_by_transfer
 from ui import evidence as stored
 from ui import widgets
 from ui.officer import checklist_delivery
 
-SHOTS = Path("/tmp/i15a")
 
-
-def shot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
+def shot(widget, path: Path) -> None:
+    """The widget as a PNG at ``path`` (in the test's tmp_path), to look at when a screen changes."""
     for _ in range(3):  # let the layouts settle after the last change
         QApplication.processEvents()
-    widget.grab().save(str(SHOTS / name))
+    assert widget.grab().save(str(path))
 
 
-def test_receiving_accounts_are_added_checked_and_switched_off(qtbot, office, settings, monkeypatch):  # noqa: F811
+def test_receiving_accounts_are_added_checked_and_switched_off(qtbot, office, settings, monkeypatch,  # noqa: F811
+                                                                 tmp_path):
     monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
     dialog = admin(qtbot, office, settings)
     show_tab(dialog, "Profil kantor")
@@ -48,7 +47,7 @@ def test_receiving_accounts_are_added_checked_and_switched_off(qtbot, office, se
     table = box.findChild(QTableWidget, "receivingTable")
     assert table.rowCount() == 1 and "aktif" == table.item(0, 2).text()
     dialog.resize(1366, 728)
-    shot(dialog, "profile-receiving.png")
+    shot(dialog, tmp_path / "profile-receiving.png")
     table.selectRow(0)
     click(qtbot, box, "receivingToggle")
     with office.session() as s:
@@ -113,6 +112,11 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     click(qtbot, checklist, "checklistRefresh")
     assert "belum dikonfirmasi" not in checklist.findChild(QLabel, "paymentStatus").text()
     # kuitansi scan, data handed over, then "receipt scan & data sent"
+    checklist.invoice.attach_receipt_scan(str(scan))  # the SPPD scan chosen by mistake: refused, nothing stored
+    assert "sudah tersimpan untuk permintaan ini sebagai Pindaian SPPD bertanda tangan" in message(
+        checklist, "checklistMessage")
+    assert "sppd-bertanda-tangan.pdf" not in checklist.findChild(QLabel, "receiptStatus").text()
+    shot(checklist, tmp_path / "checklist-same-scan-refused.png")
     kuitansi = data_file("kuitansi-ttd.pdf", 300, fill=b"K")
     checklist.invoice.attach_receipt_scan(str(kuitansi))
     assert "kuitansi-ttd.pdf" in checklist.findChild(QLabel, "receiptStatus").text()
@@ -127,7 +131,7 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     check = checklist.findChild(QPushButton, "checkAccepted")
     assert check.text() == "Diperiksa dan diterima pemohon"
     click(qtbot, checklist, "checkAccepted")
-    shot(checklist, "checklist-online.png")
+    shot(checklist, tmp_path / "checklist-online.png")
     # closing: the officer is refused while the original is outstanding
     click(qtbot, checklist, "closeRequest")
     assert "SPPD asli" in message(checklist, "checklistMessage") and "supervisor" in message(checklist,
@@ -139,20 +143,13 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     assert originals.rowCount() == 1 and originals.item(0, 0).text() == checklist.case.number
     window.tabs.setCurrentWidget(window.originals)
     window.resize(1366, 728)
-    shot(window, "originals-list.png")
+    shot(window, tmp_path / "originals-list.png")
     assert receipt.id
 
 
 def test_a_supervisor_closes_without_the_original_with_a_reason(qtbot, office, data_file, monkeypatch, tmp_path):
     rid = online_request(office)
-    with office.session() as s:
-        delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd.pdf", 100, fill=b"s"))
-        invoice = billing.issue_invoice(s, office.officer, rid)
-        payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
-                                         amount=invoice.total, idempotency_key="t", ntb="TRF",
-                                         proof_file=data_file("b.pdf", 100, fill=b"b"))
-        confirm_transfer(s, office, payment.id)
-        billing.issue_receipt(s, office.treasurer, payment.id)
+    receipted_by_transfer(office, rid, data_file)
     (tmp_path / "d.csv").write_bytes(b"a" * 3_400_000)
     with office.session() as s:
         delivery.deliver(s, office.officer, rid, [delivery.DeliveredFile(
@@ -172,7 +169,7 @@ def test_a_supervisor_closes_without_the_original_with_a_reason(qtbot, office, d
     assert "Ditutup tanpa SPPD asli" in checklist.findChild(QLabel, "sppdStatus").text()
 
 
-def test_the_reason_dialog_refuses_an_empty_reason(qtbot):
+def test_the_reason_dialog_refuses_an_empty_reason(qtbot, tmp_path):
     dialog = stored.ReasonDialog(None, "Tutup tanpa SPPD asli", "SPPD asli belum diterima.", "Alasan", "close_reason")
     qtbot.addWidget(dialog)
     dialog.show()
@@ -182,4 +179,4 @@ def test_the_reason_dialog_refuses_an_empty_reason(qtbot):
     dialog.reason.setPlainText("Hilang di pos.")
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.text() == "Hilang di pos."
-    shot(dialog, "reason-dialog.png")
+    shot(dialog, tmp_path / "reason-dialog.png")

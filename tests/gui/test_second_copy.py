@@ -115,7 +115,7 @@ def test_read_only_view_shows_the_staff_window_without_its_writing_actions(qtbot
         assert "(hanya baca)" in window.windowTitle()
         banner = window.findChild(QLabel, "readOnlyBanner")
         assert banner is not None and "Mode hanya baca" in banner.text() and f"(proses {held.pid})" in banner.text()
-        assert not window.new_button.isVisible()
+        assert not window.online_board.record_button.isVisible()
         assert not window.findChild(QPushButton, "callNext").isVisible()
         assert not next(a for a in window.menuBar().actions()[0].menu().actions()
                         if a.objectName() == "adminAction").isEnabled()

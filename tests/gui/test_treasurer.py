@@ -40,6 +40,7 @@ from tests.conftest import PASSWORD
 from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
 from tests.unit.test_online import online_request
 from ui.treasurer import TreasurerWindow
+from ui.treasurer.common import selected_key
 from ui.treasurer.payment import PaymentDialog
 from ui.widgets import office_now
 
@@ -191,7 +192,6 @@ def test_transfer_payment_needs_the_reference_and_the_proof_file(qtbot, office, 
     assert "Bank BRI 0123-01-000456-30-1" in dialog.findChild(QComboBox, "receivingAccount").currentText()
     dialog.findChild(QCheckBox, "transferConfirmed").setChecked(True)
     set_text(qtbot, dialog.findChild(QLineEdit, "proofFile"), str(data_file("bukti-transfer.pdf", 500)))
-    dialog.grab().save("/tmp/i15a/payment-transfer.png")
     qtbot.mouseClick(dialog.findChild(QPushButton, "savePayment"), LEFT)
     with office.session() as s:
         payment = s.scalars(select(Payment)).one()
@@ -581,14 +581,28 @@ def test_an_online_transfer_gets_its_kuitansi_only_after_the_confirmation(qtbot,
         billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER, amount=invoice.total,
                                idempotency_key="online", ntb="TRF10", proof_file=data_file("bukti-10.pdf", 300))
         number = invoice.number
+    cash_rid, _cash = office.paid(full_name="Pembayar Tunai", phone="081234000099")
     window = panel()
     tab = window.receipts
-    tab.pending.selectRow(0)
-    qtbot.mouseClick(tab.findChild(QPushButton, "issueReceipt"), LEFT)
-    assert f"Transfer untuk invoice {number} belum dikonfirmasi" in tab.findChild(QLabel, "receiptMessage").text()
-    assert count(office, Receipt) == 0 and tab.pending.rowCount() == 1  # refused: nothing written
-    tab.pending.selectRow(0)
-    qtbot.mouseClick(tab.findChild(QPushButton, "confirmOnAccount"), LEFT)
-    tab.pending.selectRow(0)
-    qtbot.mouseClick(tab.findChild(QPushButton, "issueReceipt"), LEFT)
-    assert count(office, Receipt) == 1 and tab.pending.rowCount() == 0
+    window.tabs.setCurrentWidget(tab)
+    issue, confirm = tab.findChild(QPushButton, "issueReceipt"), tab.findChild(QPushButton, "confirmOnAccount")
+    hint = tab.findChild(QLabel, "pendingHint")
+    rows = {tab.pending.item(r, 0).text(): r for r in range(tab.pending.rowCount())}
+    status = tab.pending.columnCount() - 1
+    assert tab.pending.horizontalHeaderItem(status).text() == "Status"
+    assert tab.pending.item(rows[number], status).text() == 'Cek rekening: tekan "Dana masuk rekening ✓"'
+    assert tab.pending.item(rows[number], 0).background().color().name() == "#fff4d6"
+    tab.pending.selectRow(rows[number])
+    assert confirm.isEnabled() and not issue.isEnabled()  # the one thing to do: check the account
+    assert hint.isVisible() and f"Transfer invoice {number} belum dikonfirmasi" in hint.text()
+    cash_row = next(r for n, r in rows.items() if n != number)
+    assert tab.pending.item(cash_row, status).text() == "Siap dibuatkan kuitansi"
+    tab.pending.selectRow(cash_row)
+    assert issue.isEnabled() and not confirm.isEnabled() and not hint.isVisible()
+    tab.pending.selectRow(rows[number])
+    qtbot.mouseClick(confirm, LEFT)
+    assert tab.pending.item(rows[number], status).text().startswith("Dana masuk rekening ✓ ")
+    assert selected_key(tab.pending) is not None and tab.pending.currentRow() == rows[number]
+    assert issue.isEnabled() and not confirm.isEnabled() and not hint.isVisible()
+    qtbot.mouseClick(issue, LEFT)
+    assert count(office, Receipt) == 1 and tab.pending.rowCount() == 1 and cash_rid

@@ -17,7 +17,7 @@ from exports.invoice import InvoiceData, InvoiceLine, render_invoice
 from exports.pdf import COPY_MARK, DocumentPDF, Letterhead, kop_lines
 from exports.receipt import ReceiptData, render_receipt
 from exports.text import rupiah
-from models import AuditEntry, Invoice, OfficeProfile, Receipt, ServiceRequest, SppdAgreement
+from models import AuditEntry, Invoice, OfficeProfile, PaymentMethod, Receipt, ServiceRequest, SppdAgreement
 from pstdesktop import documents
 from pstdesktop.cli import main
 from pstdesktop.config import sqlite_url
@@ -159,6 +159,37 @@ def test_receipt_text_and_qr(office, tmp_path):
     with office.session() as s:
         found = verify_reference(s, decoded[0])
     assert (found.kind, found.document_id, found.number, found.amount) == ("KW", kid, number, 3_000_000)
+
+
+def paid_receipt_text(office, data_file, method: PaymentMethod, **paid) -> str:
+    """The kuitansi of a request paid by ``method`` (a transfer seen on the account first), as flat text."""
+    from tests.unit.test_online import confirm_transfer
+
+    rid = office.approved()
+    with office.session() as s:
+        invoice = billing.issue_invoice(s, office.officer, rid, billing_code=BILLING)
+    proof = {"proof_file": data_file("bukti.pdf", 300)} if method is PaymentMethod.TRANSFER else {}
+    with office.session() as s:
+        payment = billing.record_payment(s, office.treasurer, invoice.id, method=method, amount=invoice.total,
+                                         cash_tendered=invoice.total, idempotency_key=f"pay-{rid}", **proof, **paid)
+        if method is PaymentMethod.TRANSFER:
+            confirm_transfer(s, office, payment.id)
+        kid = billing.issue_receipt(s, office.treasurer, payment.id).id
+    with office.session() as s:
+        return " ".join(pdf_text(documents.receipt_pdf(s, office.treasurer, kid)).split())
+
+
+@pytest.mark.parametrize("method, paid, words", [
+    (PaymentMethod.CASH, {}, "Cara pembayaran : Tunai"),
+    (PaymentMethod.SIMPONI, {"ntpn": "A1B2C3D4E5F60718", "ntb": "BNI0099887766", "bank": "BNI"},
+     f"Cara pembayaran : Kode billing SIMPONI {BILLING}, NTPN A1B2C3D4E5F60718, NTB BNI0099887766"),
+    (PaymentMethod.TRANSFER, {"ntb": "TRF20261201001", "bank": "BRI"},
+     "Cara pembayaran : Transfer bank (BRI), No. referensi transfer TRF20261201001"),
+])
+def test_kuitansi_names_the_reference_of_each_way_of_paying(office, data_file, method, paid, words):
+    flat = paid_receipt_text(office, data_file, method, **paid)
+    assert words in flat
+    assert ("NTB" in flat) is (method is PaymentMethod.SIMPONI)  # NTB/NTPN belong to SIMPONI only
 
 
 def raw_dataset(size: int) -> tuple:
@@ -320,27 +351,38 @@ def test_cli_replaces_an_existing_file_whole(office, tmp_path):
     assert out.read_bytes().startswith(b"%PDF-") and COPY_MARK in pdf_text(out.read_bytes())
 
 
-def test_sppd_for_online_request_asks_for_two_originals(office, data_file):
+def approved_online(office, via: str, **item) -> int:
+    """An approved online request that came by ``via``, with one Sakernas line (``item``: its media, variables)."""
     from models import Channel
-    from pstdesktop.services import delivery, guestbook
+    from pstdesktop.services import guestbook
 
     with office.session() as s:
         ticket = guestbook.register_visit(s, office.kiosk, {**_answers(), "consent": True},
                                           "Pembelian Produk Statistik Berbayar")
     with office.session() as s:
         req = requests.open_request(s, office.officer, visitor_id=ticket.visitor_id, channel=Channel.ONLINE,
-                                    online_via="forum", abstraction="Kajian ketenagakerjaan daerah.")
+                                    online_via=via, abstraction="Kajian ketenagakerjaan daerah.")
         requests.add_item(s, office.officer, req.id, product_code="microdata_raw",
-                          title="Sakernas Agustus 2025", quantity=3_400_000, media="forum",
-                          variables="R101, R105")
-        rid = req.id
+                          title="Sakernas Agustus 2025", quantity=3_400_000, **item)
+        requests.submit(s, office.officer, req.id)
+        requests.approve(s, office.officer, req.id)
+        return req.id
+
+
+def test_sppd_for_online_request_asks_for_two_originals(office, data_file):
+    rid = approved_online(office, "forum", media="forum", variables="R101, R105")
     with office.session() as s:
-        requests.submit(s, office.officer, rid)
-        requests.approve(s, office.officer, rid)
         delivery.record_sppd(s, office.officer, rid, scan=data_file("sppd-ttd.pdf", 200, fill=b"s"))
     with office.session() as s:
         flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
     assert "rangkap 2 asli" in flat and "Forum Silastik" in flat and "Variabel: R101, R105" in flat
+
+
+def test_sppd_media_of_a_whatsapp_request_without_a_chosen_medium_is_whatsapp(office):
+    rid = approved_online(office, "wa")
+    with office.session() as s:
+        flat = " ".join(pdf_text(documents.sppd_pdf(s, office.officer, rid)).split())
+    assert "Media penyerahan : WhatsApp" in flat and "Silastik" not in flat
 
 
 def _answers() -> dict:

@@ -43,6 +43,19 @@ def confirm_transfer(s, office, payment_id: int) -> None:
     billing.confirm_on_account(s, office.treasurer, payment_id)
 
 
+def receipted_by_transfer(office, rid: int, data_file) -> int:
+    """The online request ``rid`` with its signed SPPD scan, its invoice paid by a transfer the treasurer
+    saw on the account, and its kuitansi: the kuitansi's id."""
+    with office.session() as s:
+        delivery.record_sppd(s, office.officer, rid, scan=data_file(f"sppd-{rid}.pdf", 400, fill=b"S"))
+        invoice = billing.issue_invoice(s, office.officer, rid)
+        payment = billing.record_payment(s, office.treasurer, invoice.id, method=PaymentMethod.TRANSFER,
+                                         amount=invoice.total, idempotency_key=f"transfer-{rid}", ntb="TRF-1",
+                                         proof_file=data_file(f"bukti-{rid}.pdf", 900, fill=b"P"))
+        confirm_transfer(s, office, payment.id)
+        return billing.issue_receipt(s, office.treasurer, payment.id).id
+
+
 def test_online_requester_has_no_visit_and_is_audited(office):
     rid = online_request(office, full_name="Dewi Daring")
     with office.session() as s:

@@ -332,3 +332,35 @@ def test_a_walk_in_invoice_keeps_cash_at_the_treasurer(office, tmp_path):
         invoice = billing.issue_invoice(s, office.officer, rid)
         text = pdftotext(documents.invoice_pdf(s, office.officer, invoice.id), tmp_path)
     assert "Bayar tunai" in text and "Bank BRI" not in text
+
+
+def test_one_file_is_not_both_the_sppd_scan_and_the_kuitansi_scan_of_a_request(office, tmp_path):
+    """The SPPD scan chosen again as the kuitansi scan (or the proof as the original's scan) is refused,
+    naming what the file already is; nothing is written. The same file for the same kind is kept."""
+    rid, invoice_id = invoiced_online(office, tmp_path, "sppd-ttd.pdf")
+    sppd_scan = str(tmp_path / "sppd-ttd.pdf")
+    proof = scan(tmp_path, "bukti.pdf", b"%PDF-1.4 bukti transfer\n")
+    payment_id = pay_by_transfer(office, invoice_id, proof)
+    with office.session() as s:
+        confirm_transfer(s, office, payment_id)
+        receipt_id = billing.issue_receipt(s, office.treasurer, payment_id).id
+    with office.session() as s:
+        before = (s.scalar(select(func.count(Evidence.id))), s.scalar(select(func.count()).select_from(AuditEntry)))
+    with pytest.raises(ValidationError) as refused, office.session() as s:
+        billing.attach_receipt_scan(s, office.officer, receipt_id, sppd_scan)
+    assert refused.value.message("id") == (
+        "Pindaian kuitansi bertanda tangan: berkas sppd-ttd.pdf (SHA-256 sama) sudah tersimpan untuk permintaan "
+        "ini sebagai Pindaian SPPD bertanda tangan. Pilih berkas yang benar; tidak ada yang diubah.")
+    assert "already stored for this request as Scan of the signed SPPD" in refused.value.message("en")
+    with pytest.raises(ValidationError) as refused, office.session() as s:
+        delivery.record_sppd_originals(s, office.officer, rid, utcnow(), scan=proof)
+    assert "sebagai Bukti transfer" in refused.value.message("id")
+    with office.session() as s:
+        assert s.get(Receipt, receipt_id).scan_id is None
+        assert s.scalar(select(SppdAgreement.originals_received_at)) is None
+        assert (s.scalar(select(func.count(Evidence.id))), s.scalar(select(func.count()).select_from(AuditEntry))) == before
+        delivery.record_sppd(s, office.officer, rid, scan=sppd_scan)  # the same SPPD scan again: kept
+        billing.attach_receipt_scan(s, office.officer, receipt_id, scan(tmp_path, "kuitansi-ttd.pdf", b"KW"))
+    other_rid, other_invoice = invoiced_online(office, tmp_path, "sppd-lain.pdf")
+    with office.session() as s:  # another request may hold the same file as another kind
+        delivery.record_sppd(s, office.officer, other_rid, scan=proof)

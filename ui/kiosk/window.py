@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from exports.ticket import TicketSlip, render_ticket
 from pstdesktop.bootstrap import Database
@@ -26,7 +26,7 @@ from ui.kiosk.printing import deliver_ticket
 from ui.kiosk.staff import PinSetupDialog, StaffPage
 from ui.kiosk.theme import scale_for, stylesheet
 from ui.kiosk.widgets import Texts, button
-from ui.widgets import named, scrolling, sized_to_current
+from ui.widgets import CurrentPageStack, named, scrolling
 
 MODES = ("guestbook", "poll", "both")  # "both": a start screen with the guestbook and the poll
 INPUT_EVENTS = {QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease, QEvent.Type.MouseMove,
@@ -132,7 +132,7 @@ class KioskWindow(QWidget):
         self.staff = StaffPage()
         self.pages = [self.home, self.welcome, self.lookup, self.form, self.ticket_page, self.poll_welcome, self.poll,
                       self.thanks, self.staff]
-        self.stack = named(QStackedWidget(), "kioskPages", tr("Halaman kios", "Kiosk pages"))
+        self.stack = named(CurrentPageStack(), "kioskPages", tr("Halaman kios", "Kiosk pages"))
         for page in self.pages:
             self.stack.addWidget(page)
 
@@ -162,7 +162,7 @@ class KioskWindow(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addWidget(header)
-        layout.addWidget(scrolling(sized_to_current(self.stack)), 1)  # a page taller than a small screen scrolls
+        layout.addWidget(scrolling(self.stack), 1)  # a page taller than a small screen scrolls
 
     def _restyle(self, width: int, height: int) -> None:
         scale = scale_for(width, height)

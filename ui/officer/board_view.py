@@ -38,11 +38,12 @@ class BoardView(QWidget):
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         if channel is Channel.ONLINE:
-            record = primary(named(QPushButton(tr("Catat permintaan daring", "Record an online request")),
-                                   "recordOnline", tr("Catat permintaan daring", "Record an online request")))
-            record.clicked.connect(self.new_online)
-            record.setVisible(can_edit)
-            top.addWidget(record)
+            self.record_button = primary(named(QPushButton(tr("Catat permintaan daring", "Record an online request")),
+                                               "newOnlineRequest", tr("Catat permintaan daring baru",
+                                                                      "Record a new online request")))
+            self.record_button.clicked.connect(self.new_online)
+            self.record_button.setVisible(can_edit)
+            top.addWidget(self.record_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.open_button)
         bottom.addStretch(1)

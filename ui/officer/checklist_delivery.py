@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from html import escape
 from pathlib import Path
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -44,6 +45,7 @@ from ui.widgets import named
 S = RequestState
 READY_TO_HAND_OVER = (S.RECEIPTED, S.CORRECTION_REQUESTED)
 PREPARING = (S.APPROVED, S.INVOICED, S.PAID)
+SHA_SHOWN = 10  # hex digits of a SHA-256 in the table; the whole in its tooltip
 
 
 @dataclass
@@ -71,11 +73,15 @@ class DeliveryBox(Section):
         self.remove_button = named(QPushButton(tr("Hapus berkas", "Remove file")), "deliveryRemoveFile",
                                    tr("Hapus berkas terpilih", "Remove the selected file"))
         self.files = table("deliveryFiles", tr("Berkas yang disiapkan", "Prepared files"), [
-            tr("Produk", "Product"), tr("Berkas", "File"), tr("Ukuran", "Size"), "SHA-256"], stretch=1)
+            tr("Produk", "Product"), tr("Berkas", "File"), tr("Ukuran", "Size"), "SHA-256"], stretch=None)
+        # product and file share the width left; long ones are elided in the middle, whole in their tooltip
         header = self.files.horizontalHeader()
-        for column, width in ((0, 150), (3, 130)):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        for column in (0, 1):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Fixed)
+        header.resizeSection(3, self.files.fontMetrics().horizontalAdvance("0" * SHA_SHOWN + "…") + 16)
+        self.files.setWordWrap(False)
+        self.files.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # a file keeps its extension in sight
         self.files.setMaximumHeight(170)
         self.files.setMinimumHeight(120)
         self.channel = named(QComboBox(), "deliveryChannel", tr("Cara penyerahan", "Hand-over channel"))
@@ -102,8 +108,8 @@ class DeliveryBox(Section):
         self.pick_button.clicked.connect(self.pick)
         self.remove_button.clicked.connect(self.remove)
         self.deliver_button.clicked.connect(self.deliver)
-        pick_row = QHBoxLayout()
-        pick_row.addWidget(self.product, 1)
+        pick_row = QHBoxLayout()  # the product on a line of its own: its name is read whole
+        pick_row.addStretch(1)
         pick_row.addWidget(self.pick_button)
         pick_row.addWidget(self.remove_button)
         self.form_widget = QWidget()
@@ -118,6 +124,7 @@ class DeliveryBox(Section):
         self.fixes_label = QLabel(tr("Perbaikan yang dilakukan", "What was fixed"))
         layout = QVBoxLayout(self)
         layout.addWidget(self.state)
+        layout.addWidget(self.product)
         layout.addLayout(pick_row)
         layout.addWidget(self.files)
         layout.addWidget(self.size_check)
@@ -222,10 +229,11 @@ class DeliveryBox(Section):
             elif entry.hashing:
                 size, sha = "", ""
             else:
-                size, sha = short_size(entry.size), entry.sha256[:16] + "…"
+                size, sha = short_size(entry.size), entry.sha256[:SHA_SHOWN] + "…"
             rows.append(([self.names.get(entry.item_id, str(entry.item_id)), Path(entry.path).name, size, sha], None))
         fill(self.files, rows)
         for r, entry in enumerate(self.prepared):
+            self.files.item(r, 0).setToolTip(self.files.item(r, 0).text())
             self.files.item(r, 3).setToolTip(entry.sha256 or entry.problem)
             self.files.item(r, 1).setToolTip(entry.path)
             self.files.item(r, 2).setToolTip(size_text(entry.size) if entry.size is not None else "")
@@ -233,7 +241,8 @@ class DeliveryBox(Section):
         for r, entry in enumerate(self.prepared):
             if entry.hashing:
                 bar = named(QProgressBar(), f"checksumProgress{r}", tr("Menghitung SHA-256", "Computing SHA-256"))
-                bar.setFormat(tr("menghitung SHA-256… %p%", "computing SHA-256… %p%"))
+                bar.setFormat("%p%")  # under the SHA-256 header; the words in its tooltip
+                bar.setToolTip(tr("Menghitung SHA-256…", "Computing SHA-256…"))
                 bar.setRange(0, 100)
                 bar.setTextVisible(True)
                 self.files.setCellWidget(r, 3, bar)

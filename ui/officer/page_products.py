@@ -77,10 +77,10 @@ class ProductsPage(Page):
 
     def enter(self) -> None:
         d = self.draft
-        if self.form is None or self.form.channel is not d.channel:
+        if self.form is None or (self.form.channel, self.form.online_via) != (d.channel, d.online_via):
             if self.form is not None:
                 self.form.setParent(None)
-            self.form = ProductForm(d.channel, clock.today(d.time_zone).year)
+            self.form = ProductForm(d.channel, clock.today(d.time_zone).year, d.online_via)
             self.form.changed.connect(self.preview)
             self.form_layout.addWidget(self.form)
             self.form.show()  # added to a page already on screen

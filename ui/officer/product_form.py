@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from exports.text import size_text, thousands
 from models import Channel, ProductKind
 from pstdesktop.services import validate
+from pstdesktop.services.delivery import default_channel
 from pstdesktop.services.errors import DomainError
 from pstdesktop.services.requests import MEDIA
 from ui.i18n import language, tr
@@ -55,9 +56,9 @@ def _form() -> tuple[QWidget, QFormLayout]:
 class ProductForm(QWidget):
     changed = Signal()
 
-    def __init__(self, channel: Channel, this_year: int):
+    def __init__(self, channel: Channel, this_year: int, online_via: str = ""):
         super().__init__()
-        self.channel, self.this_year = channel, this_year
+        self.channel, self.online_via, self.this_year = channel, online_via, this_year
         self.kind = named(QComboBox(), "productKind", tr("Jenis produk", "Product kind"))
         for kind in (ProductKind.MICRODATA, ProductKind.MAP, ProductKind.PUBLICATION):
             self.kind.addItem(word(KINDS, kind), kind)
@@ -68,7 +69,7 @@ class ProductForm(QWidget):
         self.media = named(QComboBox(), "productMedia", tr("Media penyerahan", "Delivery media"))
         for key in MEDIA:
             self.media.addItem(word(MEDIA_WORDS, key), key)
-        self.media.setCurrentIndex(self.media.findData("forum" if channel is Channel.ONLINE else "flashdisk"))
+        self.media.setCurrentIndex(self.media.findData(default_channel(channel, online_via)[1]))
         top, form = _form()
         form.addRow(tr("Jenis produk", "Product kind"), self.kind)
         bottom = QHBoxLayout()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QListWidget,
     QPushButton,
     QScrollArea,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -32,7 +31,7 @@ from pstdesktop.services.office import office_of
 from ui.forms import FormErrors, FormRefusal, GuardedDialog, Snapshot
 from ui.i18n import tr
 from ui.officer.common import ERROR_STYLE, STYLE, MessageLine, primary
-from ui.widgets import fit_to_screen, named, sized_to_current
+from ui.widgets import CurrentPageStack, fit_to_screen, named
 
 EDITABLE = (RequestState.DRAFT, RequestState.SUBMITTED)
 
@@ -138,7 +137,7 @@ class RequestWizard(GuardedDialog):
         side.addWidget(self.steps, 1)
         self.heading = named(QLabel(""), "wizardHeading", tr("Judul langkah", "Step title"))
         self.heading.setTextFormat(Qt.TextFormat.RichText)
-        self.stack = QStackedWidget()
+        self.stack = CurrentPageStack()
         for page in self.pages:
             self.stack.addWidget(page)
         self.message = MessageLine("wizardMessage")
@@ -165,7 +164,7 @@ class RequestWizard(GuardedDialog):
         pages = QScrollArea()  # a long page scrolls on a small screen; the buttons below stay in view
         pages.setWidgetResizable(True)
         pages.setFrameShape(QScrollArea.Shape.NoFrame)
-        pages.setWidget(sized_to_current(self.stack))
+        pages.setWidget(self.stack)
         main.addWidget(pages, 1)
         main.addWidget(self.message)
         main.addLayout(buttons)

@@ -46,10 +46,19 @@ EXPIRED = "#fde2e1"
 def _source(source: str) -> str:
     return tr("Kas tunai", "Cash box") if source == "cash" else tr("Rekening penerimaan", "Receiving account")
 CANCELLED = "#eeeeee"
+AWAITING_CHECK = "#fff4d6"  # an online transfer to be seen on the receiving account before its kuitansi
 
 
 def _method(method: str) -> str:
     return ledger.method_label(method, language())
+
+
+def _pending_status(payment: ledger.PaymentRow) -> str:
+    if payment.confirmation_due:
+        return tr("Cek rekening: tekan \"Dana masuk rekening ✓\"", "Check the account: press \"Money on the account ✓\"")
+    if payment.confirmed:
+        return tr(f"Dana masuk rekening ✓ {payment.confirmed}", f"On the account ✓ {payment.confirmed}")
+    return tr("Siap dibuatkan kuitansi", "Ready for its receipt")
 
 
 class InvoicesTab(QWidget):
@@ -179,8 +188,10 @@ class ReceiptsTab(QWidget):
         pending_box = QGroupBox(tr("Pembayaran menunggu kuitansi", "Payments waiting for a receipt"))
         self.pending = make_table("pendingTable", tr("Pembayaran menunggu kuitansi", "Payments waiting for a receipt"), [
             tr("No. invoice", "Invoice no."), tr("Pembayar", "Payer"), tr("Cara bayar", "Method"),
-            tr("Jumlah", "Amount"), tr("Tanggal bayar", "Paid")], stretch=1, numeric=(3,))
+            tr("Jumlah", "Amount"), tr("Tanggal bayar", "Paid"), tr("Status", "Status")], stretch=1, numeric=(3,))
         self.pending.setMaximumHeight(190)
+        self.pending_rows: dict[int, ledger.PaymentRow] = {}
+        self.pending_hint = Banner("pendingHint")
         self.pending_pager = Pager("pending", self.PENDING_PAGE)
         self.issue_button = named(QPushButton(tr("Terbitkan kuitansi", "Issue receipt")), "issueReceipt",
                                   tr("Terbitkan kuitansi", "Issue receipt"))
@@ -200,6 +211,7 @@ class ReceiptsTab(QWidget):
         row.addWidget(self.issue_button)
         box = QVBoxLayout(pending_box)
         box.addWidget(self.pending)
+        box.addWidget(self.pending_hint)
         box.addLayout(row)
 
         self.search = named(QLineEdit(), "receiptSearch", tr("Cari kuitansi", "Find receipt"))
@@ -230,6 +242,7 @@ class ReceiptsTab(QWidget):
         self.pending_pager.moved.connect(self.load_pending)
         self.pager.moved.connect(self.load_receipts)
         self.search.returnPressed.connect(self._search)
+        self.pending.itemSelectionChanged.connect(self._pending_chosen)
         self.issue_button.clicked.connect(self.issue_selected)
         self.refund_button.clicked.connect(self.refund_selected)
         self.confirm_button.clicked.connect(self.confirm_selected)
@@ -258,13 +271,30 @@ class ReceiptsTab(QWidget):
         except Exception as error:
             self.message.error(error)
             return
-        self.pending_rows = {p.payment_id: p for p in page.rows}
-        fill_table(self.pending, [[p.invoice_number, p.payer, _method(p.method), money(p.amount), p.paid]
-                                  for p in page.rows], [p.payment_id for p in page.rows])
+        rows = page.rows
+        self.pending_rows = {p.payment_id: p for p in rows}
+        fill_table(self.pending, [[p.invoice_number, p.payer, _method(p.method), money(p.amount), p.paid,
+                                   _pending_status(p)] for p in rows], [p.payment_id for p in rows],
+                   lambda i: AWAITING_CHECK if rows[i].confirmation_due else None)
         self.pending_pager.show_page(offset, page)
-        self.issue_button.setEnabled(bool(page.rows))
-        self.refund_button.setEnabled(bool(page.rows))
-        self.confirm_button.setEnabled(bool(page.rows))
+        self._pending_chosen()
+
+    def _pending_chosen(self) -> None:
+        """The next step of the payment chosen: a transfer not yet seen on the account is confirmed first
+        (an online one gets no kuitansi before it), any other gets its kuitansi."""
+        payment = self.pending_rows.get(selected_key(self.pending))
+        unconfirmed = payment is not None and payment.method == "transfer" and not payment.confirmed
+        self.confirm_button.setEnabled(unconfirmed)
+        self.issue_button.setEnabled(payment is not None and not payment.confirmation_due)
+        self.refund_button.setEnabled(payment is not None)
+        if payment is not None and payment.confirmation_due:
+            self.pending_hint.note(tr(
+                f"Transfer invoice {payment.invoice_number} belum dikonfirmasi masuk rekening penerimaan. Cek mutasi "
+                "rekening, lalu tekan \"Dana masuk rekening ✓\"; sesudah itu kuitansinya dapat diterbitkan.",
+                f"The transfer for invoice {payment.invoice_number} is not yet confirmed on the receiving account. "
+                "Check the account statement, then press \"Money on the account ✓\"; its receipt can be issued after that."))
+        else:
+            self.pending_hint.clear_message()
 
     def load_receipts(self, offset: int = 0) -> None:
         offset, after = self.pager.start(offset)
@@ -316,6 +346,9 @@ class ReceiptsTab(QWidget):
                 return
         self.message.ok(tr("Dana transfer dikonfirmasi masuk rekening penerimaan.",
                            "The transfer is confirmed on the receiving account."))
+        self.load_pending(self.pending_pager.offset)
+        self.pending.selectRow(next((r for r in range(self.pending.rowCount())
+                                     if self.pending.item(r, 0).data(Qt.ItemDataRole.UserRole) == key), 0))
 
     def _ask_receiving_account(self) -> int | None:
         """The receiving account the transfer arrived on, chosen from the office's active ones."""
