@@ -5,7 +5,6 @@ to the channel the request came by."""
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect
@@ -17,7 +16,6 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
-    QWidget,
 )
 
 from models import Channel, DeliveryChannel, RequestState, ServiceRequest
@@ -36,20 +34,13 @@ from tests.gui.test_officer_wizard import (
     wait_jobs,
     window_for,
 )
+from tests.shots import shot
 from tests.unit.test_online import receipted_by_transfer
 from ui import widgets
 from ui.officer.checklist import ChecklistDialog
 from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.wizard import RequestWizard
 from ui.widgets import office_datetime
-
-
-def shot(widget: QWidget, path: Path) -> None:
-    """The widget's window at 1366x768 as a PNG at ``path`` (in the test's tmp_path), to look at."""
-    widget.window().resize(1366, 768)
-    for _ in range(3):
-        QApplication.processEvents()
-    assert widget.window().grab().save(str(path))
 
 
 def online_request(office, via: str, *, approve: bool = True, days_ago: int = 5) -> int:
@@ -102,7 +93,7 @@ def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_r
         received = s.get(ServiceRequest, rid).received_at
     now_shown = clear.dateTime()
     clear.setDateTime(now_shown.addDays(1))
-    shot(wizard, tmp_path / "conformity-clear-future.png")
+    shot(wizard, tmp_path, "conformity-clear-future.png", size=(1366, 768))
     click(qtbot, wizard, "wizardNext")
     assert "masa depan" in message(wizard, "wizardMessage") and clear.property("invalid") is True
     assert stored(office, rid) == (RequestState.SUBMITTED, None, None)
@@ -114,7 +105,7 @@ def test_conformity_step_takes_a_back_dated_clear_and_refuses_future_or_before_r
     clear.setDateTime(back_dated)
     expected_due = online_due(received.replace(second=0, microsecond=0) + timedelta(days=1), "WIT")
     assert fmt_local(expected_due, "WIT") in wizard.findChild(QLabel, "conformityClearAtDue").text()
-    shot(wizard, tmp_path / "conformity-clear.png")
+    shot(wizard, tmp_path, "conformity-clear.png", size=(1366, 768))
     click(qtbot, wizard, "wizardNext")
     state, clear_at, due_at = stored(office, rid)
     assert state is RequestState.APPROVED
@@ -144,7 +135,7 @@ def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, 
     qtbot.addWidget(checklist)
     checklist.show()
     assert "jelas" in checklist.findChild(QLabel, "checklistHeader").text()
-    shot(checklist, tmp_path / "checklist-clear-button.png")
+    shot(checklist, tmp_path, "checklist-clear-button.png", size=(1366, 768))
     dialog = ClearMomentDialog(office.db, office.officer, checklist.case, checklist)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -161,7 +152,7 @@ def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, 
     assert stored(office, rid) == before
     type_into(qtbot, dialog, "clearMomentReason", "Syarat lengkap lewat email sehari setelah diterima.",
               QPlainTextEdit)
-    assert dialog.grab().save(str(tmp_path / "clear-moment-dialog.png"))  # its own size, fitted to 1366x768
+    shot(dialog, tmp_path, "clear-moment-dialog.png")  # its own size, fitted to 1366x768
     assert dialog.width() <= 1366 and dialog.height() <= 768
     click(qtbot, dialog, "clearMomentSave")
     assert dialog.result() == ClearMomentDialog.DialogCode.Accepted
@@ -193,7 +184,7 @@ def test_hand_over_defaults_to_the_channel_the_request_came_by(qtbot, office, vi
     assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == channel
     assert checklist.findChild(QComboBox, "deliveryMedia").currentData() == media
     if via == "email":
-        shot(checklist, tmp_path / "delivery-default-email.png")
+        shot(checklist, tmp_path, "delivery-default-email.png", size=(1366, 768))
         choose(checklist, "deliveryChannel", DeliveryChannel.FORUM)  # the officer's choice survives a refresh
         click(qtbot, checklist, "checklistRefresh")
         assert checklist.findChild(QComboBox, "deliveryChannel").currentData() == DeliveryChannel.FORUM
@@ -234,4 +225,4 @@ def test_the_prepared_files_fit_the_delivery_table_at_1366(qtbot, office, data_f
     assert table.item(0, 0).toolTip() == "Sakernas Agustus 2025" and table.item(0, 1).toolTip().endswith(name)
     product = checklist.findChild(QComboBox, "deliveryProduct")
     assert product.width() >= product.fontMetrics().horizontalAdvance(product.currentText()) + 40
-    shot(checklist, tmp_path / "delivery-files-1366.png")
+    shot(checklist, tmp_path, "delivery-files-1366.png", size=(1366, 768))

@@ -34,6 +34,7 @@ from tests.gui.kiosk_driver import (  # noqa: F401  (kiosk_window and quick_pin_
     tap,
     tap_named,
 )
+from tests.shots import shot
 from ui.kiosk import window as kiosk_window_module
 from ui.kiosk.staff import PinSetupDialog
 
@@ -162,7 +163,7 @@ def test_wrong_pin_keeps_the_kiosk_locked_and_right_pin_leaves_it(qtbot, kiosk_w
     assert not w.isVisible()
 
 
-def test_five_wrong_pins_lock_the_pin_page_with_the_minutes_left(qtbot, kiosk_window, office, time_machine):
+def test_five_wrong_pins_lock_the_pin_page_with_the_minutes_left(qtbot, kiosk_window, office, time_machine, tmp_path):
     time_machine.move_to(utcnow(), tick=False)
     set_pin(office)
     w = kiosk_window()
@@ -177,7 +178,7 @@ def test_five_wrong_pins_lock_the_pin_page_with_the_minutes_left(qtbot, kiosk_wi
     enter_pin(qtbot, w, PIN)  # even the right PIN waits out the lock
     assert "Try again in 15 min" in message.text()
     assert not find(w, QPushButton, "staffExit").isVisible()
-    w.grab().save("/tmp/kiosk_pin.png")
+    shot(w, tmp_path, "kiosk_pin.png")
 
 
 def test_a_lock_made_at_another_kiosk_holds_here_and_opens_when_unlocked(qtbot, kiosk_window, office):

@@ -17,6 +17,7 @@ from pstdesktop.bootstrap import open_url
 from pstdesktop.config import Settings, sqlite_url
 from pstdesktop.services import guestbook
 from tests.conftest import PASSWORD, visitor_answers
+from tests.shots import shot
 from tests.unit.test_ledger import invoiced, pay, sold
 from ui.live import POLL_MS, LiveRefresh
 from ui.login import LoginDialog
@@ -139,14 +140,14 @@ def test_deposit_ticks_and_typed_ntpn_stay_when_a_receipt_arrives(qtbot, office,
 class _App:
     """Stands in for QApplication in ui.app's session loop: each ``exec`` acts on the window shown."""
 
-    def __init__(self, steps):
-        self.steps, self.windows = list(steps), []
+    def __init__(self, steps, folder: Path):
+        self.steps, self.windows, self.folder = list(steps), [], folder
 
     def exec(self) -> int:
         window = next(w for w in QApplication.topLevelWidgets()
                       if isinstance(w, MainWindow | TreasurerWindow) and w.isVisible())
         self.windows.append(window)
-        window.grab().save(f"/tmp/live_{type(window).__name__}.png")
+        shot(window, self.folder, f"live_{type(window).__name__}.png")
         self.steps.pop(0)(window)
         return 0
 
@@ -157,7 +158,7 @@ def _exit_backups_done() -> None:
             thread.join(60)
 
 
-def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office, monkeypatch):
+def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office, monkeypatch, tmp_path):
     names = ["petugas", "bendahara"]
     backups: list[str] = []
 
@@ -174,7 +175,7 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
     monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind, _stop=None: backups.append(kind))
     monkeypatch.setattr(AutoBackup, "_hand_over", lambda _self: backups.append("exit, handed over") is None)
-    app = _App([lambda w: qtbot.mouseClick(w.findChild(QPushButton, "signOutButton"), LEFT), work_then_close])
+    app = _App([lambda w: qtbot.mouseClick(w.findChild(QPushButton, "signOutButton"), LEFT), work_then_close], tmp_path)
     settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
 
     assert ui.app._session(app, settings) == (0, False)
@@ -187,7 +188,8 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
     assert (settings.data_dir / PENDING).exists()  # until the process it was handed to has taken it
 
 
-def test_the_exit_backup_is_skipped_when_nothing_changed_since_the_days_backup(qtbot, office, monkeypatch):
+def test_the_exit_backup_is_skipped_when_nothing_changed_since_the_days_backup(qtbot, office, monkeypatch,
+                                                                               tmp_path):
     backups: list[str] = []
 
     def sign_in(dialog: LoginDialog):
@@ -199,7 +201,7 @@ def test_the_exit_backup_is_skipped_when_nothing_changed_since_the_days_backup(q
     monkeypatch.setattr(LoginDialog, "exec", sign_in)
     monkeypatch.setattr(AutoBackup, "_take", lambda _self, kind, _stop=None: backups.append(kind))
     settings = Settings(data_dir=_file(office).parent, database_url=sqlite_url(_file(office)))
-    assert ui.app._session(_App([lambda w: w.close()]), settings) == (0, False)
+    assert ui.app._session(_App([lambda w: w.close()], tmp_path), settings) == (0, False)
     _exit_backups_done()
     assert backups == ["daily"]
     assert not (settings.data_dir / PENDING).exists()  # the exit backup only when the application really quits

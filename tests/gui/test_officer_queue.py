@@ -13,6 +13,7 @@ from pstdesktop.services import billing, guestbook, online, requests
 from pstdesktop.services.clock import utcnow
 from tests.conftest import visitor_answers
 from tests.gui.test_officer_wizard import click, message, new_online_request, type_into, wait_jobs, window_for
+from tests.shots import shot
 from ui.officer.common import OVERDUE
 from ui.officer.pager import Pager
 from ui.officer.preview import DocumentPreview, print_document
@@ -96,6 +97,7 @@ def test_online_board_puts_overdue_requests_first_and_highlights_them(qtbot, off
     assert window.checklists[fresh].isVisible()
 
 
+
 def test_search_by_phone_and_receipt_then_reprint_the_invoice_as_a_copy(qtbot, office, tmp_path):
     rid, payment_id = office.paid(full_name="Yosua Manuputty", phone="081299990000")
     with office.session() as s:
@@ -174,7 +176,7 @@ def test_an_online_request_from_a_returning_requester_adds_no_guestbook_entry(qt
         assert s.scalar(select(func.count(Visitor.id))) == 1
 
 
-def test_search_pages_forward_and_back_newest_first(qtbot, office, monkeypatch):
+def test_search_pages_forward_and_back_newest_first(qtbot, office, monkeypatch, tmp_path):
     import ui.officer.search_view as search_view
 
     monkeypatch.setattr(search_view, "Pager", lambda name: Pager(name, page_size=2))
@@ -192,4 +194,4 @@ def test_search_pages_forward_and_back_newest_first(qtbot, office, monkeypatch):
     assert pages == [sorted(made, reverse=True)[i:i + 2] for i in (0, 2, 4)]
     click(qtbot, window, "searchPagerPrevious")
     assert [int(table.item(r, 0).data(Qt.ItemDataRole.UserRole)) for r in range(table.rowCount())] == pages[1]
-    window.grab().save("/tmp/i14b/search_view.png")
+    shot(window, tmp_path, "search_view.png")

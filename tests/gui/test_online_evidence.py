@@ -9,24 +9,18 @@ from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QComboBox, QGroupBox, QLabel, QLineEdit, QPushButton, QTableWidget
+from PySide6.QtWidgets import QComboBox, QGroupBox, QLabel, QLineEdit, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from models import DeliveryChannel, PaymentMethod, ReceivingAccount, RequestState, ServiceRequest
 from pstdesktop.services import billing, delivery, online
 from tests.gui.test_admin import admin, settings, show_tab  # noqa: F401
 from tests.gui.test_officer_wizard import click, message, state_of, window_for
+from tests.shots import shot
 from tests.unit.test_online import confirm_transfer, online_request, receipted_by_transfer
 from ui import evidence as stored
 from ui import widgets
 from ui.officer import checklist_delivery
-
-
-def shot(widget, path: Path) -> None:
-    """The widget as a PNG at ``path`` (in the test's tmp_path), to look at when a screen changes."""
-    for _ in range(3):  # let the layouts settle after the last change
-        QApplication.processEvents()
-    assert widget.grab().save(str(path))
 
 
 def test_receiving_accounts_are_added_checked_and_switched_off(qtbot, office, settings, monkeypatch,  # noqa: F811
@@ -47,7 +41,7 @@ def test_receiving_accounts_are_added_checked_and_switched_off(qtbot, office, se
     table = box.findChild(QTableWidget, "receivingTable")
     assert table.rowCount() == 1 and "aktif" == table.item(0, 2).text()
     dialog.resize(1366, 728)
-    shot(dialog, tmp_path / "profile-receiving.png")
+    shot(dialog, tmp_path, "profile-receiving.png")
     table.selectRow(0)
     click(qtbot, box, "receivingToggle")
     with office.session() as s:
@@ -116,7 +110,7 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     assert "sudah tersimpan untuk permintaan ini sebagai Pindaian SPPD bertanda tangan" in message(
         checklist, "checklistMessage")
     assert "sppd-bertanda-tangan.pdf" not in checklist.findChild(QLabel, "receiptStatus").text()
-    shot(checklist, tmp_path / "checklist-same-scan-refused.png")
+    shot(checklist, tmp_path, "checklist-same-scan-refused.png")
     kuitansi = data_file("kuitansi-ttd.pdf", 300, fill=b"K")
     checklist.invoice.attach_receipt_scan(str(kuitansi))
     assert "kuitansi-ttd.pdf" in checklist.findChild(QLabel, "receiptStatus").text()
@@ -131,7 +125,7 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     check = checklist.findChild(QPushButton, "checkAccepted")
     assert check.text() == "Diperiksa dan diterima pemohon"
     click(qtbot, checklist, "checkAccepted")
-    shot(checklist, tmp_path / "checklist-online.png")
+    shot(checklist, tmp_path, "checklist-online.png")
     # closing: the officer is refused while the original is outstanding
     click(qtbot, checklist, "closeRequest")
     assert "SPPD asli" in message(checklist, "checklistMessage") and "supervisor" in message(checklist,
@@ -143,7 +137,7 @@ def test_the_online_checklist_follows_the_sheet(qtbot, office, data_file, monkey
     assert originals.rowCount() == 1 and originals.item(0, 0).text() == checklist.case.number
     window.tabs.setCurrentWidget(window.originals)
     window.resize(1366, 728)
-    shot(window, tmp_path / "originals-list.png")
+    shot(window, tmp_path, "originals-list.png")
     assert receipt.id
 
 
@@ -179,4 +173,4 @@ def test_the_reason_dialog_refuses_an_empty_reason(qtbot, tmp_path):
     dialog.reason.setPlainText("Hilang di pos.")
     dialog.accept()
     assert dialog.result() == dialog.DialogCode.Accepted and dialog.text() == "Hilang di pos."
-    shot(dialog, tmp_path / "reason-dialog.png")
+    shot(dialog, tmp_path, "reason-dialog.png")

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from models import Account, OfficeProfile
 from tests.gui.test_admin import admin, click, in_modal, message, select_account, settings, show_tab  # noqa: F401
+from tests.shots import shot
 from ui import widgets
 from ui.admin import profile as profile_module
 
@@ -81,7 +82,7 @@ def test_the_signing_official_and_the_stamp_threshold_are_saved(qtbot, office, s
     QApplication.processEvents()
     erase = dialog.findChild(QPushButton, "eraseExpiredButton")
     assert fields.viewport().rect().contains(erase.mapTo(fields.viewport(), erase.rect().center()))
-    dialog.grab().save(str(tmp_path / "profile.png"))  # looked at: the tab at 1366×768
+    shot(dialog, tmp_path, "profile.png")  # looked at: the tab at 1366×768
 
 
 def test_a_staff_nip_is_changed_and_a_short_one_refused(qtbot, office, settings):  # noqa: F811

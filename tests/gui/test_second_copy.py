@@ -18,13 +18,13 @@ from models import Account
 from pstdesktop import instance
 from pstdesktop.config import Settings, sqlite_url
 from tests.conftest import PASSWORD
+from tests.shots import shot
 from ui import second_copy
 from ui.login import LoginDialog
 from ui.main_window import MainWindow
 from ui.officer.checklist import ChecklistDialog
 
 ROOT = Path(__file__).resolve().parents[2]
-SHOTS = Path(os.environ.get("PST_SCREENSHOTS", "/tmp/i11b"))
 HOLD = ("import sys, time; from pathlib import Path; from pstdesktop import instance; "
         "assert instance.claim(Path(sys.argv[1])) is None; print('held', flush=True); time.sleep(120)")
 
@@ -46,8 +46,9 @@ def held(office, settings):
     instance.release_all()
 
 
-def answer_box(qtbot, button_name: str, seen: dict, shot: str | None = None) -> None:
-    """Click ``button_name`` in the box the next call opens, after noting its text (and a screenshot)."""
+def answer_box(qtbot, button_name: str, seen: dict, picture: tuple[Path, str] | None = None) -> None:
+    """Click ``button_name`` in the box the next call opens, after noting its text (and a screenshot:
+    ``picture`` is its folder and file name)."""
 
     def act():
         box = QApplication.activeModalWidget()
@@ -56,17 +57,16 @@ def answer_box(qtbot, button_name: str, seen: dict, shot: str | None = None) -> 
             return
         seen["text"], seen["more"] = box.text(), box.informativeText()
         seen["buttons"] = sorted(b.objectName() for b in box.buttons())
-        if shot:
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            box.grab().save(str(SHOTS / shot))
+        if picture:
+            shot(box, *picture)
         qtbot.mouseClick(box.findChild(QPushButton, button_name), Qt.MouseButton.LeftButton)
 
     QTimer.singleShot(0, act)
 
 
-def test_second_start_names_the_holder_and_closes_on_tutup(qtbot, settings, held):
+def test_second_start_names_the_holder_and_closes_on_tutup(qtbot, settings, held, tmp_path):
     seen: dict = {}
-    answer_box(qtbot, "closeButton", seen, "second_start.png")
+    answer_box(qtbot, "closeButton", seen, (tmp_path, "second_start.png"))
     assert second_copy.gate(settings) is False
     assert f"(proses {held.pid})" in seen["text"] and "di PC" in seen["text"] and "WIT" in seen["text"]
     assert seen["buttons"] == ["closeButton", "viewReadOnlyButton"]
@@ -88,7 +88,7 @@ def test_a_free_folder_is_taken_without_asking(settings, office):
         instance.release_all()
 
 
-def test_read_only_view_shows_the_staff_window_without_its_writing_actions(qtbot, office, settings, held):
+def test_read_only_view_shows_the_staff_window_without_its_writing_actions(qtbot, office, settings, held, tmp_path):
     request_id = office.approved()
     seen: dict = {}
     answer_box(qtbot, "viewReadOnlyButton", seen)
@@ -119,8 +119,7 @@ def test_read_only_view_shows_the_staff_window_without_its_writing_actions(qtbot
         assert not window.findChild(QPushButton, "callNext").isVisible()
         assert not next(a for a in window.menuBar().actions()[0].menu().actions()
                         if a.objectName() == "adminAction").isEnabled()
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        window.grab().save(str(SHOTS / "read_only_window.png"))
+        shot(window, tmp_path, "read_only_window.png")
 
         checklist = ChecklistDialog(view, office.officer, request_id, window)
         qtbot.addWidget(checklist)
@@ -131,7 +130,7 @@ def test_read_only_view_shows_the_staff_window_without_its_writing_actions(qtbot
         assert not checklist.run_step(lambda s: delivery.record_sppd(s, office.officer, request_id), "ok")
         message = checklist.findChild(QLabel, "checklistMessage").text()
         assert "Mode hanya baca" in message
-        checklist.grab().save(str(SHOTS / "read_only_checklist.png"))
+        shot(checklist, tmp_path, "read_only_checklist.png")
         window.close()
     finally:
         view.dispose()
@@ -168,7 +167,7 @@ def restore_tab(qtbot, office, settings):
     return dialog
 
 
-def test_restore_screen_refuses_while_a_second_copy_runs(qtbot, office, settings, held, monkeypatch):
+def test_restore_screen_refuses_while_a_second_copy_runs(qtbot, office, settings, held, monkeypatch, tmp_path):
     from pstdesktop import backup
     from ui.admin import backups as backups_module
 
@@ -182,11 +181,10 @@ def test_restore_screen_refuses_while_a_second_copy_runs(qtbot, office, settings
     text = dialog.findChild(QLabel, "backupMessage").text()
     assert f"(proses {held.pid})" in text and "Pemulihan ditolak" in text and not asked
     assert not list(settings.data_dir.glob("pst.sqlite.replaced-*"))
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "restore_refused_held.png"))
+    shot(dialog, tmp_path, "restore_refused_held.png")
 
 
-def test_restore_screen_refuses_an_empty_backup_with_the_reason(qtbot, office, settings, monkeypatch):
+def test_restore_screen_refuses_an_empty_backup_with_the_reason(qtbot, office, settings, monkeypatch, tmp_path):
     from ui.admin import backups as backups_module
 
     monkeypatch.setattr(backups_module, "ask", lambda *_args: pytest.fail("a refused file is not asked about"))
@@ -197,10 +195,10 @@ def test_restore_screen_refuses_an_empty_backup_with_the_reason(qtbot, office, s
     qtbot.mouseClick(dialog.findChild(QPushButton, "restoreButton"), Qt.MouseButton.LeftButton)
     text = dialog.findChild(QLabel, "backupMessage").text()
     assert "Cadangan ditolak" in text and "kosong (0 byte)" in text
-    dialog.grab().save(str(SHOTS / "restore_refused_empty.png"))
+    shot(dialog, tmp_path, "restore_refused_empty.png")
 
 
-def test_treasurer_panel_in_a_read_only_view_says_so_and_refuses_a_payment(qtbot, office, settings, held):
+def test_treasurer_panel_in_a_read_only_view_says_so_and_refuses_a_payment(qtbot, office, settings, held, tmp_path):
     from models import PaymentMethod
     from pstdesktop.services import billing
     from ui.treasurer import TreasurerWindow
@@ -220,7 +218,7 @@ def test_treasurer_panel_in_a_read_only_view_says_so_and_refuses_a_payment(qtbot
             billing.record_payment(s, office.treasurer, invoice_id, method=PaymentMethod.CASH, amount=3_000_000,
                                    cash_tendered=3_000_000, idempotency_key="ro-1")
         assert getattr(refused.value, "code", "") == "read_only"
-        window.grab().save(str(SHOTS / "read_only_treasurer.png"))
+        shot(window, tmp_path, "read_only_treasurer.png")
         window.close()
     finally:
         view.dispose()

@@ -3,9 +3,6 @@ a reason and a confirmation, and what it shows afterwards (pytest-qt, offscreen)
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton, QTableWidget, QTabWidget
 from sqlalchemy import select
@@ -13,10 +10,9 @@ from sqlalchemy import select
 from models import AuditEntry
 from pstdesktop.config import Settings, sqlite_url
 from pstdesktop.services.office import office_of
+from tests.shots import shot
 from ui.admin import AdminDialog
 from ui.admin import keys as keys_module
-
-SHOTS = Path(os.environ.get("PST_SCREENSHOTS", "/tmp/i11b"))
 
 
 def keys_tab(qtbot, office, tmp_path, actor=None) -> AdminDialog:
@@ -52,8 +48,7 @@ def test_replacing_the_key_needs_a_reason_and_a_yes_and_is_shown(qtbot, office, 
     with office.session() as s:
         entry = s.scalar(select(AuditEntry).where(AuditEntry.action == "office.signing_key_rotate"))
         assert entry.reason == "Cadangan di flashdisk hilang." and entry.actor_id == office.supervisor.account_id
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    dialog.grab().save(str(SHOTS / "qr_key_tab.png"))
+    shot(dialog, tmp_path, "qr_key_tab.png")
 
 
 def test_declining_the_confirmation_changes_nothing(qtbot, office, tmp_path, monkeypatch):

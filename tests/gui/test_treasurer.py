@@ -2,7 +2,6 @@
 scanned QR, each payment method, the double press, a forged QR, a cancellation, a deposit, the daily
 closing and an export in a worker thread with progress and cancel."""
 
-import os
 import threading
 
 import pytest
@@ -37,6 +36,7 @@ from pstdesktop import reports
 from pstdesktop.services import billing, ledger, receiving, references
 from pstdesktop.services.errors import PermissionDenied
 from tests.conftest import PASSWORD
+from tests.shots import shot
 from tests.unit.test_ledger import SIMPONI_CODE, TOTAL, invoiced, sold
 from tests.unit.test_online import online_request
 from ui.treasurer import TreasurerWindow
@@ -358,7 +358,7 @@ def test_a_deposit_of_the_cash_takings(qtbot, office, panel):
     assert "Rp20.000" in window.findChild(QLabel, "cashOnHand").text()
 
 
-def test_closing_the_day_locks_it(qtbot, office, panel):
+def test_closing_the_day_locks_it(qtbot, office, panel, tmp_path):
     sold(office)
     sold(office, PaymentMethod.SIMPONI)
     invoiced(office)
@@ -379,11 +379,8 @@ def test_closing_the_day_locks_it(qtbot, office, panel):
     sheet = window.closing.sheet  # the closing sheet opens to be printed and signed, with its audit checkpoint
     assert sheet.isVisible() and sheet.page_count == 1
     assert window.findChild(QPushButton, "closingSheet").isEnabled()
-    if os.environ.get("PST_SCREENSHOTS"):
-        window.resize(1366, 768)
-        window.grab().save(os.path.join(os.environ["PST_SCREENSHOTS"], "closing-tab.png"))
-        sheet.resize(820, 700)
-        sheet.grab().save(os.path.join(os.environ["PST_SCREENSHOTS"], "closing-sheet.png"))
+    shot(window, tmp_path, "closing-tab.png", size=(1366, 768))
+    shot(sheet, tmp_path, "closing-sheet.png", size=(820, 700))
     sheet.accept()
     assert window.findChild(QTableWidget, "closingTable").rowCount() == 1
     window.refresh()

@@ -30,6 +30,7 @@ from pstdesktop.config import SETTINGS_FILE, Settings, read_settings_file, sqlit
 from pstdesktop.services import clock
 from tests.conftest import OFFICE, PASSWORD, Office
 from tests.pg import PASSWORD_GROUP, _free_port, _pg_bin, _run_as_postgres
+from tests.shots import shot
 from tests.unit.test_ledger import invoiced, pay
 from tests.unit.test_online import online_request
 from ui.admin.join import FirstRunDialog, JoinDialog, ServerDownDialog
@@ -40,14 +41,8 @@ from ui.widgets import error_text
 
 pytestmark = pytest.mark.postgres
 LEFT = Qt.MouseButton.LeftButton
-SHOTS = Path("/tmp/i15c")
 DB_PASSWORD = "kantor:server\\pst 2026"
 DRIVER_WORDS = ("psycopg", "sqlalche", "OperationalError", "connection failed", "Traceback")
-
-
-def shot(widget, name: str) -> None:
-    SHOTS.mkdir(exist_ok=True)
-    widget.grab().save(str(SHOTS / f"{name}.png"))
 
 
 def plain(sentence: str) -> bool:
@@ -107,7 +102,7 @@ def test_a_fresh_pc_joins_the_office_server_from_first_run(qtbot, office_server,
     def choose(dialog: FirstRunDialog):
         dialog.resize(1366, 768)
         dialog.show()
-        shot(dialog, "first_run")
+        shot(dialog, tmp_path, "first_run.png")
         assert dialog.new_button.isEnabled() and not dialog.findChild(QLabel, "firstRunMoved").isVisible()
         qtbot.mouseClick(dialog.findChild(QPushButton, "firstRunJoin"), LEFT)
         return dialog.result()
@@ -123,7 +118,7 @@ def test_a_fresh_pc_joins_the_office_server_from_first_run(qtbot, office_server,
         qtbot.waitUntil(lambda: not dialog.busy, timeout=30_000)
         seen["tested"] = dialog.status.text()
         dialog.resize(1366, 768)
-        shot(dialog, "join_checked")
+        shot(dialog, tmp_path, "join_checked.png")
         seen["joined"] = join_and_wait(qtbot, dialog)
         return dialog.result()
 
@@ -243,7 +238,7 @@ def test_after_a_move_the_sqlite_file_is_renamed_and_never_reopened(qtbot, postg
     def first_run(dialog: FirstRunDialog):
         dialog.resize(1366, 768)
         dialog.show()
-        shot(dialog, "first_run_moved")
+        shot(dialog, tmp_path, "first_run_moved.png")
         shown.append(dialog)
         return QDialog.DialogCode.Rejected
 
@@ -335,7 +330,7 @@ def test_server_stopped_and_restarted_while_two_pcs_run(qtbot, cluster, tmp_path
         assert banner.isVisible() and banner.server_lost
         assert banner.text() == server.lost_sentence("id") and plain(banner.text())
         treasurer.resize(1366, 768)
-        shot(treasurer, "treasurer_server_lost")
+        shot(treasurer, tmp_path, "treasurer_server_lost.png")
         try:  # PC2 records a payment meanwhile: one plain sentence, nothing saved
             pay(office, invoice_id)
         except Exception as error:  # noqa: BLE001 - the failure is what is checked
@@ -352,7 +347,7 @@ def test_server_stopped_and_restarted_while_two_pcs_run(qtbot, cluster, tmp_path
         def down(dialog: ServerDownDialog):
             dialog.resize(1366, 768)
             dialog.show()
-            shot(dialog, "server_down")
+            shot(dialog, tmp_path, "server_down.png")
             steps.append(dialog.sentence.text())
             assert dialog.change_button.isEnabled() and dialog.close_button.isEnabled()
             qtbot.mouseClick(dialog.retry_button, LEFT)
@@ -404,7 +399,7 @@ def test_change_server_needs_a_supervisor_of_the_office_on_the_new_server(qtbot,
     dialog.supervisor_name.setText("kepala")
     dialog.supervisor_password.setText(PASSWORD)
     dialog.resize(1366, 768)
-    shot(dialog, "change_server")
+    shot(dialog, tmp_path, "change_server.png")
     qtbot.mouseClick(dialog.join_button, LEFT)
     qtbot.waitUntil(lambda: dialog.result() == QDialog.DialogCode.Accepted, timeout=30_000)
     stored = read_settings_file(data)["database_url"]
