@@ -13,7 +13,7 @@ Plain data in, an ``.xlsx`` file out; nothing here opens a database session. She
   - Kas Tunai (the treasurer's cash box): opening balance, cash taken (by its kuitansi, with the deposit
     date and NTPN), cash deposits, cash refunds, running and closing balance, and what the closing
     balance is made of: kuitansi not yet deposited and cash payments waiting for their kuitansi;
-  - Bank (the office's receiving account): the same for transfers in (bank, NTB/reference), deposits
+  - Bank (the office's receiving account): the same for transfers in (bank, transfer reference), deposits
     from the account (NTPN) and refunds of transfers;
   - SIMPONI (the state treasury, Kas Negara): billing codes paid (code, bank, NTB, NTPN) and deposits
     (NTPN) in, refunds of SIMPONI payments out, and the net revenue of the period;
@@ -121,7 +121,7 @@ class MovementRow:
     deposit_day: date | None = None  # when the money under this kuitansi reached Kas Negara
     ntpn: str = ""                   # that deposit's NTPN (the payment's own for SIMPONI)
     bank: str = ""
-    ntb: str = ""                    # NTB, or the bank reference of a transfer
+    ntb: str = ""                    # a SIMPONI payment's NTB; a transfer's bank reference (Bank book)
     billing_code: str = ""
     method: str = ""                 # the payment's method (cash / transfer / simponi) in a pending list
 
@@ -470,7 +470,7 @@ CASH_COLUMNS = [
 BANK_COLUMNS = [
     ("No", 6, "center"), ("Tanggal", 12, "date"), ("No. Bukti", 22, "wrap"),
     ("Diterima dari / Dibayar kepada", 26, "wrap"), ("Uraian", 42, "wrap"), ("Bank", 14, "wrap"),
-    ("NTB / No. Referensi", 20, "text"), ("Masuk (Transfer)", 18, "money"),
+    ("No. Referensi Transfer", 22, "text"), ("Masuk (Transfer)", 18, "money"),
     ("Keluar (Setoran / Pengembalian)", 18, "money"), ("Saldo Rekening", 18, "money"), ("Tgl Setor", 12, "date"),
     ("NTPN Setoran", 19, "text"),
 ]

@@ -845,8 +845,8 @@ def cash_rows(session: Session, office_id: int, start: datetime, end: datetime) 
 
 
 def bank_rows(session: Session, office_id: int, start: datetime, end: datetime) -> list[BankRow]:
-    """Buku pembantu bank (the receiving account), [start, end): transfers in (bank, NTB/reference, their
-    kuitansi), deposits from the account to Kas Negara with their NTPN, and transfers refunded."""
+    """Buku pembantu bank (the receiving account), [start, end): transfers in (bank, transfer reference,
+    their kuitansi), deposits from the account to Kas Negara with their NTPN, and transfers refunded."""
     return _position_rows(session, office_id, PaymentMethod.TRANSFER, start, end)
 
 
