@@ -24,6 +24,12 @@ def tr(indonesian: str, english: str) -> str:
     return english if _language == "en" else indonesian
 
 
+def counted(number: int, one: str, many: str) -> str:
+    """``number`` with an English noun in its number: "1 request", "2 requests" (for the English side of
+    ``tr``; Indonesian nouns have no plural)."""
+    return f"{number} {one if number == 1 else many}"
+
+
 def apply_qt_language() -> None:
     """Install the Indonesian translation of Qt's own texts in the running application when the language is
     Indonesian, remove it for English; nothing before a QApplication exists."""

@@ -3,8 +3,9 @@ paging), the online board (overdue first, highlighted), search and reprint throu
 
 from datetime import timedelta
 
+import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton
 from sqlalchemy import func, select
 
@@ -14,6 +15,8 @@ from pstdesktop.services.clock import utcnow
 from tests.conftest import visitor_answers
 from tests.gui.test_officer_wizard import click, message, new_online_request, type_into, wait_jobs, window_for
 from tests.shots import shot
+from ui import widgets
+from ui.i18n import set_language
 from ui.officer.common import OVERDUE
 from ui.officer.pager import Pager
 from ui.officer.preview import DocumentPreview, print_document
@@ -96,6 +99,30 @@ def test_online_board_puts_overdue_requests_first_and_highlights_them(qtbot, off
     click(qtbot, window, "onlineBoardOpen")
     assert window.checklists[fresh].isVisible()
 
+
+
+@pytest.fixture
+def english():
+    set_language("en")
+    yield
+    set_language("id")
+
+
+def test_the_board_counts_one_request_in_the_singular_in_english(qtbot, office, english, monkeypatch, tmp_path):
+    monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
+    online_request(office, "Satu Saja", "081200000001")
+    window = window_for(qtbot, office)
+    window.tabs.setCurrentWidget(window.online_board)
+    summary = window.findChild(QLabel, "onlineBoardSummary")
+    assert summary.text() == "1 request on this page · 0 overdue"
+    window.showNormal()  # offscreen, "maximized" is its fixed 800×800 screen
+    shot(window, tmp_path, "online-board-one-en.png", size=(1366, 728))
+    online_request(office, "Dua Kali", "081200000002")
+    window.online_board.refresh()
+    assert summary.text() == "2 requests on this page · 0 overdue"
+    set_language("id")  # Indonesian nouns have no plural
+    window.online_board.refresh()
+    assert summary.text() == "2 permintaan di halaman ini · 0 lewat batas waktu"
 
 
 def test_search_by_phone_and_receipt_then_reprint_the_invoice_as_a_copy(qtbot, office, tmp_path):

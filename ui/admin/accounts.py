@@ -38,7 +38,7 @@ from pstdesktop.services.office import (
 )
 from ui.admin.account_forms import NewAccountForm, PasswordForm, RoleForm, ServiceForm
 from ui.admin.common import AdminTab, StatusLine, ask, role_word
-from ui.i18n import tr
+from ui.i18n import counted, tr
 from ui.recovery import RecoveryCodeDialog
 from ui.widgets import named
 
@@ -195,7 +195,7 @@ class AccountsTab(AdminTab):
             if row.username == select:
                 self.table.selectRow(r)
         self.page_label.setText(tr(f"Halaman {self.page + 1} dari {self.pages} · {len(self.rows)} akun",
-                                   f"Page {self.page + 1} of {self.pages} · {len(self.rows)} accounts"))
+                                   f"Page {self.page + 1} of {self.pages} · {counted(len(self.rows), 'account', 'accounts')}"))
         self.previous_button.setEnabled(self.page > 0)
         self.next_button.setEnabled(self.page < self.pages - 1)
         self.update_actions()

@@ -31,7 +31,7 @@ from pstdesktop.services.retention import MIN_RETENTION_DAYS, erase_expired, set
 from ui.admin.common import AdminTab, StatusLine, ask
 from ui.admin.receiving import ReceivingAccountsBox
 from ui.admin.units import UnitPicker
-from ui.i18n import tr
+from ui.i18n import counted, tr
 from ui.widgets import named, scrolling
 
 TEXT_FIELDS = (  # key, Indonesian label, English label, hint
@@ -301,7 +301,7 @@ class ProfileTab(AdminTab):
     def _erased(self, count: int) -> None:
         if count:
             self.status.ok(tr(f"Data pribadi {count} pengunjung telah dihapus.",
-                              f"The personal data of {count} visitors was erased."))
+                              f"The personal data of {counted(count, 'visitor', 'visitors')} was erased."))
         else:
             self.status.ok(tr("Tidak ada data pribadi yang melewati masa simpan.",
                               "No personal data is past its retention period."))

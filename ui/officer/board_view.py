@@ -10,7 +10,7 @@ from models import Channel
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import online
 from pstdesktop.services.access import Actor
-from ui.i18n import language, tr
+from ui.i18n import counted, language, tr
 from ui.officer.common import OVERDUE, MessageLine, fill, hint, primary, selected_key, table
 from ui.officer.labels import CHANNELS, ONLINE_VIA, word
 from ui.officer.pager import Pager
@@ -66,7 +66,7 @@ class BoardView(QWidget):
                                                      limit=self.pager.limit, offset=self.pager.offset))
         late = sum(1 for row in rows if row.overdue)
         self.summary.setText(tr(f"{len(rows)} permintaan di halaman ini · {late} lewat batas waktu",
-                                f"{len(rows)} requests on this page · {late} overdue"))
+                                f"{counted(len(rows), 'request', 'requests')} on this page · {late} overdue"))
         fill(self.table, [([row.number, row.requester, self._channel(row), row.received, row.state_label,
                             row.due if row.due != "-" else tr("menunggu jelas", "not clear yet"),
                             "" if row.days_left is None else str(row.days_left)],

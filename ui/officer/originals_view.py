@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from pstdesktop.bootstrap import Database
 from pstdesktop.services import online
 from pstdesktop.services.access import Actor
-from ui.i18n import language, tr
+from ui.i18n import counted, language, tr
 from ui.officer.common import OVERDUE, MessageLine, fill, hint, selected_key, table
 from ui.officer.pager import Pager
 from ui.widgets import named
@@ -59,7 +59,7 @@ class OriginalsView(QWidget):
         late = sum(1 for row in rows if row.age_working_days > LATE_WORKING_DAYS)
         self.summary.setText(tr(f"{len(rows)} SPPD asli belum diterima di halaman ini · {late} lewat "
                                 f"{LATE_WORKING_DAYS} hari kerja",
-                                f"{len(rows)} SPPD originals outstanding on this page · {late} past "
+                                f"{counted(len(rows), 'SPPD original', 'SPPD originals')} outstanding on this page · {late} past "
                                 f"{LATE_WORKING_DAYS} working days"))
         fill(self.table, [([row.number, row.requester, row.state_label, row.sppd_number, row.signed,
                             str(row.age_days), str(row.age_working_days)],

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from models import DocumentStatus
 from pstdesktop.services import billing, ledger, receiving
 from pstdesktop.services.errors import ValidationError
-from ui.i18n import language, tr
+from ui.i18n import counted, language, tr
 from ui.treasurer.common import (
     HEADLINE_STYLE,
     MUTED_STYLE,
@@ -548,7 +548,7 @@ class DepositsTab(QWidget):
     def _update_chosen(self, _item: QTableWidgetItem | None = None) -> None:
         ids = set(self.checked_ids())
         amount = sum(r.amount for r in self.cash if r.receipt_id in ids)
-        self.chosen.setText(tr(f"{money(amount)} ({len(ids)} kuitansi)", f"{money(amount)} ({len(ids)} receipts)"))
+        self.chosen.setText(tr(f"{money(amount)} ({len(ids)} kuitansi)", f"{money(amount)} ({counted(len(ids), 'receipt', 'receipts')})"))
         self.record_button.setEnabled(bool(ids))
 
     def record(self) -> None:
