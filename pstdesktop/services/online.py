@@ -363,7 +363,7 @@ def case_file(session: Session, actor: Actor, request_id: int, lang: str = "id")
         phone=visitor.phone, email=visitor.email,
         identity=(f"{visitor.id_document_type} {guestbook.mask_identity(visitor.id_document_number)}"
                   if visitor.id_document_number else ""),
-        queue_code=visit.queue_code if visit else "", items=tuple(_items(session, request)), waiver=waiver,
+        queue_code=visit.queue_code if visit else "", items=tuple(_items(session, request, lang)), waiver=waiver,
         referral=referral or "",
         invoice_id=live_invoice.id if live_invoice else None,
         invoice_number=live_invoice.number if live_invoice else "",
@@ -406,11 +406,14 @@ def _exit_poll(session: Session, visit: Visit | None, office_id: int) -> str:
     return "open" if visit.queue_date == office_today(session, office_id) else ""
 
 
-def _items(session: Session, request: ServiceRequest):
+def _items(session: Session, request: ServiceRequest, lang: str):
+    """The request's items, the product's name and unit in ``lang`` (the catalogue keeps both)."""
+    english = lang == "en"
     for item in request.items:
         product = session.get(Product, item.product_id)
-        yield ItemRow(item.id, product.code, product.name_id, product.kind, item.title, item.region, item.year,
-                      item.data_format, item.media, item.quantity, product.unit_id, item.variables, item.price,
+        yield ItemRow(item.id, product.code, product.name_en if english else product.name_id, product.kind,
+                      item.title, item.region, item.year, item.data_format, item.media, item.quantity,
+                      product.unit_en if english else product.unit_id, item.variables, item.price,
                       item.price_formula)
 
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QRadioButton,
     QScrollArea,
+    QTextBrowser,
 )
 
 from models import Channel, DeliveryChannel, RequestState, ServiceRequest
@@ -37,6 +38,7 @@ from tests.gui.test_officer_wizard import (
 from tests.shots import shot
 from tests.unit.test_online import receipted_by_transfer
 from ui import widgets
+from ui.i18n import set_language
 from ui.officer.checklist import ChecklistDialog
 from ui.officer.clear_moment import ClearMomentDialog
 from ui.officer.wizard import RequestWizard
@@ -126,6 +128,26 @@ def test_conformity_step_left_alone_records_the_approval_moment(qtbot, office):
     click(qtbot, wizard, "wizardNext")
     _state, clear_at, _due = stored(office, rid)
     assert before <= clear_at <= utcnow()  # the exact approval instant, not the minute shown
+
+
+def test_the_conformity_list_names_the_product_in_the_chosen_language(qtbot, office, monkeypatch, tmp_path):
+    monkeypatch.setattr(widgets, "available_geometry", lambda _window: QRect(0, 0, 1366, 728))
+    rid = online_request(office, "email", approve=False)
+    window = window_for(qtbot, office)
+    set_language("en")
+    try:
+        wizard = window.start_wizard(request_id=rid)
+        click(qtbot, wizard, "wizardNext")  # from the category and fee to the conformity check
+        listed = wizard.findChild(QTextBrowser, "conformityItems").toPlainText()
+        assert "Microdata without processing (per dataset) · 3.400.000 bytes" in listed
+        assert "Data mikro" not in listed
+        shot(wizard, tmp_path, "conformity-items-en.png", size=(1366, 768))
+    finally:
+        set_language("id")
+    wizard.close()
+    wizard = window.start_wizard(request_id=rid)
+    click(qtbot, wizard, "wizardNext")
+    assert "Data mikro tanpa pengolahan (per dataset)" in wizard.findChild(QTextBrowser, "conformityItems").toPlainText()
 
 
 def test_clear_moment_changed_later_on_the_request_with_a_reason(qtbot, office, monkeypatch, tmp_path):

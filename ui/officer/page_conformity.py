@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from models import Channel
 from pstdesktop.services import online, requests
-from ui.i18n import tr
+from ui.i18n import language, tr
 from ui.officer.clear_moment import ClearField
 from ui.officer.common import box, hint
 from ui.officer.wizard import Page
@@ -103,7 +103,7 @@ class ConformityPage(Page):
 
     def enter(self) -> None:
         with self.wizard.database.unit_of_work() as session:
-            case = online.case_file(session, self.wizard.actor, self.draft.request_id)
+            case = online.case_file(session, self.wizard.actor, self.draft.request_id, language())
         self.abstraction.setPlainText(case.abstraction)
         rows = []
         for item in case.items:
@@ -112,7 +112,8 @@ class ConformityPage(Page):
             chosen = (tr(f"<br><i>Variabel: {escape(item.variables)}</i>",
                          f"<br><i>Variables: {escape(item.variables)}</i>") if item.variables else "")
             quantity = f"{item.quantity:,}".replace(",", ".")
-            rows.append(f"<li><b>{escape(item.title)}{year}</b>{where}<br>{item.product_name} · {quantity} {item.unit}{chosen}</li>")
+            rows.append(f"<li><b>{escape(item.title)}{year}</b>{where}<br>{escape(item.product_name)} · "
+                        f"{quantity} {escape(item.unit)}{chosen}</li>")
         waiver = self.draft.waiver
         note = (tr("<p>Kategori Rp0 diajukan: tarif Rp0 diterapkan saat disetujui.</p>",
                    "<p>Rp0 category requested: the Rp0 tariff is applied on approval.</p>") if waiver else "")
