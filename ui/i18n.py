@@ -24,10 +24,15 @@ def tr(indonesian: str, english: str) -> str:
     return english if _language == "en" else indonesian
 
 
+def number_text(number: int) -> str:
+    """A count or quantity as the chosen language writes it: ``12.345`` in Indonesian, ``12,345`` in English."""
+    return f"{number:,}".replace(",", ".") if _language == "id" else f"{number:,}"
+
+
 def counted(number: int, one: str, many: str) -> str:
     """``number`` with an English noun in its number: "1 request", "2 requests" (for the English side of
     ``tr``; Indonesian nouns have no plural)."""
-    return f"{number} {one if number == 1 else many}"
+    return f"{number_text(number)} {one if number == 1 else many}"
 
 
 def apply_qt_language() -> None:

@@ -29,11 +29,6 @@ def role_word(role: Role) -> str:
     return ROLE_WORDS[role][language() == "en"]
 
 
-def count_text(count: int) -> str:
-    """``12.345`` in Indonesian, ``12,345`` in English."""
-    return f"{count:,}".replace(",", ".") if language() == "id" else f"{count:,}"
-
-
 def size_text(size: int) -> str:
     """``1,4 MB``-style size in the office's way of writing decimals."""
     for unit, factor in (("GB", 1 << 30), ("MB", 1 << 20), ("KB", 1 << 10)):

@@ -20,8 +20,8 @@ from models import Base
 from pstdesktop import pgpass, server, transfer
 from pstdesktop.config import Settings, write_settings_file
 from pstdesktop.services.errors import ValidationError
-from ui.admin.common import AdminTab, StatusLine, ask, count_text, inform
-from ui.i18n import language, tr
+from ui.admin.common import AdminTab, StatusLine, ask, inform
+from ui.i18n import language, number_text, tr
 from ui.widgets import error_text, named
 
 TABLES = [table.name for table in Base.metadata.sorted_tables]
@@ -224,8 +224,8 @@ class ServerTab(AdminTab):
     def _progressed(self, table: str, rows: int) -> None:
         if table in TABLES:
             self.progress.setValue(TABLES.index(table) + 1)
-        self.step.setText(tr(f"Menyalin tabel {table}: {count_text(rows)} baris",
-                             f"Copying table {table}: {count_text(rows)} rows"))
+        self.step.setText(tr(f"Menyalin tabel {table}: {number_text(rows)} baris",
+                             f"Copying table {table}: {number_text(rows)} rows"))
 
     def _moved(self, url: str, copied: dict[str, int]) -> None:
         try:
@@ -235,7 +235,7 @@ class ServerTab(AdminTab):
             self.status.error(tr(f"Data sudah di server, tetapi pengaturan tidak dapat disimpan: {error}",
                                  f"The data is on the server, but the settings cannot be saved: {error}"))
             return
-        total = count_text(sum(copied.values()))
+        total = number_text(sum(copied.values()))
         self.step.setText("")
         self.status.ok(tr(f"Selesai: {total} baris disalin ke server.",
                           f"Done: {total} rows copied to the server."))

@@ -25,7 +25,7 @@ from pstdesktop.services import billing, delivery, online
 from pstdesktop.services.errors import DomainError
 from pstdesktop.services.online import CaseFile
 from ui import evidence as stored
-from ui.i18n import tr
+from ui.i18n import number_text, tr
 from ui.officer.common import billing_expiry_field, hint, money, primary
 from ui.officer.labels import CATEGORIES, PAYMENT, PURPOSES, word
 from ui.officer.preview import open_preview
@@ -62,7 +62,7 @@ def items_html(case: CaseFile) -> str:
     for item in case.items:
         where = f" — {escape(item.region)}" if item.region and item.region != "Indonesia" else ""
         year = f" ({item.year})" if item.year else ""
-        quantity = f"{item.quantity:,}".replace(",", ".") + f" {escape(item.unit)}"
+        quantity = number_text(item.quantity) + f" {escape(item.unit)}"
         fee = f" · <b>{money(item.price)}</b>" if item.price is not None else ""
         chosen = tr(f"<br>Variabel: {escape(item.variables)}", f"<br>Variables: {escape(item.variables)}") \
             if item.variables else ""

@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QLabel, QVBoxLayout, QWidget
 
 from pstdesktop.services.tariffs import PricedLine
-from ui.i18n import tr
+from ui.i18n import number_text, tr
 from ui.officer.common import fill, money, table
 from ui.widgets import named
 
@@ -15,7 +15,7 @@ def line_rows(lines: list[PricedLine]) -> list[tuple[list[str], None]]:
     rows = []
     for line in lines:
         what = line.title + (f" — {line.region}" if line.region else "")
-        quantity = f"{line.quantity:,}".replace(",", ".") + f" {line.unit}"
+        quantity = number_text(line.quantity) + f" {line.unit}"
         rows.append(([line.product_name, what, quantity, line.formula, money(line.amount)], None))
     return rows
 

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from models import Channel
 from pstdesktop.services import online, requests
-from ui.i18n import language, tr
+from ui.i18n import language, number_text, tr
 from ui.officer.clear_moment import ClearField
 from ui.officer.common import box, hint
 from ui.officer.wizard import Page
@@ -111,7 +111,7 @@ class ConformityPage(Page):
             year = f" ({item.year})" if item.year else ""
             chosen = (tr(f"<br><i>Variabel: {escape(item.variables)}</i>",
                          f"<br><i>Variables: {escape(item.variables)}</i>") if item.variables else "")
-            quantity = f"{item.quantity:,}".replace(",", ".")
+            quantity = number_text(item.quantity)
             rows.append(f"<li><b>{escape(item.title)}{year}</b>{where}<br>{escape(item.product_name)} · "
                         f"{quantity} {escape(item.unit)}{chosen}</li>")
         waiver = self.draft.waiver
