@@ -5,9 +5,10 @@ file with plain ``sqlite3``, read-only, without SQLAlchemy or Alembic. When the 
 revision and holds an office, the sign-in shows at once and ``Opening`` opens the database in a
 background thread: the file's ``PRAGMA quick_check`` (read-only, before it is opened for writing, as
 ``open_database`` always does), the engine, then the day's tasks — the erasure of personal data past
-retention, the day's backup (or an exit backup left pending by the last run) and the full integrity
-check of the live file — with a status the staff window shows. Anything else (a new, damaged or older
-file, a server database) goes the long way before the sign-in, in ``ui.app``. Nothing here imports Qt."""
+retention, the merge of the search index's segments (``services.search.tidy``), the day's backup (or an
+exit backup left pending by the last run) and the full integrity check of the live file — with a status
+the staff window shows. Anything else (a new, damaged or older file, a server database) goes the long way
+before the sign-in, in ``ui.app``. Nothing here imports Qt."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ CHECK_MARK = "check-at-start"  # in the data folder: the last full check failed,
 STATUS = {
     "opening": ("Membuka basis data…", "Opening the database…"),
     "erasing": ("Menghapus data pribadi yang melewati masa simpan…", "Erasing personal data past retention…"),
+    "tidying": ("Merapikan indeks pencarian…", "Tidying the search index…"),
     "backing_up": ("Mencadangkan basis data…", "Backing up the database…"),
     "checking": ("Memeriksa keutuhan basis data…", "Checking the database's integrity…"),
     "done": ("Cadangan dan pemeriksaan basis data selesai.", "Database backup and check done."),
@@ -151,13 +153,15 @@ class Opening:
     def _day_tasks(self) -> None:
         from pstdesktop.backup import Stopped
         from pstdesktop.database import checkpoint
-        from pstdesktop.services import retention
+        from pstdesktop.services import retention, search
 
         self.status = "erasing"
         with self.database.unit_of_work() as session:
             erased = retention.erase_due(session, self.office.id)
         if erased:
             checkpoint(self.database.engine)
+        self.status = "tidying"  # before the backup, which then holds the tidy index
+        search.tidy(self.database.engine, stop=self._closing)
         self.backups.mark()
         self.status = "backing_up"
         try:

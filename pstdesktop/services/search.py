@@ -9,10 +9,11 @@ changes (or erases) a visitor's name, institution, phone or email — whatever s
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Integer, delete, event, insert, inspect, select
+from sqlalchemy import Engine, Integer, delete, event, insert, inspect, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -153,6 +154,17 @@ def _distinctive_runs(session: Session, office_id: int, key: str) -> list[str]:
     return kept if kept and len(kept) < len(runs) else []
 
 
+def _around_digits(key: str) -> list[str]:
+    """For a key of letters and digits (an email's ``setiawan89863``), the part of it whose trigrams hold a
+    digit: letter trigrams are shared by thousands of names and each one the index is asked for costs its
+    whole list, those with a digit are shared by few. Empty when that part is the whole key or too short."""
+    digits = [i for i, character in enumerate(key) if character.isdigit()]
+    if not digits or len(digits) == len(key):
+        return []
+    part = key[max(0, digits[0] - TRIGRAM + 1):digits[-1] + TRIGRAM]
+    return [part] if len(part) >= TRIGRAM and part != key else []
+
+
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
@@ -196,7 +208,7 @@ def _fts(session: Session, index: Index, office_id: int, key: str, before: int |
     rowid is the negated id: newest first is ascending rowid, which FTS5 reads forward a page at a time."""
     if len(key) < TRIGRAM or session.get_bind().dialect.name != "sqlite":
         return None
-    runs = _distinctive_runs(session, office_id, key)
+    runs = _distinctive_runs(session, office_id, key) or _around_digits(key)
     sql = (f"SELECT -f.rowid AS id FROM {index.fts} f JOIN {index.model.__tablename__} s"
            f" ON s.{index.id.name} = -f.rowid WHERE {index.fts} MATCH :match AND s.office_id = :office"
            + (" AND instr(s.haystack, :key) > 0" if runs else "")
@@ -219,6 +231,30 @@ def _like(session: Session, index: Index, office_id: int, key: str, before: int 
     if before is not None:
         query = query.where(index.id < before)
     return query
+
+
+MERGE_PAGES = 500  # FTS5 pages merged per step of ``tidy``: each step a short write
+
+
+def tidy(engine: Engine, stop: threading.Event | None = None) -> int:
+    """Merge the segments of each FTS index into one, a step at a time (FTS5's incremental ``merge`` with a
+    negative size: in the end what ``optimize`` does, but each step is its own short write transaction, so
+    a staff member's save never waits for it). A search asks every segment for every trigram: a day's
+    single-request writes leave many small segments, and after years a phrase costs twice as much. Stops
+    between steps once ``stop`` is set. SQLite only; returns the steps taken."""
+    if engine.dialect.name != "sqlite":
+        return 0
+    steps = 0
+    for fts in (FTS_TABLE, RECEIPT_FTS_TABLE):
+        worked = True
+        while worked and not (stop is not None and stop.is_set()):
+            with engine.begin() as connection:
+                driver = connection.connection.driver_connection
+                before = driver.total_changes
+                connection.exec_driver_sql(f"INSERT INTO {fts}({fts}, rank) VALUES ('merge', -{MERGE_PAGES})")
+                worked = driver.total_changes - before >= 2  # FTS5's sign that the step merged something
+            steps += 1
+    return steps
 
 
 def optimize(session: Session) -> None:

@@ -14,11 +14,13 @@ import pytest
 from sqlalchemy import select
 
 from models import OfficeProfile
+from models.search import FTS_TABLE
 from pstdesktop import autobackup, backup, faults, migrate, opening
 from pstdesktop.autobackup import PENDING, AutoBackup, finish_exit
 from pstdesktop.config import Settings, sqlite_url
 from pstdesktop.database import make_engine
 from pstdesktop.services.clock import utcnow
+from tests.unit.test_search import segments
 
 ROOT = Path(__file__).resolve().parents[2]
 HEAVY = ("PySide6", "sqlalchemy", "alembic")
@@ -121,6 +123,24 @@ def test_the_database_opens_behind_the_sign_in_with_the_days_backup(office, tmp_
     start.join(60)
     assert [b.kind for b in backup.listing(settings.backup_dir)] == ["daily"]  # nothing changed: no exit backup
     assert not (tmp_path / PENDING).exists()
+
+
+def test_the_days_tasks_merge_the_search_index_before_the_backup(office, tmp_path):
+    for i in range(12):
+        office.walk_in(full_name=f"Pemohon Latuconsina {i}", phone=f"08127777{i:04d}")
+    assert segments(office.db.engine, FTS_TABLE) > 1
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    start = opening.Opening(settings, opening.peek(settings))
+    database = start.wait()
+    start.join(60)
+    assert start.status == "done" and segments(database.engine, FTS_TABLE) == 1
+    with sqlite3.connect(backup.listing(settings.backup_dir)[0].path) as copy:  # the day's backup has it merged
+        assert copy.execute(f"SELECT count(DISTINCT segid) FROM {FTS_TABLE}_idx").fetchone() == (1,)
+    start.close()
+    start.join(60)
+    assert [b.kind for b in backup.listing(settings.backup_dir)] == ["daily"]  # merged before: no exit backup
 
 
 def test_a_file_that_fails_its_quick_check_is_not_opened(office, tmp_path):

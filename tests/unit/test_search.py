@@ -2,15 +2,17 @@
 across pages, nothing left out by a cap, erased personal data gone from the index, and an upgraded
 database that finds its existing requests."""
 
+import threading
 from datetime import timedelta
 
 from sqlalchemy import insert, select, text
 
 from models import Account, Channel, RequestSearch, Role, ServiceRequest, Visitor
+from models.search import FTS_TABLE, RECEIPT_FTS_TABLE
 from pstdesktop import migrate
 from pstdesktop.bootstrap import open_url
 from pstdesktop.config import sqlite_url
-from pstdesktop.services import billing, guestbook, ledger, online, requests, retention
+from pstdesktop.services import billing, guestbook, ledger, online, requests, retention, search
 from pstdesktop.services.access import actor_of
 from pstdesktop.services.clock import utcnow
 from tests.conftest import Office, visitor_answers
@@ -159,3 +161,49 @@ def test_upgrade_fills_the_index_for_existing_requests(tmp_path):
 
 def _officer(session):
     return actor_of(session.scalar(select(Account).where(Account.role == Role.OFFICER)))
+
+
+def test_a_key_of_letters_and_digits_asks_the_index_for_the_part_around_its_digits(office):
+    """``setiawan89863``: thousands of names share the letter trigrams, few the ones with a digit; the rows
+    found by those are checked against the whole key, so nothing else comes back."""
+    assert search._around_digits("setiawan89863") == ["an89863"]
+    assert search._around_digits("budi2santoso") == ["di2sa"]
+    assert search._around_digits("081243215678") == [] and search._around_digits("hidayat") == []
+    _t, budi = office.walk_in(full_name="Budi Setiawan", email="budi.setiawan89863@contoh.id", phone="081211110001")
+    _t, andi = office.walk_in(full_name="Andi Kurniawan", email="andi.kurniawan89863@contoh.id", phone="081211110002")
+    _t, _other = office.walk_in(full_name="Budi Setiawan", email="budi.setiawan1@contoh.id", phone="081211110003")
+    with office.session() as s:
+        assert ids(requests.find_requests(s, office.officer, "Setiawan89863")) == [budi]
+        assert ids(requests.find_requests(s, office.officer, "wan89863")) == [andi, budi]
+        assert ids(requests.find_requests(s, office.officer, "setiawan89864")) == []
+        assert [r.receipt_id for r in ledger.receipts(s, office.treasurer, "setiawan89863", limit=5).rows] == []
+
+
+def segments(engine, fts: str) -> int:
+    """The number of b-trees (segments) FTS5 keeps for an index: every one is asked for every trigram."""
+    with engine.connect() as connection:
+        return connection.exec_driver_sql(f"SELECT count(DISTINCT segid) FROM {fts}_idx").scalar()
+
+
+def test_tidy_merges_the_index_into_one_segment_in_steps_and_finds_the_same(office):
+    made = [office.walk_in(full_name=f"Pemohon Tahir {i}", phone=f"08125555{i:04d}")[1] for i in range(24)]
+    for i in range(6):
+        _rid, payment_id = office.paid(full_name=f"Pembayar Tahir {i}", phone=f"08126666{i:04d}")
+        with office.session() as s:
+            billing.issue_receipt(s, office.treasurer, payment_id)
+    engine = office.db.engine
+    before = {fts: segments(engine, fts) for fts in (FTS_TABLE, RECEIPT_FTS_TABLE)}
+    assert before[FTS_TABLE] > 1 and before[RECEIPT_FTS_TABLE] > 1  # one small segment per write, some merged
+    with office.session() as s:
+        found = {key: ids(requests.find_requests(s, office.officer, key)) for key in ("tahir", "55550007", "Pembayar")}
+        receipts = [r.receipt_id for r in ledger.receipts(s, office.treasurer, "tahir", limit=10).rows]
+    stopped = threading.Event()
+    stopped.set()
+    assert search.tidy(engine, stop=stopped) == 0  # a quit before the first step: nothing done
+    assert search.tidy(engine) > 2
+    assert {fts: segments(engine, fts) for fts in before} == {FTS_TABLE: 1, RECEIPT_FTS_TABLE: 1}
+    assert search.tidy(engine) == 2  # one step per index that finds nothing left to merge
+    with office.session() as s:
+        assert {key: ids(requests.find_requests(s, office.officer, key)) for key in found} == found
+        assert [r.receipt_id for r in ledger.receipts(s, office.treasurer, "tahir", limit=10).rows] == receipts
+    assert found["tahir"][-24:] == made[::-1] and len(receipts) == 6
