@@ -116,6 +116,11 @@ class Opening:
     def opened(self) -> bool:
         return self._opened.is_set()
 
+    def settled(self) -> bool:
+        """The database is open (or failed to open) and the day's tasks are done."""
+        self.begin()
+        return self._finished.is_set()
+
     def wait(self) -> Database:
         self.begin()
         self._opened.wait()
@@ -155,6 +160,9 @@ class Opening:
         from pstdesktop.database import checkpoint
         from pstdesktop.services import retention, search
 
+        if self._closing.is_set():  # the application quit while the database was being opened
+            self.status = "stopped"
+            return
         self.status = "erasing"
         with self.database.unit_of_work() as session:
             erased = retention.erase_due(session, self.office.id)
@@ -215,15 +223,17 @@ class Opening:
         no window waits for it; with ``hand_over`` (the application quits) the thread hands it to a process
         of its own, so the application ends at once. Its pending mark makes the next start take it if it
         is cut short. The day's backup or full check still running is stopped at its next step (the exit
-        backup then holds the day's state); an opening that never began (the sign-in closed at once)
-        leaves nothing to do."""
+        backup then holds the day's state). A database still being opened behind the sign-in (closed
+        within a moment of showing) is not waited for: this run has committed nothing yet, the opening
+        stops at its next step or ends with the process, and the next start's checks and backups cover
+        whatever it wrote (SQLite rolls back what was not committed)."""
         self._hand_over = hand_over
         self._closing.set()
         checker = self._checker
         if checker is not None:
             with contextlib.suppress(sqlite3.Error):
                 checker.interrupt()
-        if self.database is None and not self._begun.locked():
+        if self.database is None and not self._opened.is_set():
             return
         self.begin()
         self._closer = threading.Thread(target=self._close, name="pst-exit-backup", daemon=False)

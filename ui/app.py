@@ -153,9 +153,9 @@ def _sign_in(app: QApplication, settings: Settings, start: opening.Opening) -> t
     while True:
         dialog = LoginDialog(start, start.office.name)
         preparing = _prepare_behind(dialog, start)
-        if os.environ.get("PST_STARTUP_PROBE") == "1":
+        if os.environ.get("PST_STARTUP_PROBE") in ("1", "settled"):
             dialog.show()
-            _probe_startup(app)
+            _probe_startup(app, start)
             app.exec()
             return 0, False
         accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None
@@ -204,11 +204,13 @@ def _opening_failed(settings: Settings, error: BaseException) -> tuple[int, bool
     return 1, False
 
 
-def _probe_startup(app: QApplication) -> None:
-    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): say when the first window is painted, then quit."""
+def _probe_startup(app: QApplication, start: opening.Opening) -> None:
+    """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): say when the first window is painted, then quit;
+    ``settled``: quit once the database is open and the day's tasks are done."""
     from ui.startup_probe import FirstWindowProbe
 
-    FirstWindowProbe(app)
+    settled = os.environ["PST_STARTUP_PROBE"] == "settled"
+    FirstWindowProbe(app, start.settled if settled else None)
 
 
 def _show_status(window: QMainWindow, start: opening.Opening) -> None:

@@ -419,3 +419,54 @@ def test_a_quit_while_the_file_is_checked_ends_the_opening_at_once(office, tmp_p
     assert isinstance(start.error, faults.Stopped) and start.database is None
     assert not [t.name for t in threading.enumerate() if t.name.startswith("pst-")]
     assert not backup.listing(settings.backup_dir)
+
+
+def test_a_sign_in_closed_while_the_database_is_still_opening_is_not_waited_for(office, tmp_path, monkeypatch):
+    """The sign-in closed a moment after it showed, while the opening is in a step that cannot hear the quit
+    (importing, creating the engine): the application ends at once — no exit backup thread, no mark — and
+    the opening that ends later writes nothing."""
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    inside, release = threading.Event(), threading.Event()
+    real = faults.check_sqlite_file
+
+    def busy_check(path, backups=None, stop=None):
+        inside.set()
+        assert release.wait(120)  # deaf to the quit, as an import is
+        return real(path, backups)
+
+    monkeypatch.setattr(faults, "check_sqlite_file", busy_check)
+    start = opening.Opening(settings, opening.peek(settings))
+    start.begin()
+    assert inside.wait(120)
+    start.close(hand_over=True)
+    assert not [t.name for t in threading.enumerate() if t.name == "pst-exit-backup"]
+    assert not (tmp_path / PENDING).exists()
+    release.set()
+    start.join(120)
+    assert start.status == "stopped" and not backup.listing(settings.backup_dir)
+    assert start.database is not None
+    start.database.dispose()
+
+
+
+def test_the_process_ends_at_once_after_its_threads_and_exit_handlers(tmp_path):
+    """``end_at_once`` skips only the interpreter's teardown: the exit backup's thread is waited for, the exit
+    handlers run, what was printed is flushed, and the exit code is kept."""
+    code = f"""
+import atexit, pathlib, sys, threading, time
+from pstdesktop.__main__ import end_at_once
+folder = pathlib.Path({str(tmp_path)!r})
+def hand_over():
+    time.sleep(0.3)
+    (folder / "handed-over").write_text("yes")
+threading.Thread(target=hand_over, daemon=False).start()
+atexit.register(lambda: (folder / "exit-handler").write_text("yes"))
+sys.stdout.write("said before the end")
+end_at_once(3)
+print("never")
+"""
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 3 and result.stdout == "said before the end", result.stderr
+    assert (tmp_path / "handed-over").read_text() == "yes" and (tmp_path / "exit-handler").read_text() == "yes"
