@@ -14,8 +14,8 @@ sqlite:///FILE`` builds (copied here, never changed); without it the five-year f
 Each run starts the program with ``PST_STARTUP_PROBE=1``: it prints ``PST_STARTUP_PROBE shown`` once
 its first window has been painted, then ``PST_STARTUP_PROBE quit`` and quits. Start = launch to the
 first line; exit = the second line to the end of the process (the exit backup included). Each PST run
-is also made with ``PST_STARTUP_PROBE=settled``, which quits only once the database is open and the
-day's tasks are done: the exit of a run that got that far ("exit settled"). One warm-up
+is also made with ``PST_STARTUP_PROBE=settled``, which quits only once the database is open, the day's
+tasks are done and the role windows are loaded: the exit of a run that got that far ("exit settled"). One warm-up
 run per program comes first (the first start of the day takes the daily backup) and is shown apart.
 
 The exit while that first start is still writing the day's backup is timed apart, from source and
@@ -186,7 +186,7 @@ def run(args, work: Path) -> None:
         print(f"{title:<34}{start[label] * 1000:>10.0f}{ratio:>8}{exit_[label] * 1000:>10.0f}{settled:>14}"
               f"{warm[label][0] * 1000:>16.0f}")
     print("(exit: quit as soon as the sign-in is painted, the database still opening; exit settled: quit once it is"
-          " open and the day's tasks are done)")
+          " open, the day's tasks done and the role windows loaded)")
     if "5 years" in start:
         print(f"\n5 years / one day: start {start['5 years'] / start['one day']:.2f}x, "
               f"exit {exit_['5 years'] * 1000:.0f} ms vs {exit_['one day'] * 1000:.0f} ms, settled "

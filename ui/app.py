@@ -155,7 +155,7 @@ def _sign_in(app: QApplication, settings: Settings, start: opening.Opening) -> t
         preparing = _prepare_behind(dialog, start)
         if os.environ.get("PST_STARTUP_PROBE") in ("1", "settled"):
             dialog.show()
-            _probe_startup(app, start)
+            _probe_startup(app, lambda timer=preparing: start.settled() and not timer.isActive())
             app.exec()
             return 0, False
         accepted = dialog.exec() == QDialog.DialogCode.Accepted and dialog.actor is not None
@@ -204,13 +204,12 @@ def _opening_failed(settings: Settings, error: BaseException) -> tuple[int, bool
     return 1, False
 
 
-def _probe_startup(app: QApplication, start: opening.Opening) -> None:
+def _probe_startup(app: QApplication, settled) -> None:
     """``PST_STARTUP_PROBE=1`` (benchmarks/cold_start.py): say when the first window is painted, then quit;
-    ``settled``: quit once the database is open and the day's tasks are done."""
+    ``settled``: quit once ``settled()`` (the database open, the day's tasks done, the role windows loaded)."""
     from ui.startup_probe import FirstWindowProbe
 
-    settled = os.environ["PST_STARTUP_PROBE"] == "settled"
-    FirstWindowProbe(app, start.settled if settled else None)
+    FirstWindowProbe(app, settled if os.environ["PST_STARTUP_PROBE"] == "settled" else None)
 
 
 def _show_status(window: QMainWindow, start: opening.Opening) -> None:
