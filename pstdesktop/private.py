@@ -5,6 +5,7 @@ other user out."""
 
 from __future__ import annotations
 
+import contextlib
 import stat
 import sys
 from pathlib import Path
@@ -19,8 +20,10 @@ def private_dir(path: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """The file (created empty if missing), private."""
-    path.touch(mode=0o600, exist_ok=True)
+    """The file (created empty if missing), private. An existing file is left as it is, its modification
+    time too: the automatic backups read an untouched database file as unchanged."""
+    with contextlib.suppress(FileExistsError):
+        path.touch(mode=0o600, exist_ok=False)
     return tighten(path)
 
 

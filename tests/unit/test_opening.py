@@ -470,3 +470,21 @@ print("never")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 3 and result.stdout == "said before the end", result.stderr
     assert (tmp_path / "handed-over").read_text() == "yes" and (tmp_path / "exit-handler").read_text() == "yes"
+
+
+def test_opening_a_database_leaves_its_file_untouched_so_a_backup_still_covers_it(office, tmp_path):
+    """Opening is no write: the file's modification time stays, so the newest backup still holds its state
+    and no exit backup is taken for a run that changed nothing (opening had touched the file every time)."""
+    from pstdesktop.bootstrap import open_url
+
+    file = Path(office.db.engine.url.database)
+    office.db.dispose()
+    settings = Settings(tmp_path, sqlite_url(file))
+    backup.take(file, settings.backup_dir, "daily")
+    assert autobackup.covered(file, settings.backup_dir)
+    written = file.stat().st_mtime_ns
+    database = open_url(sqlite_url(file))
+    with database.unit_of_work() as session:
+        session.connection().exec_driver_sql("SELECT count(*) FROM account").scalar()
+    database.dispose()
+    assert file.stat().st_mtime_ns == written and autobackup.covered(file, settings.backup_dir)
