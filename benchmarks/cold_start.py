@@ -152,6 +152,8 @@ def run(args, work: Path) -> None:
         return one_run(*programs[label])
 
     warm = {label: sample(label) for label in programs}  # the first start of the day: the daily backup
+    if hasattr(os, "sync"):  # the copies and backups just written go to disk before anything is timed
+        os.sync()
     starts = {label: [] for label in programs}
     exits = {label: [] for label in programs}
     # the starts interleaved so machine load hits all alike; the settled runs (which wait for the day's
