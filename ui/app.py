@@ -21,16 +21,15 @@ import os
 import sys
 from dataclasses import replace
 
+from PySide6 import QtWidgets
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QDialog, QMainWindow, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog
 
-import resources
 from pstdesktop import APP_NAME, faults, instance, opening
 from pstdesktop.config import Settings, read_settings_file
 from ui import second_copy
 from ui.i18n import apply_qt_language, set_language, tr
-from ui.login import LoginDialog
+from ui.login import LoginDialog, use_app_icon
 from ui.widgets import catch_faults
 
 ROLE_MODULES = ("ui.main_window", "ui.treasurer")  # imported one per tick once the database is open
@@ -44,7 +43,6 @@ def run(settings: Settings) -> int:
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName(APP_NAME)
     apply_qt_language()
-    app.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
     try:
         while True:
             code, restart = _session(app, settings)
@@ -64,7 +62,7 @@ def _retire_moved_file(old_url: str, new_url: str) -> None:
     try:
         after_move(old_url, new_url)
     except OSError as error:
-        QMessageBox.warning(None, APP_NAME, tr(
+        QtWidgets.QMessageBox.warning(None, APP_NAME, tr(
             f"Data sudah di server, tetapi berkas SQLite lama tidak dapat diganti nama ({error}); jangan buka "
             "berkas itu lagi.",
             f"The data is on the server, but the old SQLite file cannot be renamed ({error}); do not open that "
@@ -78,12 +76,16 @@ def _session(app: QApplication, settings: Settings) -> tuple[int, bool]:
     if first_run_due(settings.database_url):  # a new PC: a new office here, or join the office server
         from ui.admin.join import first_run
 
+        use_app_icon()
+
         if (ended := first_run(settings)) is not None:
             return ended
     view = second_copy.gate(settings)  # this copy holds the SQLite data, or another does (look or close)
     if view is False:
         return 0, False
     office = opening.peek(settings) if view is True else None
+    if office is None:  # the long way has windows before the sign-in
+        use_app_icon()
     start = opening.Opening(settings, office) if office is not None else _open_the_long_way(settings, view)
     if isinstance(start, tuple):
         return start
@@ -144,7 +146,7 @@ def _office_or_setup(database):
 
 
 def _cannot_open(error: BaseException) -> None:
-    QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
+    QtWidgets.QMessageBox.critical(None, APP_NAME, tr(f"Basis data tidak dapat dibuka:\n{error}",
                                             f"The database cannot be opened:\n{error}"))
 
 
@@ -212,7 +214,7 @@ def _probe_startup(app: QApplication, settled) -> None:
     FirstWindowProbe(app, settled if os.environ["PST_STARTUP_PROBE"] == "settled" else None)
 
 
-def _show_status(window: QMainWindow, start: opening.Opening) -> None:
+def _show_status(window: QtWidgets.QMainWindow, start: opening.Opening) -> None:
     """The background work's status in the window's status bar; a damaged database is also said aloud."""
     shown = {"status": None}
 
@@ -224,7 +226,7 @@ def _show_status(window: QMainWindow, start: opening.Opening) -> None:
         text = tr(indonesian, english).format(reason=start.reason)
         window.statusBar().showMessage(text)
         if start.status == "damaged":
-            QMessageBox.warning(window, APP_NAME, text)
+            QtWidgets.QMessageBox.warning(window, APP_NAME, text)
 
     timer = QTimer(window)
     timer.timeout.connect(tick)
@@ -241,7 +243,7 @@ def _role_window(app: QApplication, start: opening.Opening, settings: Settings, 
         from ui.kiosk.app import prepare
 
         if database.read_only:  # a kiosk records every visitor: it cannot serve from a read-only view
-            QMessageBox.information(None, APP_NAME, second_copy.holder_sentence(settings) + "\n\n" + tr(
+            QtWidgets.QMessageBox.information(None, APP_NAME, second_copy.holder_sentence(settings) + "\n\n" + tr(
                 "Kios tidak dapat berjalan dalam mode hanya baca.", "The kiosk cannot run in read-only mode."))
             return 0, None
 

@@ -28,6 +28,17 @@ if TYPE_CHECKING:
     from pstdesktop.services.access import Actor
 
 
+def use_app_icon() -> None:
+    """The application's icon on its windows. The quick start sets it once the sign-in is painted (QIcon and
+    the PNG are not needed for that; the program file shows its own icon meanwhile), the long way first."""
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    import resources
+
+    QApplication.setWindowIcon(QIcon(str(resources.path("icons", "pst.png"))))
+
+
 class LoginDialog(QDialog):
     """Username and password; a failed attempt is counted and explained. ``database`` may still be opening."""
 
@@ -82,10 +93,12 @@ class LoginDialog(QDialog):
             QTimer.singleShot(0, self.after_first_paint)
 
     def after_first_paint(self) -> None:
-        """What the first paint does not need: the link's pointing-hand cursor (Qt's namespace)."""
+        """What the first paint does not need: the link's pointing-hand cursor (Qt's namespace) and the
+        application's icon (QIcon and the PNG; the program file carries its own icon meanwhile)."""
         from PySide6.QtCore import Qt
 
         self.forgot.setCursor(Qt.CursorShape.PointingHandCursor)
+        use_app_icon()
 
     def opened(self) -> Database | None:
         """The database, once open (waiting for it if needed); None when it could not be opened: the

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6 import QtWidgets
+from PySide6.QtWidgets import QLabel, QWidget
 
 from pstdesktop import APP_NAME, faults, instance
 from pstdesktop.config import Settings
@@ -55,8 +56,9 @@ def gate(settings: Settings, *, kiosk: bool = False, parent: QWidget | None = No
     from pstdesktop.bootstrap import open_read_only
 
     sentence = holder.sentence(language(), backup.office_zone(file) if file.exists() else None)
-    box = QMessageBox(QMessageBox.Icon.Information, tr("Data sedang dipakai", "The data is in use"), sentence,
-                      QMessageBox.StandardButton.NoButton, parent)
+    message = QtWidgets.QMessageBox
+    box = message(message.Icon.Information, tr("Data sedang dipakai", "The data is in use"), sentence,
+                  message.StandardButton.NoButton, parent)
     box.setObjectName("secondCopyBox")
     if kiosk:
         box.setInformativeText(tr(
@@ -70,9 +72,9 @@ def gate(settings: Settings, *, kiosk: bool = False, parent: QWidget | None = No
             "melihat data ini tanpa mengubahnya, atau menutup aplikasi ini.",
             "One set of data is opened by one copy of the application only, so that no work is lost. You can look "
             "at this data without changing it, or close this application."))
-        look = box.addButton(tr("Lihat saja (hanya baca)", "View only (read-only)"), QMessageBox.ButtonRole.AcceptRole)
+        look = box.addButton(tr("Lihat saja (hanya baca)", "View only (read-only)"), message.ButtonRole.AcceptRole)
         look.setObjectName("viewReadOnlyButton")
-    close = box.addButton(tr("Tutup", "Close"), QMessageBox.ButtonRole.RejectRole)
+    close = box.addButton(tr("Tutup", "Close"), message.ButtonRole.RejectRole)
     close.setObjectName("closeButton")
     box.setDefaultButton(close)
     box.exec()
@@ -89,6 +91,6 @@ def gate(settings: Settings, *, kiosk: bool = False, parent: QWidget | None = No
                         "PC or there.")
         else:
             reason = error_text(error)
-        QMessageBox.warning(parent, APP_NAME, tr(f"Data tidak dapat dibuka untuk dilihat: {reason}",
+        QtWidgets.QMessageBox.warning(parent, APP_NAME, tr(f"Data tidak dapat dibuka untuk dilihat: {reason}",
                                                  f"The data cannot be opened for viewing: {reason}"))
         return False

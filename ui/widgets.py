@@ -7,17 +7,10 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QDateTime, QEvent, QMargins, QObject, QRect, QSize, QTime
+from PySide6 import QtCore, QtWidgets
+from PySide6.QtCore import QMargins, QObject, QRect, QSize
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import (
-    QFrame,
-    QMessageBox,
-    QScrollArea,
-    QSizePolicy,
-    QStackedWidget,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QStackedWidget, QWidget
 
 from pstdesktop import faultlog, server
 from pstdesktop.services import clock
@@ -32,26 +25,26 @@ def named(widget: QWidget, name: str, accessible: str) -> QWidget:
     return widget
 
 
-def office_qdate(zone_name: str) -> QDate:
+def office_qdate(zone_name: str) -> QtCore.QDate:
     """The office's today, for a date field's default."""
     day = clock.today(zone_name)
-    return QDate(day.year, day.month, day.day)
+    return QtCore.QDate(day.year, day.month, day.day)
 
 
-def office_now(zone_name: str) -> QDateTime:
+def office_now(zone_name: str) -> QtCore.QDateTime:
     """Now on the office's wall clock (to the minute), for a date-time field's default; read it back
     with :func:`to_utc`."""
     return office_datetime(clock.utcnow(), zone_name)
 
 
-def office_datetime(moment: datetime, zone_name: str) -> QDateTime:
+def office_datetime(moment: datetime, zone_name: str) -> QtCore.QDateTime:
     """An instant on the office's wall clock (to the minute), for a date-time field; read it back
     with :func:`to_utc`."""
     shown = clock.local(moment, zone_name)
-    return QDateTime(QDate(shown.year, shown.month, shown.day), QTime(shown.hour, shown.minute))
+    return QtCore.QDateTime(QtCore.QDate(shown.year, shown.month, shown.day), QtCore.QTime(shown.hour, shown.minute))
 
 
-def to_utc(value: QDateTime, zone_name: str) -> datetime:
+def to_utc(value: QtCore.QDateTime, zone_name: str) -> datetime:
     """A date-time typed in office time (as :func:`office_now` gives it), as an aware datetime."""
     d, t = value.date(), value.time()
     return datetime(d.year(), d.month(), d.day(), t.hour(), t.minute(), tzinfo=clock.zone(zone_name))
@@ -69,8 +62,8 @@ def error_text(error: Exception) -> str:
 
 
 def show_error(parent: QWidget | None, error: Exception) -> None:
-    box = QMessageBox(QMessageBox.Icon.Warning, tr("Tidak dapat dilanjutkan", "Cannot continue"), error_text(error),
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QtWidgets.QMessageBox(QtWidgets.QMessageBox.Icon.Warning, tr("Tidak dapat dilanjutkan", "Cannot continue"),
+                                error_text(error), QtWidgets.QMessageBox.StandardButton.Ok, parent)
     box.setObjectName("errorBox")
     box.exec()
 
@@ -137,23 +130,23 @@ def _fit(window: QWidget, preferred: QSize | tuple[int, int] | None, maximize: b
     return rect
 
 
-def scrolling(page: QWidget) -> QScrollArea:
+def scrolling(page: QWidget) -> QtWidgets.QScrollArea:
     """``page`` in a frameless scroll area: on a small screen it scrolls instead of pushing the window's
     buttons below the taskbar; on a large one it fills the area as before."""
-    area = QScrollArea()
+    area = QtWidgets.QScrollArea()
     area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setFrameShape(QtWidgets.QFrame.Shape.NoFrame)
     area.setWidget(page)
     return area
 
 
-def scrolling_tabs(tabs: QTabWidget) -> None:
+def scrolling_tabs(tabs: QtWidgets.QTabWidget) -> None:
     """Every page of ``tabs`` in :func:`scrolling` (the page itself is still found by ``findChild``), but
     one with ``scrolls_itself`` (it scrolls its fields and keeps its own buttons in view)."""
     current = tabs.currentIndex()
     for index in range(tabs.count()):
         page = tabs.widget(index)
-        if isinstance(page, QScrollArea) or getattr(page, "scrolls_itself", False):
+        if isinstance(page, QtWidgets.QScrollArea) or getattr(page, "scrolls_itself", False):
             continue
         text, icon, tip, enabled = tabs.tabText(index), tabs.tabIcon(index), tabs.tabToolTip(index), \
             tabs.isTabEnabled(index)
@@ -183,7 +176,7 @@ class CurrentPageStack(QStackedWidget):
 
     def _size_pages(self, current: int) -> None:
         for index in range(self.count()):
-            policy = QSizePolicy.Policy.Preferred if index == current else QSizePolicy.Policy.Ignored
+            policy = QtWidgets.QSizePolicy.Policy.Preferred if index == current else QtWidgets.QSizePolicy.Policy.Ignored
             self.widget(index).setSizePolicy(policy, policy)
         self.updateGeometry()
 
@@ -195,8 +188,8 @@ class _FitOnFirstShow(QObject):
         super().__init__(window)
         self.preferred, self.maximize = preferred, maximize
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt)
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget):
+    def eventFilter(self, watched: QObject, event: QtCore.QEvent) -> bool:  # noqa: N802 (Qt)
+        if event.type() == QtCore.QEvent.Type.Show and isinstance(watched, QWidget):
             watched.removeEventFilter(self)
             _fit(watched, self.preferred, self.maximize)
             self.deleteLater()
