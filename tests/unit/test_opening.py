@@ -115,13 +115,20 @@ def test_peek_reads_the_office_only_of_a_file_at_the_head_revision(office, tmp_p
     assert opening.peek(Settings(tmp_path, sqlite_url(tmp_path / "none.sqlite"))) is None
 
 
-def test_the_database_opens_behind_the_sign_in_with_the_days_backup(office, tmp_path):
+def _opened_behind_the_sign_in(office, tmp_path) -> tuple[Settings, opening.Opening]:
+    """The office's database opened as the quick start does, its day's tasks done."""
     file = Path(office.db.engine.url.database)
     office.db.dispose()
     settings = Settings(tmp_path, sqlite_url(file))
     start = opening.Opening(settings, opening.peek(settings))
-    database = start.wait()
+    start.wait()
     start.join(60)
+    return settings, start
+
+
+def test_the_database_opens_behind_the_sign_in_with_the_days_backup(office, tmp_path):
+    settings, start = _opened_behind_the_sign_in(office, tmp_path)
+    database = start.database
     assert start.status == "done" and [b.kind for b in backup.listing(settings.backup_dir)] == ["daily"]
     with database.unit_of_work() as session:
         assert session.connection().exec_driver_sql("SELECT count(*) FROM account").scalar() > 0
@@ -135,13 +142,8 @@ def test_the_days_tasks_merge_the_search_index_before_the_backup(office, tmp_pat
     for i in range(12):
         office.walk_in(full_name=f"Pemohon Latuconsina {i}", phone=f"08127777{i:04d}")
     assert segments(office.db.engine, FTS_TABLE) > 1
-    file = Path(office.db.engine.url.database)
-    office.db.dispose()
-    settings = Settings(tmp_path, sqlite_url(file))
-    start = opening.Opening(settings, opening.peek(settings))
-    database = start.wait()
-    start.join(60)
-    assert start.status == "done" and segments(database.engine, FTS_TABLE) == 1
+    settings, start = _opened_behind_the_sign_in(office, tmp_path)
+    assert start.status == "done" and segments(start.database.engine, FTS_TABLE) == 1
     with sqlite3.connect(backup.listing(settings.backup_dir)[0].path) as copy:  # the day's backup has it merged
         assert copy.execute(f"SELECT count(DISTINCT segid) FROM {FTS_TABLE}_idx").fetchone() == (1,)
     start.close()
