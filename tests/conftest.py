@@ -9,6 +9,7 @@ the whole process, so the application's own clock follows)."""
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from datetime import UTC, datetime, timedelta
 
@@ -17,9 +18,12 @@ import time_machine
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # the audit key and anchor files of the run: never the user's own secret store or configuration folder;
-# one folder for the run and the processes it spawns (they import this module again)
-if "PST_TEST_KEYS" not in os.environ:
-    os.environ["PST_TEST_KEYS"] = tempfile.mkdtemp(prefix="pst-test-keys-")
+# one folder for the run (each pytest-xdist worker its own) and the processes it spawns (they import
+# this module again, with the worker's variables)
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if "PST_TEST_KEYS" not in os.environ or os.environ.get("PST_TEST_KEYS_OF", "") != _worker:
+    os.environ["PST_TEST_KEYS"] = tempfile.mkdtemp(prefix=f"pst-test-keys-{_worker}")
+    os.environ["PST_TEST_KEYS_OF"] = _worker
 os.environ["PST_KEY_DIR"] = os.environ["PST_TEST_KEYS"]
 
 from models import Channel, PaymentMethod, Role  # noqa: E402
@@ -144,9 +148,34 @@ class Office:
         return rid, payment.id
 
 
+@pytest.fixture(scope="session")
+def migrated_file(tmp_path_factory):
+    """An SQLite file brought to the head revision by the migrations, once a run (they take a second or
+    more a database): ``sqlite_db`` copies it, and the application then opens, seals and seeds the copy
+    as it does any database of this version that is not sealed yet. Tests of creating or upgrading a
+    database (first run, migrations) open new files themselves."""
+    from pstdesktop import migrate
+    from pstdesktop.database import make_engine
+
+    file = tmp_path_factory.mktemp("template") / "migrated.sqlite"
+    engine = make_engine(sqlite_url(file))
+    try:
+        migrate.upgrade(engine)
+    finally:
+        engine.dispose()
+    assert not file.with_name(file.name + "-wal").exists()
+    return file
+
+
+def migrated_url(file, template) -> str:
+    """The URL of a new SQLite database at ``file``: a copy of the ``migrated_file`` template."""
+    shutil.copyfile(template, file)
+    return sqlite_url(file)
+
+
 @pytest.fixture
-def sqlite_db(tmp_path):
-    db = open_url(sqlite_url(tmp_path / "pst.sqlite"), tmp_path / "backups")
+def sqlite_db(tmp_path, migrated_file):
+    db = open_url(migrated_url(tmp_path / "pst.sqlite", migrated_file), tmp_path / "backups")
     yield db
     db.dispose()
 

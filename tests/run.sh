@@ -2,8 +2,9 @@
 # The README's test command. On a Debian/Ubuntu machine it first installs what the tests need
 # (the libraries Qt needs offscreen, fonts, PostgreSQL for the PostgreSQL tests, poppler and Xvfb),
 # then creates .venv, installs the project with its dev extra, checks lint and the layer rules,
-# and runs the whole suite, then the unit and GUI tests again at an instant where UTC and the office are
-# on different days, months and years. Extra arguments go to pytest (and skip the second run).
+# and runs the whole suite on every core, then the unit and GUI tests again at an instant where UTC and the
+# office are on different days, months and years. Extra arguments go to pytest (one process, and no second
+# run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,10 +26,16 @@ python=${PYTHON:-python3}
 .venv/bin/python -m pip install -q --disable-pip-version-check -e ".[dev]"
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"
-if [ $# -eq 0 ]; then
-  # Dates must not depend on the hour the suite runs at: the unit and GUI tests again with the clock at
-  # 00:30 WIB / 01:30 WITA / 02:30 WIT on 1 January 2027 while UTC is still on 31 December 2026.
-  echo "Again at 2026-12-31T17:30Z (1 January in every Indonesian zone):"
-  PST_TEST_NOW=2026-12-31T17:30:00+00:00 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q tests/unit tests/gui
+if [ $# -gt 0 ]; then
+  QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "$@"
+  exit
 fi
+# One pytest-xdist worker per core, a test file each at a time (each worker has its own audit key folder
+# and template database, tests/conftest.py).
+workers=(-n auto --dist loadfile)
+QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest "${workers[@]}"
+# Dates must not depend on the hour the suite runs at: the unit and GUI tests again with the clock at
+# 00:30 WIB / 01:30 WITA / 02:30 WIT on 1 January 2027 while UTC is still on 31 December 2026.
+echo "Again at 2026-12-31T17:30Z (1 January in every Indonesian zone):"
+PST_TEST_NOW=2026-12-31T17:30:00+00:00 QT_QPA_PLATFORM=offscreen .venv/bin/python -m pytest -q "${workers[@]}" \
+  tests/unit tests/gui

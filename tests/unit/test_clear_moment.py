@@ -13,21 +13,20 @@ from sqlalchemy.exc import IntegrityError
 from models import AuditEntry, Channel, RequestState, ServiceRequest
 from pstdesktop import migrate
 from pstdesktop.bootstrap import open_url
-from pstdesktop.config import sqlite_url
 from pstdesktop.database import make_engine
 from pstdesktop.services import audit, online, requests
 from pstdesktop.services.clock import local, utcnow
 from pstdesktop.services.deadlines import holiday_name, is_working_day, online_due
 from pstdesktop.services.errors import StateError, ValidationError
-from tests.conftest import OFFICE, Office, at, visitor_answers
+from tests.conftest import OFFICE, Office, at, migrated_url, visitor_answers
 
 ZONE_HOURS = {"WIB": 7, "WIT": 9}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request, tmp_path):
+def database_url(request, tmp_path, migrated_file):
     if request.param == "sqlite":
-        return sqlite_url(tmp_path / "pst.sqlite")
+        return migrated_url(tmp_path / "pst.sqlite", migrated_file)
     return request.getfixturevalue("postgres_url")
 
 

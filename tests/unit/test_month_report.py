@@ -12,18 +12,17 @@ from openpyxl import load_workbook
 from models import Channel
 from pstdesktop import reports
 from pstdesktop.bootstrap import open_url
-from pstdesktop.config import sqlite_url
 from pstdesktop.services import delivery, ledger, online, requests
 from pstdesktop.services.clock import utcnow
-from tests.conftest import Office, at, visitor_answers
+from tests.conftest import Office, at, migrated_url, visitor_answers
 
 WIT = 9
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def month_office(request, office_hours, tmp_path):
+def month_office(request, office_hours, tmp_path, migrated_file):
     """An office on Wednesday 18-11-2026 15:00 WIT (the clock pinned there, ticking)."""
-    url = sqlite_url(tmp_path / "pst.sqlite") if request.param == "sqlite" else request.getfixturevalue("postgres_url")
+    url = migrated_url(tmp_path / "pst.sqlite", migrated_file) if request.param == "sqlite" else request.getfixturevalue("postgres_url")
     office = Office(open_url(url, tmp_path / "backups"))
     yield office
     office.db.dispose()

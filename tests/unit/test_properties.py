@@ -44,13 +44,12 @@ from models import (
 )
 from models.feedback import SKM_ELEMENTS
 from pstdesktop.bootstrap import open_url
-from pstdesktop.config import sqlite_url
 from pstdesktop.services import audit, billing, feedback, guestbook, requests
 from pstdesktop.services.access import PERMISSIONS
 from pstdesktop.services.clock import local_date, utcnow
 from pstdesktop.services.errors import DomainError
 from pstdesktop.services.requests import MEDIA, ONLINE_VIA
-from tests.conftest import OFFICE, Office, visitor_answers
+from tests.conftest import OFFICE, Office, migrated_url, visitor_answers
 
 S = RequestState
 PROPERTY = settings(deadline=None, max_examples=60, database=None,
@@ -62,8 +61,8 @@ _unique = itertools.count(1)
 
 # --- the office, the snapshot and the one checked call -----------------------------------------
 
-def make_office(tmp_path: Path) -> Office:
-    return Office(open_url(sqlite_url(tmp_path / "pst.sqlite"), tmp_path / "backups"))
+def make_office(tmp_path: Path, template: Path) -> Office:
+    return Office(open_url(migrated_url(tmp_path / "pst.sqlite", template), tmp_path / "backups"))
 
 
 def snapshot(office: Office) -> dict[str, list[tuple]]:
@@ -103,8 +102,8 @@ def verify_audit(office: Office) -> None:
 def with_office(test):
     """Give the test an office of its own in a temporary folder, disposed afterwards."""
 
-    def run(tmp_path):
-        office = make_office(tmp_path)
+    def run(tmp_path, migrated_file):
+        office = make_office(tmp_path, migrated_file)
         try:
             test(office, tmp_path)
             verify_audit(office)
@@ -723,8 +722,8 @@ def _raises_domain_error_only(office: Office, call) -> None:
 
 
 @pytest.fixture
-def known(tmp_path):
-    office = make_office(tmp_path)
+def known(tmp_path, migrated_file):
+    office = make_office(tmp_path, migrated_file)
     yield office
     office.db.dispose()
 
