@@ -7,9 +7,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QApplication,
     QComboBox,
     QLabel,
     QLineEdit,
@@ -28,6 +27,7 @@ from pstdesktop.services import guestbook
 from pstdesktop.services.clock import utcnow
 from pstdesktop.services.office import login, recover
 from tests.conftest import OFFICE, PASSWORD, visitor_answers
+from tests.gui.modal import on_modal
 from ui.admin import AdminDialog, check_database_file
 from ui.admin import accounts as accounts_module
 from ui.admin import backups as backups_module
@@ -89,14 +89,7 @@ def show_tab(dialog: AdminDialog, title: str) -> None:
 def in_modal(qtbot, action) -> None:
     """Run ``action(dialog)`` on the modal dialog the next click opens."""
 
-    def act():
-        dialog = QApplication.activeModalWidget()
-        if dialog is None:
-            QTimer.singleShot(20, act)
-            return
-        action(dialog)
-
-    QTimer.singleShot(0, act)
+    on_modal(action)
 
 
 def message(widget, name: str) -> str:

@@ -3,7 +3,7 @@ a mark gone as soon as its field is edited, nothing saved while a problem remain
 changes asks first, and "No" keeps what was typed."""
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QApplication,
     QLabel,
@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 from models import Account, OfficeProfile, ServiceRequest, Visitor
 from pstdesktop.services.office import check_account, check_setup
 from tests.conftest import PASSWORD
+from tests.gui.modal import on_modal
 from ui.admin.account_forms import NewAccountForm, PasswordForm
 from ui.forms import GuardedDialog
 from ui.office_setup import SetupDialog
@@ -62,15 +63,11 @@ def in_order(text: str, *parts: str) -> bool:
 def answer_discard(qtbot, yes: bool, seen: list) -> None:
     """Answer the "Buang perubahan?" box the next action opens (and note that it was asked)."""
 
-    def act():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, act)
-            return
+    def act(box: QMessageBox):
         seen.append((box.objectName(), box.defaultButton() is box.button(QMessageBox.StandardButton.No)))
         box.button(QMessageBox.StandardButton.Yes if yes else QMessageBox.StandardButton.No).click()
 
-    QTimer.singleShot(0, act)
+    on_modal(act, QMessageBox)
 
 
 # ---- the services: every problem, keyed by field in form order -------------------------------------

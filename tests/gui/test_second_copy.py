@@ -10,14 +10,15 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QMessageBox, QPushButton, QTableWidget
 from sqlalchemy import select
 
 from models import Account
 from pstdesktop import instance
 from pstdesktop.config import Settings, sqlite_url
 from tests.conftest import PASSWORD
+from tests.gui.modal import on_modal
 from tests.shots import shot
 from ui import second_copy
 from ui.login import LoginDialog
@@ -50,18 +51,14 @@ def answer_box(qtbot, button_name: str, seen: dict, picture: tuple[Path, str] | 
     """Click ``button_name`` in the box the next call opens, after noting its text (and a screenshot:
     ``picture`` is its folder and file name)."""
 
-    def act():
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, act)
-            return
+    def act(box: QMessageBox):
         seen["text"], seen["more"] = box.text(), box.informativeText()
         seen["buttons"] = sorted(b.objectName() for b in box.buttons())
         if picture:
             shot(box, *picture)
         qtbot.mouseClick(box.findChild(QPushButton, button_name), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, act)
+    on_modal(act, QMessageBox)
 
 
 def test_second_start_names_the_holder_and_closes_on_tutup(qtbot, settings, held, tmp_path):
