@@ -176,6 +176,8 @@ class KioskWindow(QWidget):
 
     # --- lockdown ---------------------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if not self.isVisible():  # a hidden kiosk takes no key of another window
+            return False
         kind = event.type()
         if kind in INPUT_EVENTS:
             self.idle.start()
