@@ -150,8 +150,8 @@ class Office:
 
 @pytest.fixture(scope="session")
 def migrated_file(tmp_path_factory):
-    """An SQLite file brought to the head revision by the migrations, once a run (they take a second or
-    more a database): ``sqlite_db`` copies it, and the application then opens, seals and seeds the copy
+    """An SQLite file brought to the head revision by the migrations, once per run or pytest-xdist worker
+    (they take a second or more a database): ``sqlite_db`` copies it, and the application then opens, seals and seeds the copy
     as it does any database of this version that is not sealed yet. Tests of creating or upgrading a
     database (first run, migrations) open new files themselves."""
     from pstdesktop import migrate

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
     QComboBox,
+    QDialog,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -121,6 +122,18 @@ def test_closing_and_escape_keys_do_nothing(qtbot, kiosk_window):
         qtbot.keyClick(name, key, modifiers)
         qtbot.keyClick(w, key, modifiers)
     assert w.isVisible() and w.stack.currentWidget() is w.form and name.text() == "Rahmat"
+
+
+def test_the_lockdown_holds_only_while_the_kiosk_is_shown(qtbot, kiosk_window):
+    w = kiosk_window()
+    other = QDialog()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.keyClick(other, Qt.Key.Key_Escape)
+    assert other.isVisible()  # the kiosk on screen: Esc closes nothing, in any window
+    w.hide()
+    qtbot.keyClick(other, Qt.Key.Key_Escape)
+    assert not other.isVisible()  # a hidden kiosk leaves the keys to the other windows
 
 
 def test_hidden_gesture_needs_five_taps_within_three_seconds(qtbot, kiosk_window, monkeypatch):

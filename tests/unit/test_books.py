@@ -331,8 +331,7 @@ class Desk:
     def later(self, hours: int) -> None:
         self.traveller.shift(timedelta(hours=hours))
 
-    def check(self, final: bool = False) -> None:
-        """Every figure against the movements; the earlier instants again (``final``) once the day is over."""
+    def check(self) -> None:
         o = self.office
         now, day = clock.utcnow(), today(o)
         with o.session() as s:
@@ -355,9 +354,8 @@ class Desk:
             # the balances carried forward by billing are the sums of their movements, and at every earlier
             # instant they less the movements since give what the movements up to it add up to
             assert carried_balance(s, o.office_id) == movement_sums(s, o.office_id)
-            if not final:
-                self.instants.append(now)
-            for instant in self.instants if final else [now]:
+            self.instants.append(now)
+            for instant in self.instants:
                 following = clock.local_date(instant, "WIT") + timedelta(days=1)
                 assert positions_at(s, o.office_id, instant, following) == positions(s, o.office_id, instant, following)
                 assert (bku_balance(balances_at(s, o.office_id, instant, following))
@@ -391,7 +389,6 @@ def test_random_days_keep_every_position_equal_to_its_movements(steps, tmp_path_
                 traveller.shift(timedelta(minutes=7))
                 desk.do(name, arg)
                 desk.check()
-            desk.check(final=True)
         finally:
             database.dispose()
 
