@@ -3,8 +3,9 @@
 from sqlalchemy import func, select
 
 from models import Correction, Payment, PaymentMethod, PollAnswer, RequestState, ServiceRequest, Visit
+from pstdesktop.arguments import build_parser
 from pstdesktop.bootstrap import open_url
-from pstdesktop.cli import main
+from pstdesktop.cli import NO_ARGUMENTS, main
 from pstdesktop.config import sqlite_url
 from pstdesktop.services import audit
 
@@ -67,3 +68,8 @@ def test_bad_arguments_are_one_bilingual_line(capsys):
         captured = capsys.readouterr()
         line, = captured.err.splitlines()
         assert "argumen tidak benar" in line and " / bad arguments" in line and "pst --help" in line
+
+
+def test_no_arguments_are_what_the_parser_makes_of_none():
+    """The application started from its icon skips the parser: what it uses instead must be the same."""
+    assert vars(build_parser().parse_args([])) == vars(NO_ARGUMENTS)
