@@ -4,8 +4,8 @@ When the first window has been painted the program prints ``PST_STARTUP_PROBE sh
 ``PST_STARTUP_PROBE quit`` and quits: the benchmark times the start to the first window up to the first
 line and, apart from it, the exit from the second line to the end of the process. With ``ready`` (the
 application's ``PST_STARTUP_PROBE=settled``) the quit waits until ``ready()`` is true — the database open,
-the day's tasks done and the role windows loaded — to time the exit of a run that got that far. The bare PySide6 window the
-benchmark compares with runs this same file."""
+the day's tasks done and the role windows loaded — to time the exit of a run that got that far. The bare
+PySide6 window the benchmark compares with runs this same file."""
 
 import sys
 
