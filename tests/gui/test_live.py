@@ -169,6 +169,8 @@ def test_sign_out_returns_to_the_sign_in_and_another_role_signs_in(qtbot, office
         return dialog.result()
 
     def work_then_close(window):
+        # The day's backup runs beside the window; a change made before it marked the file would be in it.
+        qtbot.waitUntil(lambda: backups == ["daily"], timeout=10_000)
         office.paid(phone="081299990001")  # a change since the day's backup: the exit backup is due
         window.close()
 
